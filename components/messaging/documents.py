@@ -1,0 +1,45 @@
+"""IAM policy documents for queues, topics and broker keys, as pure functions returning JSON strings."""
+
+from __future__ import annotations
+
+import json
+
+
+def _deny_insecure_transport(action: str, resource: str) -> dict:
+    """Practice 6.1 (TLS everywhere): refuse any request that did not arrive over TLS."""
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": action,
+            "Resource": resource, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def queue_policy(queue_arn: str, account: str, topic_arns: list[str]) -> str:
+    statements = [_deny_insecure_transport("sqs:*", queue_arn)]
+    if topic_arns:
+        statements.append({
+            "Sid": "AllowSubscribedTopics", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage", "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": sorted(topic_arns)},
+                          "StringEquals": {"aws:SourceAccount": account}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def topic_policy(topic_arn: str, account: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        _deny_insecure_transport("sns:Publish", topic_arn),
+        {"Sid": "AccountPublishers", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes"], "Resource": topic_arn},
+    ]}, sort_keys=True)
+
+
+def broker_key_policy(account: str, region: str) -> str:
+    """Key policy for a broker's customer-managed key: the account administers it, SNS may encrypt
+    messages it delivers to encrypted queues, and nothing else is granted here (IAM grants the rest)."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "SnsDeliveryToEncryptedQueues", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+        {"Sid": "SqsViaService", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{region}.amazonaws.com"}}},
+    ]}, sort_keys=True)

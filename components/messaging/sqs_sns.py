@@ -1,0 +1,94 @@
+"""The AWS queue-and-topic backend: SQS queues with DLQs and SNS topics fanning out to them.
+
+Practices: 1.3 (brokers over point-to-point), 2.3 (dead-letter queues), 2.2 (idempotency through FIFO
+deduplication), 6.1 (TLS only), 6.2 (encryption with customer-managed keys).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_aws import kms, sns, sqs
+
+from ..naming import physical_name, region_code
+from ..spec.messaging import BrokerSpec, QueueSpec
+from .arns import sns_arn, sqs_arn, sqs_url
+from .documents import broker_key_policy, queue_policy, topic_policy
+
+
+@dataclass
+class RegionalBroker:
+    """What one region's copy of a broker exposes to other components."""
+
+    region: str
+    key_arn: pulumi.Output[str]
+    queue_urls: dict[str, str] = field(default_factory=dict)
+    queue_arns: dict[str, str] = field(default_factory=dict)
+    dlq_arns: dict[str, str] = field(default_factory=dict)
+    topic_arns: dict[str, str] = field(default_factory=dict)
+
+
+def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: bool = False) -> str:
+    suffix = (".fifo" if queue.fifo else "")
+    return physical_name(environment, broker, queue.name, "dlq" if dead_letter else "", suffix=suffix)
+
+
+def topic_subscribers(spec: BrokerSpec, queue: str) -> list[str]:
+    return [t.name for t in spec.topics if queue in t.subscribers]
+
+
+def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environment: str, account: str,
+                 region: str, provider: pulumi.ProviderResource, protect: bool,
+                 key_deletion_days: int) -> RegionalBroker:
+    """Create one region's copy of an SQS/SNS broker as children of `parent`."""
+    prefix = f"{name}-{region_code(region)}"
+    opts = pulumi.ResourceOptions(parent=parent, provider=provider)
+    stateful = pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect)
+
+    key = kms.Key(f"{prefix}-key", description=f"{environment} {spec.name} broker messages ({region})",
+                  enable_key_rotation=True, deletion_window_in_days=key_deletion_days,
+                  policy=broker_key_policy(account, region), opts=stateful)
+    kms.Alias(f"{prefix}-key-alias", name=f"alias/{environment}-{spec.name}-broker", target_key_id=key.key_id,
+              opts=opts)
+    out = RegionalBroker(region=region, key_arn=key.arn)
+
+    topic_names = {t.name: physical_name(environment, spec.name, t.name, suffix=".fifo" if t.fifo else "")
+                   for t in spec.topics}
+    for queue in spec.queues:
+        main_name, dlq_name = queue_name(environment, spec.name, queue), queue_name(environment, spec.name, queue, True)
+        main_arn, dlq_arn = sqs_arn(region, account, main_name), sqs_arn(region, account, dlq_name)
+        encryption = dict(kms_master_key_id=key.arn, kms_data_key_reuse_period_seconds=300)
+        fifo = dict(fifo_queue=True, content_based_deduplication=queue.content_based_deduplication) if queue.fifo else {}
+        dlq = sqs.Queue(
+            f"{prefix}-{queue.name}-dlq", name=dlq_name, message_retention_seconds=queue.dlq_retention_seconds,
+            # Only this queue may dead-letter into the DLQ, so a misrouted redrive cannot hide messages here.
+            redrive_allow_policy=json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [main_arn]}),
+            tags={"role": "dead-letter", "source-queue": main_name}, **encryption, **fifo, opts=stateful)
+        main = sqs.Queue(
+            f"{prefix}-{queue.name}", name=main_name, visibility_timeout_seconds=queue.visibility_timeout_seconds,
+            message_retention_seconds=queue.retention_seconds,
+            redrive_policy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receive_count}),
+            tags={"role": "work"}, **encryption, **fifo,
+            opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(depends_on=[dlq])))
+        sources = [sns_arn(region, account, topic_names[t]) for t in topic_subscribers(spec, queue.name)]
+        for target, arn, label in ((main, main_arn, queue.name), (dlq, dlq_arn, f"{queue.name}-dlq")):
+            sqs.QueuePolicy(f"{prefix}-{label}-policy", queue_url=target.url,
+                            policy=queue_policy(arn, account, sources if target is main else []), opts=opts)
+        out.queue_urls[queue.name] = sqs_url(region, account, main_name)
+        out.queue_arns[queue.name] = main_arn
+        out.dlq_arns[queue.name] = dlq_arn
+
+    for topic in spec.topics:
+        arn = sns_arn(region, account, topic_names[topic.name])
+        fifo = dict(fifo_topic=True, content_based_deduplication=True) if topic.fifo else {}
+        resource = sns.Topic(f"{prefix}-{topic.name}", name=topic_names[topic.name], kms_master_key_id=key.arn,
+                             **fifo, opts=stateful)
+        sns.TopicPolicy(f"{prefix}-{topic.name}-policy", arn=resource.arn, policy=topic_policy(arn, account),
+                        opts=opts)
+        for queue in topic.subscribers:
+            sns.TopicSubscription(f"{prefix}-{topic.name}-to-{queue}", topic=resource.arn, protocol="sqs",
+                                  endpoint=out.queue_arns[queue], raw_message_delivery=True, opts=opts)
+        out.topic_arns[topic.name] = arn
+    return out

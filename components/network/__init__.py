@@ -1,0 +1,1 @@
+"""Network foundation: per-region VPCs / VNets the other capabilities stand on."""

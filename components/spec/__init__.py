@@ -1,0 +1,9 @@
+"""Typed environment spec: pydantic models, cross-field checks and a loader with readable errors."""
+
+from .environment import EnvironmentSpec
+from .foundation import Cluster, Site, Tier
+from .loader import SpecError, SpecIssue, load_environment, parse_environment
+from .messaging import BrokerSpec, QueueSpec, TopicSpec
+
+__all__ = ["BrokerSpec", "Cluster", "EnvironmentSpec", "QueueSpec", "Site", "SpecError", "SpecIssue", "Tier",
+           "TopicSpec", "load_environment", "parse_environment"]

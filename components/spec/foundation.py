@@ -1,0 +1,129 @@
+"""Spec models for where an environment lives: accounts, residency, regions, on-prem sites, clusters."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .base import AwsRegion, Cidr, IpAddress, Name, SecretRef, SpecModel
+
+
+class Tier(str, Enum):
+    """Environment tier: drives sizes, protection and policy enforcement levels."""
+
+    development = "development"
+    staging = "staging"
+    production = "production"
+
+
+class AwsAccount(SpecModel):
+    account_id: str = Field(pattern=r"^\d{12}$", description="12-digit AWS account id the stack deploys into")
+    deploy_role_arn: str = Field(pattern=r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$",
+                                 description="IAM role every AWS provider assumes")
+
+    @model_validator(mode="after")
+    def _role_in_account(self) -> "AwsAccount":
+        if self.deploy_role_arn.split(":")[4] != self.account_id:
+            raise ValueError("deploy_role_arn must be a role in account_id "
+                             f"{self.account_id}, got one in {self.deploy_role_arn.split(':')[4]}")
+        return self
+
+
+class AzureAccount(SpecModel):
+    subscription_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    tenant_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class Accounts(SpecModel):
+    aws: AwsAccount
+    azure: Optional[AzureAccount] = None
+
+
+class Residency(SpecModel):
+    """Practice 6.4 (data residency): the zone the data must stay in and the regions allowed within it."""
+
+    zone: Literal["eu", "us", "uk", "apac"]
+    allowed_regions: list[str] = Field(min_length=1, description="AWS regions, Azure locations and onprem:<site>")
+
+
+class AwsRegionSpec(SpecModel):
+    region: AwsRegion
+    cidr: Cidr
+    availability_zones: Optional[list[str]] = Field(
+        default=None, min_length=3, max_length=3,
+        description="three AZ names; default <region>a, b and c")
+
+    @property
+    def azs(self) -> list[str]:
+        return self.availability_zones or [f"{self.region}{suffix}" for suffix in "abc"]
+
+
+class AwsRegions(SpecModel):
+    primary: AwsRegionSpec
+    secondary: Optional[AwsRegionSpec] = None
+
+    def all(self) -> list[AwsRegionSpec]:
+        return [r for r in (self.primary, self.secondary) if r is not None]
+
+
+class AzureRegionSpec(SpecModel):
+    location: str = Field(pattern=r"^[a-z0-9]+$")
+    cidr: Cidr
+
+
+class Regions(SpecModel):
+    aws: AwsRegions
+    azure: Optional[AzureRegionSpec] = None
+
+
+class Site(SpecModel):
+    """An on-premises data centre reached over VPN or Direct Connect / ExpressRoute."""
+
+    name: Name
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 country code; decides its residency zone")
+    cidr: Cidr
+    bgp_asn: int = Field(ge=1, le=4294967294)
+    public_ip: IpAddress
+
+
+class KubeconfigRef(SecretRef):
+    context: Optional[str] = Field(default=None, description="context within the kubeconfig; default its current one")
+
+
+class Cluster(SpecModel):
+    name: Name
+    cloud: Literal["aws", "azure", "onprem"]
+    region: Optional[str] = Field(default=None, description="AWS region or Azure location (cloud clusters)")
+    site: Optional[str] = Field(default=None, description="on-prem site name (onprem clusters)")
+    kubernetes_version: str = Field(pattern=r"^1\.\d{2}$")
+    kubeconfig: KubeconfigRef
+
+    @model_validator(mode="after")
+    def _placement(self) -> "Cluster":
+        if self.cloud == "onprem" and (self.site is None or self.region is not None):
+            raise ValueError("an onprem cluster names its site and no region")
+        if self.cloud != "onprem" and (self.region is None or self.site is not None):
+            raise ValueError(f"an {self.cloud} cluster names its region and no site")
+        return self
+
+    @property
+    def placement(self) -> str:
+        """Region label used by residency checks: the cloud region, or onprem:<site>."""
+        return self.region if self.region else f"onprem:{self.site}"
+
+
+class Exemption(SpecModel):
+    """A justified, expiring exception to one policy rule for matching resources."""
+
+    rule: str
+    resource: str = Field(description="resource name or URN suffix the exemption covers ('*' for every resource)")
+    justification: str = Field(min_length=20)
+    expires: date
+
+
+class PolicySettings(SpecModel):
+    enforcement: dict[str, Literal["advisory", "mandatory", "disabled"]] = Field(default_factory=dict)
+    exemptions: list[Exemption] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Operator tooling behind the `hybrid` command line."""
