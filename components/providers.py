@@ -32,6 +32,11 @@ class ProviderSet:
         return self.clusters[name]
 
 
+def cluster_provider_name(cluster_name: str) -> str:
+    """Logical name of a cluster's Kubernetes provider; policy config maps it to the cluster's region."""
+    return f"k8s-{cluster_name}"
+
+
 def platform_tags(spec: EnvironmentSpec) -> dict[str, str]:
     """Tags every taggable resource carries (practice 8.3 service catalog: who owns what, what it costs)."""
     return {**spec.tags, "environment": spec.name, "tier": spec.tier.value, "owner": spec.owner,
@@ -63,7 +68,7 @@ def build_providers(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]
         )
     for cluster in spec.clusters:
         providers.clusters[cluster.name] = pulumi_kubernetes.Provider(
-            f"k8s-{cluster.name}",
+            cluster_provider_name(cluster.name),
             kubeconfig=secrets[cluster.kubeconfig.secret],
             context=cluster.kubeconfig.context,
             # Server-side apply keeps field ownership clean when operators also write to these objects.

@@ -1,0 +1,114 @@
+"""What a rule is, and the plain resource view every rule judges.
+
+A rule is a function over one resource (or the whole stack) that yields finding messages, or raises
+NotApplicable with a reason. The same function runs inside pulumi-policy (see pulumi_adapter) and
+offline over a plan, a stack export or a preview (see evaluate), so both give the same verdict.
+Messages name what is wrong and how to fix it; they never echo a property value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+CLOUD_PACKAGES = frozenset({"aws", "azure-native", "kubernetes"})
+TIERS = ("development", "staging", "production")
+LEVELS = ("advisory", "mandatory", "disabled")
+
+
+class NotApplicable(Exception):
+    """The rule cannot apply to this resource; the reason is reported, never silently skipped."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The resource facts a rule may look at, identical whichever path built them."""
+
+    urn: str
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    protect: bool = False
+    provider_type: Optional[str] = None
+    provider_name: Optional[str] = None
+    provider_props: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule learns about its environment, all of it from policy config."""
+
+    config: Mapping[str, Any]
+    today: date
+
+    @property
+    def tier(self) -> str:
+        return str(self.config.get("tier", "production"))
+
+
+ResourceCheck = Callable[[Resource, RuleContext], Iterable[str]]
+StackCheck = Callable[[list[Resource], RuleContext], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    severity: str
+    remediation: str
+    check: Callable[..., Iterable[Any]]
+    stack: bool = False
+    """Stack rules see every resource at once and yield (urn, message) pairs."""
+    levels: Mapping[str, str] = field(default_factory=lambda: {
+        "development": "advisory", "staging": "mandatory", "production": "mandatory"})
+    """Default enforcement per tier; policy config (per environment) may override it."""
+    config_properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """JSON-schema properties this rule reads from policy config, beyond tier and exemptions."""
+    types: Optional[frozenset[str]] = None
+    """Resource types the rule judges; None means every cloud resource and provider (not components)."""
+
+    def applies_to(self, type_: str) -> bool:
+        if self.types is not None:
+            return type_ in self.types
+        return type_.split(":")[0] in CLOUD_PACKAGES or type_.startswith("pulumi:providers:")
+
+    def level_for(self, tier: str) -> str:
+        return self.levels.get(tier, "mandatory")
+
+
+COMMON_CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
+    "tier": {"type": "string", "enum": list(TIERS)},
+    "exemptions": {"type": "array", "items": {
+        "type": "object", "required": ["resource", "justification", "expires"],
+        "properties": {"resource": {"type": "string"}, "justification": {"type": "string", "minLength": 20},
+                       "expires": {"type": "string", "format": "date"}}}},
+}
+
+
+def exempted(rule_config: Mapping[str, Any], resource: Resource, today: date) -> bool:
+    """An exemption applies while unexpired, to '*' or a resource whose name or URN suffix matches."""
+    for exemption in rule_config.get("exemptions") or []:
+        if date.fromisoformat(str(exemption["expires"])) < today:
+            continue
+        target = str(exemption["resource"])
+        if target == "*" or target == resource.name or resource.urn.endswith(f"::{target}"):
+            return True
+    return False
+
+
+def json_prop(props: Mapping[str, Any], key: str) -> Any:
+    """A property that may hold a JSON document as a string (policies, redrive settings)."""
+    import json
+
+    value = props.get(key)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value

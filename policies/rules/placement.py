@@ -1,0 +1,25 @@
+"""Where a resource runs: its region from its own input, its provider, its Azure location or its cluster."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from .framework import Resource
+
+
+def region_of(resource: Resource, config: Mapping[str, Any]) -> Optional[str]:
+    props, provider = resource.props, resource.provider_props
+    if resource.type.startswith("pulumi:providers:"):
+        return props.get("region") or props.get("location") or _cluster_region(resource.name, config)
+    for candidate in (props.get("region"), provider.get("region") if provider else None, props.get("location"),
+                      provider.get("location") if provider else None):
+        if isinstance(candidate, str) and candidate:
+            return candidate
+    if resource.provider_type == "pulumi:providers:kubernetes" and resource.provider_name:
+        return _cluster_region(resource.provider_name, config)
+    return None
+
+
+def _cluster_region(provider_name: str, config: Mapping[str, Any]) -> Optional[str]:
+    clusters = config.get("clusterRegions") or {}
+    return clusters.get(provider_name)

@@ -1,0 +1,17 @@
+"""The `hybrid` command line: one entry point, one module per verb under scripts/commands."""
+
+from __future__ import annotations
+
+import typer
+
+from .commands import check, plan, validate
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
+app.command()(validate.validate)
+app.command()(plan.plan)
+app.command()(check.check)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,51 @@
+"""`hybrid check FILE`: the policy rules over a plan, a `pulumi stack export` or `pulumi preview --json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from components.spec import SpecError
+
+from .. import environments
+from ..checker.report import blocking, print_verdicts, verdicts_json
+from ..checker.run import check_document
+from ..checker.sources import SourceError, read_document, stack_of
+from ..console import FINDING, emit_json, fail, out
+from ..project import environment_of_stack, load_project
+
+
+def check(
+    file: Path = typer.Argument(..., help="plan JSON, `pulumi stack export` output or `pulumi preview --json` output"),
+    env: Optional[str] = typer.Option(None, "--env", help="environment to judge against; default: from the URNs' stack"),
+    json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
+    root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
+) -> None:
+    """Run the policy rules over FILE; exit 1 when a mandatory rule fails."""
+    try:
+        document = read_document(file)
+        stack = stack_of(document)
+    except SourceError as error:
+        fail(str(error))
+    if env is None:
+        if stack is None:
+            fail(f"{file}: cannot tell which stack this is (no URNs, or several stacks); pass --env")
+        try:
+            env = environment_of_stack(load_project(root), stack)
+        except SpecError as error:
+            fail(f"{file}: stack {stack!r} has no stack config in stacks/; pass --env", error.issues)
+    try:
+        spec = environments.load(root, env).spec
+    except SpecError as error:
+        fail(f"environment {env!r} is invalid", error.issues)
+    verdicts = check_document(document, spec)
+    if json_output:
+        emit_json({"file": str(file), "environment": env, "verdicts": verdicts_json(verdicts),
+                   "blocking": blocking(verdicts)})
+    else:
+        out.print(f"[bold]{file}[/] judged as environment [bold]{env}[/] ({spec.tier.value})")
+        print_verdicts(out, verdicts)
+    if blocking(verdicts):
+        raise typer.Exit(FINDING)

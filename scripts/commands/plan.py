@@ -1,0 +1,61 @@
+"""`hybrid plan ENV`: the offline plan, its resource tree, and the policy verdicts over it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from components.spec import SpecError
+
+from .. import environments
+from ..checker.report import blocking, print_verdicts, verdicts_json
+from ..checker.run import check_document
+from ..console import FINDING, emit_json, err, fail, out
+from ..policy_config import environment_facts, write_policy_config
+
+
+def plan(
+    env: str = typer.Argument(..., help="environment name (environments/<env>.yaml)"),
+    out_path: Optional[Path] = typer.Option(None, "--out", help="where to write the plan JSON; default plans/<env>.json"),
+    json_output: bool = typer.Option(False, "--json", help="machine-readable summary on stdout"),
+    root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
+) -> None:
+    """Plan ENV offline under the Pulumi SDK's mock engine; exit 1 when a mandatory policy fails."""
+    started = time.perf_counter()
+    try:
+        loaded = environments.load(root, env)
+    except SpecError as error:
+        fail(f"environment {env!r} is invalid", error.issues)
+    config_path = write_policy_config(root, loaded.spec)
+    if not json_output:
+        err.print(f"[dim]planning {env} (stack {loaded.stack}) under the mock engine…[/]")
+    from ..planner.export import PlanError, dumps
+    from ..planner.run import plan_environment
+    from ..planner.summary import plan_tree, type_region_counts
+
+    imported = time.perf_counter()
+    try:
+        result = plan_environment(root.resolve(), env)
+    except PlanError as error:
+        fail(f"the program for {env!r} cannot be planned: {error}")
+    target = out_path or root / "plans" / f"{env}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dumps(result.export), encoding="utf-8")
+    verdicts = check_document(result.export, loaded.spec)
+    facts = environment_facts(loaded.spec)
+    timings = {"import_seconds": round(imported - started, 3), "plan_seconds": round(result.seconds, 3),
+               "total_seconds": round(time.perf_counter() - started, 3)}
+    if json_output:
+        emit_json({"environment": env, "stack": result.stack, "plan": str(target), "policyConfig": str(config_path),
+                   "resources": len(result.resources), "byTypeAndRegion": type_region_counts(result.export, facts),
+                   "verdicts": verdicts_json(verdicts), "blocking": blocking(verdicts), "timings": timings})
+    else:
+        out.print(plan_tree(result.export, facts))
+        print_verdicts(out, verdicts)
+        out.print(f"[dim]plan: {target} · policy config: {config_path} · {len(result.resources)} resources in "
+                  f"{result.seconds:.2f}s (setup {timings['import_seconds']:.2f}s)[/]")
+    if blocking(verdicts):
+        raise typer.Exit(FINDING)
