@@ -1,0 +1,63 @@
+"""Shared fixtures: each shipped environment is planned once per test session and asserted on many times."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ("dev", "staging", "prod")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def plans() -> dict[str, Any]:
+    """env name -> Plan for every shipped environment (planned once, in this process)."""
+    from scripts.planner.run import plan_environment
+
+    return {env: plan_environment(ROOT, env) for env in SHIPPED}
+
+
+def by_type(plan_or_export: Any, type_: str) -> list[dict[str, Any]]:
+    export = getattr(plan_or_export, "export", plan_or_export)
+    return [r for r in export["deployment"]["resources"] if r["type"] == type_]
+
+
+def by_name(plan_or_export: Any, name: str) -> dict[str, Any]:
+    export = getattr(plan_or_export, "export", plan_or_export)
+    matches = [r for r in export["deployment"]["resources"] if r["urn"].endswith(f"::{name}")]
+    assert len(matches) == 1, f"expected one resource named {name}, found {[m['urn'] for m in matches]}"
+    return matches[0]
+
+
+def load_spec_data(env: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "environments" / f"{env}.yaml").read_text())
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Iterator[Path]:
+    """A throwaway copy of the project (spec, stacks, program, policies) for tests that edit files."""
+    target = tmp_path / "project"
+    target.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, target / name)
+    for folder in ("environments", "stacks", "apis", "schemas"):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, target / folder)
+    (target / "policies" / "config").mkdir(parents=True)
+    yield target
+
+
+def write_env(project: Path, env: str, data: dict[str, Any]) -> Path:
+    path = project / "environments" / f"{env}.yaml"
+    path.write_text(yaml.safe_dump(copy.deepcopy(data), sort_keys=False))
+    return path
