@@ -9,10 +9,8 @@ import pulumi
 from .platform import build_platform
 from .spec import SpecError, load_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(root: Path = PROJECT_ROOT) -> None:
+def run(root: Path) -> None:
+    """`root` is the project directory (where Pulumi.yaml and environments/ live)."""
     config = pulumi.Config()
     try:
         spec = load_environment(root / "environments" / f"{config.require('environment')}.yaml")
