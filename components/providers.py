@@ -38,7 +38,7 @@ def cluster_provider_name(cluster_name: str) -> str:
 
 
 def platform_tags(spec: EnvironmentSpec) -> dict[str, str]:
-    """Tags every taggable resource carries (practice 8.3 service catalog: who owns what, what it costs)."""
+    """Tags every taggable resource carries (practice 7.5, service catalog: who owns what, what it costs)."""
     return {**spec.tags, "environment": spec.name, "tier": spec.tier.value, "owner": spec.owner,
             "managed-by": "pulumi"}
 

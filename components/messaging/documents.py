@@ -6,7 +6,7 @@ import json
 
 
 def _deny_insecure_transport(action: str, resource: str) -> dict:
-    """Practice 6.1 (TLS everywhere): refuse any request that did not arrive over TLS."""
+    """Practice 5.1 (TLS everywhere): refuse any request that did not arrive over TLS."""
     return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": action,
             "Resource": resource, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 

@@ -1,7 +1,7 @@
 """The AWS queue-and-topic backend: SQS queues with DLQs and SNS topics fanning out to them.
 
-Practices: 1.3 (brokers over point-to-point), 2.3 (dead-letter queues), 2.2 (idempotency through FIFO
-deduplication), 6.1 (TLS only), 6.2 (encryption with customer-managed keys).
+Practices: 1.3 (brokers over point-to-point), 3.3 (dead-letter queues), 1.6 (idempotency through FIFO
+deduplication), 5.1 (TLS only, and encryption at rest with customer-managed keys).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from ..naming import region_code
 from ..spec.foundation import AwsRegionSpec
 from .cidr import az_subnets
 
-# Interface endpoints keep broker, key and log traffic on the AWS network (practice 6.1, encryption in
-# transit, and 6.4, residency: no detour through the internet). S3 and DynamoDB use free gateway endpoints.
+# Interface endpoints keep broker, key and log traffic on the AWS network (practice 5.1, encryption in
+# transit, and 5.6, residency: no detour through the internet). S3 and DynamoDB use free gateway endpoints.
 INTERFACE_SERVICES = ("sqs", "sns", "kms", "logs", "sts", "secretsmanager", "monitoring")
 GATEWAY_SERVICES = ("s3", "dynamodb")
 

@@ -42,7 +42,7 @@ def check_unique_names(spec: EnvironmentSpec) -> Iterator[Problem]:
 
 
 def check_cidrs(spec: EnvironmentSpec) -> Iterator[Problem]:
-    """Practice 7.1 (hybrid tunnels): routed networks must never overlap, or routes become ambiguous."""
+    """Practice 8.1 (hybrid tunnels): routed networks must never overlap, or routes become ambiguous."""
     networks: list[tuple[str, IPv4Network]] = [("regions.aws.primary.cidr", spec.regions.aws.primary.cidr)]
     if spec.regions.aws.secondary:
         networks.append(("regions.aws.secondary.cidr", spec.regions.aws.secondary.cidr))
@@ -70,7 +70,7 @@ def regions_in_use(spec: EnvironmentSpec) -> list[tuple[str, str]]:
 
 
 def check_residency(spec: EnvironmentSpec) -> Iterator[Problem]:
-    """Practice 6.4 (data residency): nothing may be placed outside the zone's allowed regions."""
+    """Practice 5.6 (data residency): nothing may be placed outside the zone's allowed regions."""
     zone = spec.residency.zone
     countries = spec.site_countries()
     for i, region in enumerate(spec.residency.allowed_regions):

@@ -43,7 +43,7 @@ class Accounts(SpecModel):
 
 
 class Residency(SpecModel):
-    """Practice 6.4 (data residency): the zone the data must stay in and the regions allowed within it."""
+    """Practice 5.6 (data residency): the zone the data must stay in and the regions allowed within it."""
 
     zone: Literal["eu", "us", "uk", "apac"]
     allowed_regions: list[str] = Field(min_length=1, description="AWS regions, Azure locations and onprem:<site>")

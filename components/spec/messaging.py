@@ -1,4 +1,4 @@
-"""Spec models for brokers: the asynchronous backbone (practices 1.1 async vs sync, 1.3 brokers, 2.3 DLQs)."""
+"""Spec models for brokers: the asynchronous backbone (practices 1.1 async vs sync, 1.3 and 3.1 brokers, 3.3 DLQs)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Messaging rules: a dead-letter path on every queue (practice 2.3) and customer-managed keys (6.2)."""
+"""Messaging rules: a dead-letter path on every queue (practice 3.3) and encryption at rest with customer-managed keys (5.1)."""
 
 from __future__ import annotations
 

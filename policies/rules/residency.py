@@ -1,4 +1,4 @@
-"""Data residency (practice 6.4): nothing is placed outside the regions the environment's zone allows."""
+"""Data residency (practice 5.6): nothing is placed outside the regions the environment's zone allows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ownership tags (practice 8.3, service catalog): every taggable resource says whose it is and what it costs."""
+"""Ownership tags (practice 7.5, service catalog): every taggable resource says whose it is and what it costs."""
 
 from __future__ import annotations
 
