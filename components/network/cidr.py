@@ -26,8 +26,8 @@ def az_subnets(network: IPv4Network, zones: int = 3) -> list[IPv4Network]:
     Quarters (not thirds, which CIDR cannot express) leave the last quarter free for
     gateway, endpoint and future tiers without renumbering.
     """
-    if zones > 4:
-        raise ValueError("at most four availability zones fit the quarter layout")
+    if zones > 3:
+        raise ValueError("at most three availability zones fit the quarter layout (the fourth quarter is reserved)")
     return split(network, zones, 2)
 
 

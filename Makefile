@@ -1,0 +1,30 @@
+# Two commands matter on a fresh machine: `make plan` (set up, validate and plan every shipped
+# environment on the embedded local default) and `make test`. Everything else builds on them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HYBRID := $(VENV)/bin/hybrid
+ENVS ?= dev staging prod
+
+.PHONY: setup plan test bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+plan: setup
+	$(HYBRID) validate
+	@for env in $(ENVS); do $(HYBRID) plan $$env || exit $$?; done
+
+test: setup
+	$(PY) -m pytest -n 2
+
+bench: setup
+	$(PY) -m scripts.bench
+
+clean:
+	rm -rf plans reports .pytest_cache

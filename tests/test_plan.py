@@ -1,0 +1,85 @@
+"""The offline plan: stack-export shape, real-engine URNs, snapshot order and byte-for-byte determinism."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from scripts.planner.export import PlanError, to_export
+from scripts.planner.recorder import Recording, Registration
+
+from .conftest import ROOT, by_name, by_type
+
+
+def test_plan_has_the_stack_export_shape(plans):
+    export = plans["prod"].export
+    assert export["version"] == 3
+    assert export["deployment"]["manifest"]["time"] == "1970-01-01T00:00:00Z"
+    resources = export["deployment"]["resources"]
+    assert resources[0]["type"] == "pulumi:pulumi:Stack"
+    assert resources[0]["urn"] == "urn:pulumi:prod::hybrid::pulumi:pulumi:Stack::hybrid-prod"
+    for r in resources[1:]:
+        assert {"urn", "custom", "type", "inputs", "parent", "protect", "dependencies"} <= set(r), r["urn"]
+        if r["custom"]:
+            assert r["id"], r["urn"]
+
+
+def test_urns_carry_the_full_parent_type_chain_without_the_root_stack(plans):
+    export = plans["prod"].export
+    queue = by_name(export, "orders-euc1-billing-orders")
+    assert queue["urn"] == ("urn:pulumi:prod::hybrid::hybrid:messaging:Broker$aws:sqs/queue:Queue::"
+                            "orders-euc1-billing-orders")
+    broker = by_name(export, "orders")
+    assert broker["urn"] == "urn:pulumi:prod::hybrid::hybrid:messaging:Broker::orders"
+    assert queue["parent"] == broker["urn"]
+    provider = by_name(export, "aws-eu-central-1")
+    assert provider["urn"] == "urn:pulumi:prod::hybrid::pulumi:providers:aws::aws-eu-central-1"
+    assert queue["provider"] == f"{provider['urn']}::{provider['id']}"
+
+
+def test_parents_providers_and_dependencies_come_first(plans):
+    for env, plan in plans.items():
+        seen: set[str] = set()
+        for r in plan.resources:
+            if r["type"] != "pulumi:pulumi:Stack":
+                assert r["parent"] in seen, f"{env}: {r['urn']} listed before its parent"
+                for dep in r["dependencies"]:
+                    assert dep in seen, f"{env}: {r['urn']} listed before its dependency {dep}"
+                if "provider" in r:
+                    assert r["provider"].rsplit("::", 1)[0] in seen, f"{env}: {r['urn']} before its provider"
+            seen.add(r["urn"])
+
+
+def test_ids_are_realistic(plans):
+    export = plans["prod"].export
+    queue = by_name(export, "orders-euw1-partner-inbound")
+    assert queue["id"] == "https://sqs.eu-west-1.amazonaws.com/432109876543/prod-orders-partner-inbound"
+    assert all(v["id"].startswith("vpc-") for v in by_type(export, "aws:ec2/vpc:Vpc"))
+    key = by_name(export, "orders-euc1-key")
+    # each region's queues use that region's key (KMS keys never cross regions)
+    assert queue["inputs"]["kmsMasterKeyId"].startswith("arn:aws:kms:eu-west-1:432109876543:key/")
+    assert key["id"] in by_name(export, "orders-euc1-partner-inbound")["inputs"]["kmsMasterKeyId"]
+
+
+def test_two_fresh_processes_with_different_hash_seeds_write_identical_bytes(tmp_path):
+    outputs = []
+    for seed in ("1", "4242"):
+        target = tmp_path / f"prod-{seed}.json"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-m", "scripts.cli_main", "plan", "prod", "--out", str(target), "--json"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_duplicate_urns_are_an_error():
+    recording = Recording(project="hybrid", stack="dev")
+    urn = "urn:pulumi:dev::hybrid::aws:sqs/queue:Queue::q"
+    recording.resources[urn] = Registration(urn, "aws:sqs/queue:Queue", "q", True, "id", {}, "", "", False, [])
+    recording.duplicates.append(urn)
+    with pytest.raises(PlanError, match="duplicate URNs"):
+        to_export(recording, "urn:pulumi:dev::hybrid::pulumi:pulumi:Stack::hybrid-dev")
