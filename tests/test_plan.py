@@ -64,12 +64,13 @@ def test_ids_are_realistic(plans):
     assert key["id"] in by_name(export, "orders-euc1-partner-inbound")["inputs"]["kmsMasterKeyId"]
 
 
-def test_two_fresh_processes_with_different_hash_seeds_write_identical_bytes(tmp_path):
+def test_two_fresh_processes_with_different_hash_seeds_write_identical_bytes(tmp_path, project_copy):
     outputs = []
     for seed in ("1", "4242"):
         target = tmp_path / f"prod-{seed}.json"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        done = subprocess.run([sys.executable, "-m", "scripts.cli_main", "plan", "prod", "--out", str(target), "--json"],
+        done = subprocess.run([sys.executable, "-m", "scripts.cli_main", "plan", "prod", "--out", str(target), "--json",
+                               "--root", str(project_copy)],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         outputs.append(target.read_bytes())

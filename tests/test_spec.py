@@ -8,9 +8,11 @@ import pytest
 
 from components.spec import SpecError, parse_environment
 
-from .conftest import load_spec_data
+from scripts.project import load_project
 
-SECRET_KEYS = {"kubeconfig"}
+from .conftest import ROOT, load_spec_data
+
+SECRET_KEYS = load_project(ROOT).secret_keys
 
 
 def issues_for(data: dict) -> list[str]:
