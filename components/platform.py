@@ -7,15 +7,28 @@ from __future__ import annotations
 
 import pulumi
 
+from .cluster.addons import ClusterAddons, ClusterAddonsArgs
+from .connectivity.wiring import build_connectivity
+from .gateway.wiring import GatewaySources, build_gateways
 from .messaging import Broker, BrokerArgs
+from .messaging.wiring import broker_args
+from .messaging.operators import operators_needed as messaging_operators
 from .network.aws_network import AwsNetwork, AwsNetworkArgs
 from .network.azure_network import AzureNetwork, AzureNetworkArgs
+from .observability import prometheus
+from .observability.wiring import build_secrets_audit_observability
 from .providers import build_providers, platform_tags
+from .routing.wiring import build_routing
+from .secrets import external_secrets
 from .spec import EnvironmentSpec
 
 
-def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]) -> dict[str, object]:
-    """Create every component of the environment; returns the stack outputs to export."""
+def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]],
+                   schema_texts: dict[str, str] | None = None,
+                   gateway_sources: GatewaySources | None = None) -> dict[str, object]:
+    """Create every component of the environment; returns the stack outputs to export.
+
+    `schema_texts` maps each schema file the spec binds to its text (the entry point reads the files)."""
     providers = build_providers(spec, secrets)
     outputs: dict[str, object] = {"environment": spec.name, "tier": spec.tier.value}
 
@@ -31,13 +44,31 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
                                                                 tags=platform_tags(spec)),
                             pulumi.ResourceOptions(provider=providers.for_azure(location)))
         outputs["vnet_id"] = vnet.vnet_id
+    azure_resource_group = vnet.resource_group_name if spec.regions.azure and providers.azure else None
+
+    # One ClusterAddons per cluster: the union of the operators every capability needs there.
+    operator_needs: dict[str, set[str]] = {}
+    for needs in (external_secrets.operators_needed(spec), prometheus.operators_needed(spec), messaging_operators(spec)):
+        for cluster, operators in needs.items():
+            operator_needs.setdefault(cluster, set()).update(operators)
+    addons = {cluster: ClusterAddons(f"addons-{cluster}", ClusterAddonsArgs(cluster=cluster, operators=frozenset(ops)),
+                                     pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
+              for cluster, ops in sorted(operator_needs.items())}
 
     brokers = {}
     for broker in spec.messaging.brokers:
         brokers[broker.name] = Broker(broker.name, BrokerArgs(
             spec=broker, environment=spec.name, aws_account=spec.accounts.aws.account_id,
             aws_providers=dict(providers.aws), protect=spec.production,
-            key_deletion_days=30 if spec.production else 7))
+            key_deletion_days=30 if spec.production else 7,
+            **broker_args(spec, providers, networks, vnet if azure_resource_group is not None else None, addons,
+                          secrets, schema_texts or {})))
     outputs["queue_urls"] = {name: b.queue_urls for name, b in brokers.items()}
     outputs["topic_arns"] = {name: b.topic_arns for name, b in brokers.items()}
+    outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}
+    outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
+    outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
+    outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons))
+    outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None, secrets))
+    outputs.update(build_routing(spec, providers, azure_resource_group))
     return outputs

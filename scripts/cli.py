@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from .commands import check, plan, validate
+from .commands import catalog, check, diff, drift, plan, validate
+from .commands import schemas
+from .commands import window
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
 app.command()(validate.validate)
 app.command()(plan.plan)
 app.command()(check.check)
+app.command()(diff.diff)
+app.command()(drift.drift)
+app.command()(catalog.catalog)
+app.command()(window.window)
+app.add_typer(schemas.app, name="schemas")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from components.spec import EnvironmentSpec, SpecError, load_environment
 
+from .openapi import api_issues
 from .policy_config import unknown_rule_issues
 from .project import Project, engine_config, load_project, read_stack_config, stack_of_environment
 
@@ -32,7 +33,7 @@ def load(root: Path, env: str) -> Environment:
         raise SpecError([SpecIssue(str(path), "(file)", f"no such environment; expected one of: "
                                    f"{', '.join(known_environments(root)) or 'none'}")])
     spec = load_environment(path, project.secret_keys)
-    issues = unknown_rule_issues(spec, str(path))
+    issues = unknown_rule_issues(spec, str(path)) + api_issues(root, spec, str(path))
     stack = stack_of_environment(project, env)
     read_stack_config(project, stack)
     engine_config(project, stack)

@@ -17,6 +17,8 @@ def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
         "allowedRegions": list(spec.residency.allowed_regions),
         "clusterRegions": {cluster_provider_name(c.name): c.placement for c in spec.clusters},
         "requiredTags": sorted(platform_tags(spec)),
+        "secondaryRegion": spec.regions.aws.secondary.region if spec.regions.aws.secondary else None,
+        "integrations": [i.name for i in spec.observability.integrations],
     }
 
 

@@ -50,7 +50,7 @@ def project_copy(tmp_path: Path) -> Iterator[Path]:
     target.mkdir()
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, target / name)
-    for folder in ("environments", "stacks", "apis", "schemas"):
+    for folder in ("environments", "stacks", "apis", "schemas", "functions"):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, target / folder)
     (target / "policies" / "config").mkdir(parents=True)

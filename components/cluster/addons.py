@@ -29,6 +29,9 @@ OPERATORS: dict[str, Operator] = {
     "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda"),
     "external-secrets": Operator("external-secrets", "0.12.1", "https://charts.external-secrets.io",
                                  "external-secrets", (("installCRDs", True),)),
+    # Issues the in-cluster RabbitMQ brokers' TLS certificates.
+    "cert-manager": Operator("cert-manager", "v1.16.2", "https://charts.jetstack.io", "cert-manager",
+                             (("crds", {"enabled": True}),)),
     "prometheus-operator": Operator("kube-prometheus-stack", "67.9.0",
                                     "https://prometheus-community.github.io/helm-charts", "monitoring"),
 }

@@ -1,13 +1,15 @@
-"""The cloud-agnostic Broker: one spec entry in, the right backend's resources out."""
+"""The cloud-agnostic Broker: one spec entry in, the right backend's resources out (practice 8.3)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import pulumi
 
 from ..spec.messaging import BrokerSpec
-from . import sqs_sns
+from . import amazon_mq, event_hubs, msk, rabbitmq_operator, service_bus, sqs_sns, strimzi
+from .backend import AwsPlacement, AzurePlacement, BackendResult, BuildContext, LagMetric
 
 
 @dataclass(frozen=True)
@@ -24,29 +26,114 @@ class BrokerArgs:
     """Protect stateful children (queues, topics, keys) from deletion: true in production."""
     key_deletion_days: int = 30
     """KMS deletion window for the broker's keys."""
+    production: Optional[bool] = None
+    """Production tier (multi-AZ, premium tiers, private endpoints); defaults to `protect`."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for Azure resources (Azure providers have no default tags)."""
+    aws_networks: Mapping[str, AwsPlacement] = field(default_factory=dict)
+    """Foundation network per AWS region, for VPC-attached brokers (Amazon MQ, MSK)."""
+    azure_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
+    """Explicit Azure provider per location."""
+    azure_placement: Optional[AzurePlacement] = None
+    """Resource group and private-endpoint subnet of the Azure location."""
+    azure_action_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Azure Monitor action group id per alert severity (the Azure side of the alert topics)."""
+    cluster_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
+    """Explicit Kubernetes provider per cluster name."""
+    cluster_addons: Mapping[str, pulumi.Resource] = field(default_factory=dict)
+    """The add-ons component per cluster; in-cluster custom resources depend on it."""
+    secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Secret config values by key, for SecretRefs in the spec (Amazon MQ admin password)."""
+    schema_texts: Mapping[str, str] = field(default_factory=dict)
+    """Event schema file (schemas/...) to its text, read by the program entry point."""
+    alert_region: Optional[str] = None
+    """AWS region whose alert topics in-cluster alarms go to; default the first AWS provider's region."""
+    log_retention_days: int = 90
+    """Retention of broker log groups (the environment's log policy)."""
+    masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
+    """Data identifiers masked in broker log groups (practice 5.2)."""
 
 
 class Broker(pulumi.ComponentResource):
-    """A broker with its primary copy and, when the spec asks, a warm standby copy in another region."""
+    """A broker with its primary copy and, for sqs-sns when the spec asks, a warm standby copy in another region."""
 
     regions: dict[str, sqs_sns.RegionalBroker]
     queue_urls: pulumi.Output[dict]
     queue_arns: pulumi.Output[dict]
     topic_arns: pulumi.Output[dict]
+    endpoints: pulumi.Output[dict]
+    lag_metrics: pulumi.Output[dict]
+    """Consumer path -> [{signal, metric, namespace, statistic, threshold, dimensions}]: what to scale on."""
 
     def __init__(self, name: str, args: BrokerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:messaging:Broker", name, None, opts)
         spec = args.spec
-        regions = [spec.region] + ([spec.standby_region] if spec.standby_region else [])
-        if spec.kind != "sqs-sns":  # the spec model admits only implemented kinds; this guards future drift
+        ctx = context(name, args)
+        self.regions = {}
+        result = BackendResult()
+        if spec.kind == "sqs-sns":
+            regions = [spec.region] + ([spec.standby_region] if spec.standby_region else [])
+            self.regions = {region: sqs_sns.build(self, ctx, region, args.aws_providers[region]) for region in regions}
+            result.lag_metrics = self.regions[spec.region].lag_metrics
+        elif spec.kind == "amazon-mq-rabbitmq":
+            result = amazon_mq.build(self, ctx, spec.region)
+        elif spec.kind == "msk":
+            result = msk.build(self, ctx, spec.region)
+        elif spec.kind == "service-bus":
+            result = service_bus.build(self, ctx)
+        elif spec.kind == "event-hubs":
+            result = event_hubs.build(self, ctx)
+        elif spec.kind == "strimzi-kafka":
+            result = strimzi.build(self, ctx, alert_region(args))
+        elif spec.kind == "rabbitmq-operator":
+            result = rabbitmq_operator.build(self, ctx, alert_region(args))
+        else:  # the spec model admits only the kinds above; this guards future drift
             raise ValueError(f"broker {spec.name}: unsupported kind {spec.kind!r}")
-        self.regions = {
-            region: sqs_sns.build_region(self, name, spec, args.environment, args.aws_account, region,
-                                         args.aws_providers[region], args.protect, args.key_deletion_days)
-            for region in regions
-        }
         self.queue_urls = pulumi.Output.from_input({r: b.queue_urls for r, b in self.regions.items()})
         self.queue_arns = pulumi.Output.from_input({r: b.queue_arns for r, b in self.regions.items()})
         self.topic_arns = pulumi.Output.from_input({r: b.topic_arns for r, b in self.regions.items()})
+        self.endpoints = pulumi.Output.from_input(result.endpoints)
+        self.lag_metrics = pulumi.Output.from_input(metrics_by_path(result.lag_metrics))
         self.register_outputs({"queue_urls": self.queue_urls, "queue_arns": self.queue_arns,
-                               "topic_arns": self.topic_arns})
+                               "topic_arns": self.topic_arns, "endpoints": self.endpoints,
+                               "lag_metrics": self.lag_metrics})
+
+
+def metrics_by_path(metrics: list[LagMetric]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for metric in metrics:
+        out.setdefault(metric.path, []).append(metric.as_output())
+    return out
+
+
+def alert_region(args: BrokerArgs) -> str:
+    if args.alert_region:
+        return args.alert_region
+    if not args.aws_providers:
+        raise ValueError(f"broker {args.spec.name}: no AWS region to route in-cluster alarms to")
+    return next(iter(args.aws_providers))
+
+
+def context(name: str, args: BrokerArgs) -> BuildContext:
+    """Pick the provider and placement for the broker's own place; fail clearly when the platform lacks one."""
+    spec = args.spec
+    production = args.protect if args.production is None else args.production
+    aws_provider = args.aws_providers.get(spec.region) if spec.cloud == "aws" and spec.region else None
+    placement = args.aws_networks.get(spec.region) if spec.kind in ("amazon-mq-rabbitmq", "msk") else None
+    if spec.kind in ("amazon-mq-rabbitmq", "msk") and (aws_provider is None or placement is None):
+        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {spec.region}")
+    azure_provider = args.azure_providers.get(spec.region) if spec.cloud == "azure" and spec.region else None
+    if spec.cloud == "azure" and (azure_provider is None or args.azure_placement is None):
+        raise ValueError(f"broker {spec.name}: no Azure provider and network for location {spec.region}")
+    cluster_provider = args.cluster_providers.get(spec.cluster) if spec.cluster else None
+    if spec.cloud == "kubernetes" and cluster_provider is None:
+        raise ValueError(f"broker {spec.name}: no provider for cluster {spec.cluster}")
+    password = args.secrets[spec.admin_password.secret] if spec.admin_password else None
+    return BuildContext(
+        name=name, spec=spec, environment=args.environment, aws_account=args.aws_account, production=production,
+        protect=args.protect, key_deletion_days=args.key_deletion_days, tags=dict(args.tags),
+        aws_provider=aws_provider, aws_placement=placement, azure_provider=azure_provider,
+        azure_placement=args.azure_placement, azure_action_groups=dict(args.azure_action_groups),
+        cluster_provider=cluster_provider, cluster_addons=args.cluster_addons.get(spec.cluster or ""),
+        admin_password=password, schema_texts=dict(args.schema_texts), log_retention_days=args.log_retention_days,
+        masked_identifiers=tuple(args.masked_identifiers))

@@ -43,3 +43,19 @@ def broker_key_policy(account: str, region: str) -> str:
          "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
          "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{region}.amazonaws.com"}}},
     ]}, sort_keys=True)
+
+
+def kafka_key_policy(account: str, region: str) -> str:
+    """Key policy for an MSK cluster's key: MSK encrypts data at rest through the account's grants, and
+    CloudWatch Logs may use it for this environment's broker log groups only (it needs an explicit grant)."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "MskViaService", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": ["kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:ViaService": f"kafka.{region}.amazonaws.com"}}},
+        {"Sid": "BrokerLogGroups", "Effect": "Allow", "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:/hybrid/*"}}},
+    ]}, sort_keys=True)

@@ -7,15 +7,19 @@ deduplication), 5.1 (TLS only, and encryption at rest with customer-managed keys
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pulumi
 from pulumi_aws import kms, sns, sqs
 
 from ..naming import physical_name, region_code
 from ..spec.messaging import BrokerSpec, QueueSpec
+from .alarms import cloudwatch_alarms
 from .arns import sns_arn, sqs_arn, sqs_url
+from .backend import BuildContext, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
+from .idempotency import dynamodb_store
+from .registry import glue_registry
 
 
 @dataclass
@@ -28,6 +32,7 @@ class RegionalBroker:
     queue_arns: dict[str, str] = field(default_factory=dict)
     dlq_arns: dict[str, str] = field(default_factory=dict)
     topic_arns: dict[str, str] = field(default_factory=dict)
+    lag_metrics: list[LagMetric] = field(default_factory=list)
 
 
 def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: bool = False) -> str:
@@ -37,6 +42,34 @@ def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: boo
 
 def topic_subscribers(spec: BrokerSpec, queue: str) -> list[str]:
     return [t.name for t in spec.topics if queue in t.subscribers]
+
+
+def lag_metrics(spec: BrokerSpec, environment: str) -> list[LagMetric]:
+    """Practice 3.6: the oldest message's age says a consumer is stuck; any DLQ depth says messages failed."""
+    metrics = []
+    for queue in spec.queues:
+        metrics.append(LagMetric(f"queue:{queue.name}", "oldest-message-age", "ApproximateAgeOfOldestMessage",
+                                 "AWS/SQS", "Maximum", spec.slo.max_message_age_seconds,
+                                 {"QueueName": queue_name(environment, spec.name, queue)}))
+        metrics.append(LagMetric(f"queue:{queue.name}", "dead-letters", "ApproximateNumberOfMessagesVisible",
+                                 "AWS/SQS", "Maximum", spec.slo.max_dead_letters,
+                                 {"QueueName": queue_name(environment, spec.name, queue, True)}, severity="warning"))
+    return metrics
+
+
+def build(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pulumi.ProviderResource) -> RegionalBroker:
+    """One region's copy with its alarms, deduplication stores and schema registry."""
+    out = build_region(parent, ctx.name, ctx.spec, ctx.environment, ctx.aws_account, region, provider, ctx.protect,
+                       ctx.key_deletion_days)
+    prefix = f"{ctx.name}-{region_code(region)}"
+    regional = replace(ctx, aws_provider=provider)
+    out.lag_metrics = lag_metrics(ctx.spec, ctx.environment)
+    cloudwatch_alarms(parent, regional, region, out.lag_metrics, prefix)
+    for queue in ctx.spec.queues:
+        if queue.idempotency is not None:
+            dynamodb_store(parent, regional, queue.name, queue.idempotency, out.key_arn, prefix)
+    glue_registry(parent, regional, prefix)
+    return out
 
 
 def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environment: str, account: str,

@@ -30,6 +30,7 @@ class AwsNetwork(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
     private_subnet_ids: pulumi.Output[list[str]]
     endpoint_security_group_id: pulumi.Output[str]
+    private_route_table_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:network:AwsNetwork", name, None, opts)
@@ -74,5 +75,7 @@ class AwsNetwork(pulumi.ComponentResource):
         self.vpc_id = vpc.id
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets])
         self.endpoint_security_group_id = endpoint_sg.id
+        self.private_route_table_id = route_table.id
         self.register_outputs({"vpc_id": self.vpc_id, "private_subnet_ids": self.private_subnet_ids,
-                               "endpoint_security_group_id": self.endpoint_security_group_id})
+                               "endpoint_security_group_id": self.endpoint_security_group_id,
+                               "private_route_table_id": self.private_route_table_id})

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from collections import Counter
 from ipaddress import IPv4Network
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .environment import EnvironmentSpec
+from .gateway_checks import check_gateways
+from .observability import check_observability
+from .secrets import check_secrets
+from .messaging_checks import check_messaging
+from .windows import check_deployment
+from .connectivity import check_connectivity
+from .routing import check_routing
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
 Problem = tuple[str, str]
@@ -97,25 +105,6 @@ def check_references(spec: EnvironmentSpec) -> Iterator[Problem]:
             yield f"clusters[{i}].region", f"undefined AWS region {cluster.region!r}; expected one of regions.aws: {', '.join(sorted(aws_regions))}"
         if cluster.cloud == "azure" and cluster.region != azure:
             yield f"clusters[{i}].region", f"undefined Azure location {cluster.region!r}; expected regions.azure.location ({azure or 'not set'})"
-    for i, broker in enumerate(spec.messaging.brokers):
-        for field in ("region", "standby_region"):
-            region = getattr(broker, field)
-            if region is not None and region not in aws_regions:
-                yield (f"messaging.brokers[{i}].{field}",
-                       f"undefined AWS region {region!r}; expected one of regions.aws: {', '.join(sorted(aws_regions))}")
-        if broker.standby_region is not None and broker.standby_region == broker.region:
-            yield f"messaging.brokers[{i}].standby_region", "expected a region other than the broker's own region"
-        queues = {q.name: q for q in broker.queues}
-        for j, topic in enumerate(broker.topics):
-            for k, queue_name in enumerate(topic.subscribers):
-                path = f"messaging.brokers[{i}].topics[{j}].subscribers[{k}]"
-                queue = queues.get(queue_name)
-                if queue is None:
-                    yield path, (f"undefined queue {queue_name!r}; expected one of this broker's queues: "
-                                 f"{', '.join(sorted(queues)) or 'none defined'}")
-                elif queue.fifo != topic.fifo:
-                    kind = "FIFO" if topic.fifo else "standard"
-                    yield path, f"a {kind} topic can only deliver to a {kind} queue; {queue_name!r} is not"
 
 
 def check_tags(spec: EnvironmentSpec) -> Iterator[Problem]:
@@ -135,9 +124,17 @@ def check_secret_refs(spec: EnvironmentSpec, declared_secret_keys: set[str] | No
                    f"Pulumi.yaml config with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
 
 
-def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] | None = None) -> list[Problem]:
+def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] | None = None,
+                         root: Path | None = None) -> list[Problem]:
+    """`root` is the project directory, when known (files the spec names are checked against it)."""
     problems: list[Problem] = []
-    for check in (check_unique_names, check_cidrs, check_residency, check_references, check_tags):
+    for check in (check_unique_names, check_cidrs, check_residency, check_references, check_tags, check_gateways):
         problems.extend(check(spec))
     problems.extend(check_secret_refs(spec, declared_secret_keys))
+    problems.extend(check_messaging(spec, declared_secret_keys, root))
+    problems.extend(check_secrets(spec))
+    problems.extend(check_deployment(spec.deployment))
+    problems.extend(check_observability(spec, declared_secret_keys))
+    problems.extend(check_connectivity(spec, declared_secret_keys))
+    problems.extend(check_routing(spec))
     return problems

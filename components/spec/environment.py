@@ -6,7 +6,13 @@ from pydantic import Field
 
 from .base import Name, SpecModel
 from .foundation import Accounts, Cluster, PolicySettings, Regions, Residency, Site, Tier
+from .gateway import Gateways
 from .messaging import Messaging
+from .observability import ObservabilitySpec
+from .secrets import SecretsSpec
+from .windows import DeploymentPolicy
+from .connectivity import ConnectivitySpec
+from .routing import RoutingSpec
 
 
 class EnvironmentSpec(SpecModel):
@@ -20,7 +26,13 @@ class EnvironmentSpec(SpecModel):
     clusters: list[Cluster] = Field(default_factory=list)
     tags: dict[str, str] = Field(default_factory=dict)
     messaging: Messaging = Field(default_factory=Messaging)
+    gateways: Gateways = Field(default_factory=Gateways)
+    secrets: SecretsSpec = Field(default_factory=SecretsSpec)
+    observability: ObservabilitySpec = Field(default_factory=ObservabilitySpec)
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    deployment: DeploymentPolicy = Field(default_factory=DeploymentPolicy, description="deployment windows and freezes; default always open")
+    connectivity: ConnectivitySpec = Field(default_factory=ConnectivitySpec, description="hybrid links to on-prem sites")
+    routing: RoutingSpec = Field(default_factory=RoutingSpec, description="DNS traffic routing with health checks")
 
     @property
     def production(self) -> bool:

@@ -72,14 +72,15 @@ def read_yaml(path: Path) -> Any:
         raise SpecError([SpecIssue(str(path), where, f"invalid YAML: {exc.problem}")]) from None
 
 
-def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | None = None) -> EnvironmentSpec:
+def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | None = None,
+                      root: Path | None = None) -> EnvironmentSpec:
     if not isinstance(data, dict):
         raise SpecError([SpecIssue(source, "(top level)", "expected a mapping of environment fields")])
     try:
         spec = EnvironmentSpec.model_validate(data)
     except ValidationError as exc:
         raise SpecError([SpecIssue(source, format_loc(e["loc"]), _describe(e)) for e in exc.errors()]) from None
-    problems = cross_field_problems(spec, declared_secret_keys)
+    problems = cross_field_problems(spec, declared_secret_keys, root)
     if problems:
         raise SpecError([SpecIssue(source, path, message) for path, message in problems])
     return spec
@@ -87,7 +88,7 @@ def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | N
 
 def load_environment(path: Path, declared_secret_keys: set[str] | None = None) -> EnvironmentSpec:
     """Load and fully validate environments/<env>.yaml; raises SpecError listing every issue."""
-    spec = parse_environment(read_yaml(path), str(path), declared_secret_keys)
+    spec = parse_environment(read_yaml(path), str(path), declared_secret_keys, root=path.parent.parent)
     if spec.name != path.stem:
         raise SpecError([SpecIssue(str(path), "name", f"expected {path.stem!r} to match the file name, got {spec.name!r}")])
     return spec

@@ -2,8 +2,12 @@
 policy pack, where the engine runs policies/__main__.py) and as `policies.rules` (offline tooling)."""
 
 from . import messaging, protection, residency, tagging
+from . import observability, secrets
+from . import messaging_alarms, messaging_transport
+from . import gateway
 from .framework import NotApplicable, Resource, Rule, RuleContext
 
-ALL_RULES: list[Rule] = [*messaging.RULES, *residency.RULES, *tagging.RULES, *protection.RULES]
+ALL_RULES: list[Rule] = [*messaging.RULES, *messaging_transport.RULES, *messaging_alarms.RULES, *residency.RULES, *tagging.RULES, *protection.RULES,
+                         *secrets.RULES, *observability.RULES, *gateway.RULES]
 
 __all__ = ["ALL_RULES", "NotApplicable", "Resource", "Rule", "RuleContext"]

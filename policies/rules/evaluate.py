@@ -59,7 +59,7 @@ def evaluate(resources: list[Resource], rules: list[Rule], policy_config: Mappin
         verdicts.append(verdict)
         if verdict.level == "disabled":
             continue
-        ctx = RuleContext(config=rule_config(rule, policy_config), today=today)
+        ctx = RuleContext(config=rule_config(rule, policy_config), today=today, secrets_visible=True)
         applicable = [r for r in resources if rule.applies_to(r.type)]
         if rule.stack:
             by_urn = {r.urn: r for r in applicable}

@@ -45,6 +45,9 @@ class RuleContext:
 
     config: Mapping[str, Any]
     today: date
+    secrets_visible: bool = False
+    """True only offline (plan, stack export, preview JSON), where secret-marked values arrive as an
+    envelope; inside the real engine policies see secrets unwrapped, so secrecy cannot be judged there."""
 
     @property
     def tier(self) -> str:
@@ -71,6 +74,8 @@ class Rule:
     """JSON-schema properties this rule reads from policy config, beyond tier and exemptions."""
     types: Optional[frozenset[str]] = None
     """Resource types the rule judges; None means every cloud resource and provider (not components)."""
+    offline_only: bool = False
+    """Judges what only offline documents show (secret envelopes); inside the engine it reports not applicable."""
 
     def applies_to(self, type_: str) -> bool:
         if self.types is not None:

@@ -11,6 +11,8 @@ def region_of(resource: Resource, config: Mapping[str, Any]) -> Optional[str]:
     props, provider = resource.props, resource.provider_props
     if resource.type.startswith("pulumi:providers:"):
         return props.get("region") or props.get("location") or _cluster_region(resource.name, config)
+    if str(props.get("location") or "").lower() == "global":
+        return None  # Azure global resources (action groups, metric alerts) have no region of their own
     for candidate in (props.get("region"), provider.get("region") if provider else None, props.get("location"),
                       provider.get("location") if provider else None):
         if isinstance(candidate, str) and candidate:

@@ -14,6 +14,19 @@ STATEFUL = {
     "aws:ec2/vpnConnection:VpnConnection",
     "azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace", "azure-native:keyvault:Vault",
 }
+# Messaging (issue 3): topics, dedup stores, registries and in-cluster brokers hold messages or contracts.
+STATEFUL |= {"aws:msk/topic:Topic", "aws:glue/registry:Registry", "aws:glue/schema:Schema",
+             "azure-native:servicebus:Queue", "azure-native:servicebus:Topic", "azure-native:eventhub:EventHub",
+             "kubernetes:kafka.strimzi.io/v1beta2:Kafka", "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool",
+             "kubernetes:kafka.strimzi.io/v1beta2:KafkaTopic", "kubernetes:rabbitmq.com/v1beta1:RabbitmqCluster",
+             "kubernetes:rabbitmq.com/v1beta1:Queue"}
+# Secrets, audit and observability (issue 6): replica keys and the audit record are state too.
+STATEFUL |= {"aws:kms/replicaKey:ReplicaKey", "aws:s3/bucket:Bucket", "azure-native:operationalinsights:Workspace"}
+# Gateways: partners hold the API keys and point DNS at the domains; API Management takes hours to rebuild.
+STATEFUL |= {"aws:apigateway/apiKey:ApiKey", "aws:apigateway/domainName:DomainName",
+             "aws:apigatewayv2/domainName:DomainName", "azure-native:apimanagement:ApiManagementService"}
+# Hybrid links: a circuit or virtual interface is re-ordered through the provider when lost.
+STATEFUL |= {"azure-native:network:ExpressRouteCircuit", "aws:directconnect/transitVirtualInterface:TransitVirtualInterface"}
 
 
 def check_protected(resource: Resource, ctx: RuleContext) -> Iterable[str]:

@@ -16,7 +16,85 @@ UNTAGGABLE = {
     "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:kms/alias:Alias", "aws:sqs/queuePolicy:QueuePolicy",
     "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription", "azure-native:network:Subnet",
 }
+# Messaging (issue 3): brokers, their dedup stores, registries and alarms carry tags; entities inside a
+# namespace or cluster, and Kubernetes objects (labels, not tags), do not.
+TAGGABLE |= {
+    "aws:mq/broker:Broker", "aws:msk/cluster:Cluster", "aws:dynamodb/table:Table", "aws:glue/registry:Registry",
+    "aws:glue/schema:Schema", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/logGroup:LogGroup",
+    "azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace", "azure-native:monitor:MetricAlert",
+    "azure-native:network:PrivateEndpoint",
+}
+UNTAGGABLE |= {
+    "aws:msk/configuration:Configuration", "aws:msk/topic:Topic", "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy",
+    "azure-native:servicebus:Queue", "azure-native:servicebus:Topic", "azure-native:servicebus:Subscription",
+    "azure-native:eventhub:EventHub", "azure-native:eventhub:ConsumerGroup", "azure-native:eventhub:SchemaRegistry",
+    "kubernetes:core/v1:Namespace", "kubernetes:policy/v1:PodDisruptionBudget",
+    "kubernetes:kafka.strimzi.io/v1beta2:Kafka", "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool",
+    "kubernetes:kafka.strimzi.io/v1beta2:KafkaTopic", "kubernetes:rabbitmq.com/v1beta1:RabbitmqCluster",
+    "kubernetes:rabbitmq.com/v1beta1:Queue", "kubernetes:rabbitmq.com/v1beta1:Exchange",
+    "kubernetes:rabbitmq.com/v1beta1:Binding", "kubernetes:cert-manager.io/v1:Issuer",
+    "kubernetes:cert-manager.io/v1:Certificate", "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+}
+# Secrets, audit and observability (issue 6).
+TAGGABLE |= {
+    "aws:appconfig/application:Application", "aws:appconfig/configurationProfile:ConfigurationProfile",
+    "aws:appconfig/deployment:Deployment", "aws:appconfig/deploymentStrategy:DeploymentStrategy",
+    "aws:appconfig/environment:Environment", "aws:cloudtrail/trail:Trail", "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:iam/role:Role",
+    "aws:kms/replicaKey:ReplicaKey", "aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret",
+    "aws:ssm/parameter:Parameter", "azure-native:appconfiguration:ConfigurationStore", "azure-native:keyvault:Vault",
+    "azure-native:monitor:ActionGroup", "azure-native:operationalinsights:Workspace",
+}
+UNTAGGABLE |= {
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:cloudwatch/dashboard:Dashboard",
+    "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy", "aws:iam/rolePolicy:RolePolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning", "aws:secretsmanager/secretPolicy:SecretPolicy",
+    "aws:secretsmanager/secretRotation:SecretRotation", "azure-native:appconfiguration:KeyValue",
+    "azure-native:authorization:RoleAssignment", "azure-native:monitor:DiagnosticSetting",
+    "azure-native:monitor:SubscriptionDiagnosticSetting",
+    # Kubernetes objects carry labels, not cloud cost tags.
+    "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore", "kubernetes:external-secrets.io/v1beta1:ExternalSecret",
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    "kubernetes:helm.sh/v3:Release",
+}
 
+
+# API gateways (issue 4).
+TAGGABLE |= {
+    "aws:apigateway/apiKey:ApiKey", "aws:apigateway/domainName:DomainName", "aws:apigateway/restApi:RestApi",
+    "aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan", "aws:apigateway/vpcLink:VpcLink",
+    "aws:apigatewayv2/api:Api", "aws:apigatewayv2/domainName:DomainName", "aws:apigatewayv2/stage:Stage",
+    "aws:apigatewayv2/vpcLink:VpcLink", "aws:lambda/function:Function", "aws:wafv2/webAcl:WebAcl",
+    "azure-native:apimanagement:ApiManagementService", "azure-native:applicationinsights:Component",
+}
+UNTAGGABLE |= {
+    "aws:apigateway/basePathMapping:BasePathMapping", "aws:apigateway/deployment:Deployment",
+    "aws:apigateway/methodSettings:MethodSettings", "aws:apigateway/usagePlanKey:UsagePlanKey",
+    "aws:apigatewayv2/apiMapping:ApiMapping", "aws:apigatewayv2/authorizer:Authorizer",
+    "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
+    "aws:wafv2/webAclAssociation:WebAclAssociation", "azure-native:apimanagement:Api",
+    "azure-native:apimanagement:ApiPolicy", "azure-native:apimanagement:ApiVersionSet",
+    "azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:Logger", "azure-native:apimanagement:Product",
+    "azure-native:apimanagement:ProductApi", "azure-native:apimanagement:ProductPolicy",
+}
+# Hybrid links and DNS routing (issue 5, part A).
+TAGGABLE |= {
+    "aws:ec2transitgateway/transitGateway:TransitGateway", "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+    "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/vpnConnection:VpnConnection",
+    "aws:directconnect/gateway:Gateway", "aws:directconnect/transitVirtualInterface:TransitVirtualInterface",
+    "aws:route53/zone:Zone", "aws:route53/healthCheck:HealthCheck", "azure-native:network:PublicIPAddress",
+    "azure-native:network:VirtualNetworkGateway", "azure-native:network:LocalNetworkGateway",
+    "azure-native:network:VirtualNetworkGatewayConnection", "azure-native:network:ExpressRouteCircuit",
+    "azure-native:trafficmanager:Profile",
+}
+UNTAGGABLE |= {
+    "aws:ec2/route:Route", "aws:ec2transitgateway/route:Route", "aws:directconnect/gatewayAssociation:GatewayAssociation",
+    "aws:route53/record:Record",
+}
 
 def effective_tags(resource: Resource) -> dict:
     """The resource's tags over its AWS provider's default tags, as AWS applies them."""

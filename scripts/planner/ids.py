@@ -39,6 +39,8 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
                 ) -> tuple[str, dict[str, Any]]:
     """(id, extra outputs) for an AWS resource, in the shapes AWS returns."""
     physical = inputs.get("name") or f"{name}-{digest(urn, 7)}"
+    if type_ in _CONNECTIVITY_ROUTING:
+        return _CONNECTIVITY_ROUTING[type_](name, urn, inputs, region, account, physical)
     if type_ in _EC2_PREFIXES:
         rid = f"{_EC2_PREFIXES[type_]}-{digest(urn)}"
         return rid, {"arn": f"arn:aws:ec2:{region}:{account}:{_EC2_PREFIXES[type_]}/{rid}"}
@@ -62,6 +64,10 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
         return physical, {"arn": f"arn:aws:kms:{region}:{account}:{physical}"}
     if type_.startswith("aws:iam/"):
         return physical, {"arn": f"arn:aws:iam::{account}:{type_.split('/')[1].split(':')[0]}/{physical}"}
+    if type_ in _GATEWAYS:
+        return _GATEWAYS[type_](name, urn, inputs, region, account, physical)
+    if type_ in _SECRETS_AUDIT_OBSERVABILITY:
+        return _SECRETS_AUDIT_OBSERVABILITY[type_](name, urn, inputs, region, account, physical)
     service = _service(type_)
     rid = f"{physical}"
     return rid, {"arn": f"arn:aws:{service}:{region}:{account}:{physical}"}
@@ -90,3 +96,170 @@ def kubernetes_outputs(type_: str, name: str, inputs: dict[str, Any]) -> tuple[s
     namespace = metadata.get("namespace")
     object_name = metadata.get("name") or inputs.get("name") or name
     return (f"{namespace}/{object_name}" if namespace else str(object_name)), {}
+
+
+def _appconfig_id(urn: str) -> str:
+    """AppConfig ids are 7 lower-case alphanumerics."""
+    return digest(urn, 7)
+
+
+def _alarm(name, urn, inputs, region, account, physical):
+    alarm = inputs.get("alarmName") or physical
+    return alarm, {"arn": f"arn:aws:cloudwatch:{region}:{account}:alarm:{alarm}"}
+
+
+# Secrets, audit and observability types whose real ids and ARNs have their own shapes.
+_SECRETS_AUDIT_OBSERVABILITY = {
+    "aws:secretsmanager/secret:Secret": lambda name, urn, inputs, region, account, physical: (
+        f"arn:aws:secretsmanager:{region}:{account}:secret:{physical}-{digest(urn, 6)}",
+        {"arn": f"arn:aws:secretsmanager:{region}:{account}:secret:{physical}-{digest(urn, 6)}"}),
+    "aws:kms/replicaKey:ReplicaKey": lambda name, urn, inputs, region, account, physical: (
+        f"mrk-{digest(urn, 32)}", {"arn": f"arn:aws:kms:{region}:{account}:key/mrk-{digest(urn, 32)}",
+                                    "keyId": f"mrk-{digest(urn, 32)}"}),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": _alarm,
+    "aws:cloudtrail/trail:Trail": lambda name, urn, inputs, region, account, physical: (
+        f"arn:aws:cloudtrail:{region}:{account}:trail/{physical}",
+        {"arn": f"arn:aws:cloudtrail:{region}:{account}:trail/{physical}"}),
+    "aws:s3/bucket:Bucket": lambda name, urn, inputs, region, account, physical: (
+        inputs.get("bucket") or physical, {"arn": f"arn:aws:s3:::{inputs.get('bucket') or physical}"}),
+    "aws:appconfig/application:Application": lambda name, urn, inputs, region, account, physical: (
+        _appconfig_id(urn), {"arn": f"arn:aws:appconfig:{region}:{account}:application/{_appconfig_id(urn)}"}),
+    "aws:appconfig/environment:Environment": lambda name, urn, inputs, region, account, physical: (
+        f"{_appconfig_id(urn)}:{inputs.get('applicationId')}",
+        {"environmentId": _appconfig_id(urn),
+         "arn": f"arn:aws:appconfig:{region}:{account}:application/{inputs.get('applicationId')}/environment/"
+                f"{_appconfig_id(urn)}"}),
+    "aws:appconfig/configurationProfile:ConfigurationProfile": lambda name, urn, inputs, region, account, physical: (
+        f"{_appconfig_id(urn)}:{inputs.get('applicationId')}", {"configurationProfileId": _appconfig_id(urn)}),
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion":
+        lambda name, urn, inputs, region, account, physical: (
+            f"{inputs.get('applicationId')}/{inputs.get('configurationProfileId')}/1", {"versionNumber": 1}),
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": lambda name, urn, inputs, region, account, physical: (
+        _appconfig_id(urn), {"arn": f"arn:aws:appconfig:{region}:{account}:deploymentstrategy/{_appconfig_id(urn)}"}),
+    "aws:appconfig/deployment:Deployment": lambda name, urn, inputs, region, account, physical: (
+        f"{inputs.get('applicationId')}/{inputs.get('environmentId')}/1", {"deploymentNumber": 1}),
+}
+
+
+def _api_id(urn: str) -> str:
+    """API Gateway ids (REST and HTTP APIs, stages' deployments, keys) are 10 lower-case alphanumerics."""
+    return digest(urn, 10)
+
+
+def _rest_stage(name, urn, inputs, region, account, physical):
+    api, stage = inputs.get("restApi"), inputs.get("stageName")
+    return f"ags-{api}-{stage}", {"arn": f"arn:aws:apigateway:{region}::/restapis/{api}/stages/{stage}",
+                                  "invokeUrl": f"https://{api}.execute-api.{region}.amazonaws.com/{stage}"}
+
+
+def _http_stage(name, urn, inputs, region, account, physical):
+    api, stage = inputs.get("apiId"), inputs.get("name")
+    return stage, {"arn": f"arn:aws:apigateway:{region}::/apis/{api}/stages/{stage}",
+                   "invokeUrl": f"https://{api}.execute-api.{region}.amazonaws.com/{stage}"}
+
+
+def _lambda(name, urn, inputs, region, account, physical):
+    arn = f"arn:aws:lambda:{region}:{account}:function:{physical}"
+    return physical, {"arn": arn, "qualifiedArn": f"{arn}:$LATEST",
+                      "invokeArn": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"}
+
+
+# API gateway types whose real ids and ARNs have their own shapes.
+_GATEWAYS = {
+    "aws:apigateway/restApi:RestApi": lambda name, urn, inputs, region, account, physical: (
+        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/restapis/{_api_id(urn)}",
+                       "rootResourceId": digest(urn + "/", 10),
+                       "executionArn": f"arn:aws:execute-api:{region}:{account}:{_api_id(urn)}"}),
+    "aws:apigateway/deployment:Deployment": lambda name, urn, inputs, region, account, physical: (_api_id(urn), {}),
+    "aws:apigateway/stage:Stage": _rest_stage,
+    "aws:apigateway/apiKey:ApiKey": lambda name, urn, inputs, region, account, physical: (
+        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/apikeys/{_api_id(urn)}"}),
+    "aws:apigateway/usagePlan:UsagePlan": lambda name, urn, inputs, region, account, physical: (
+        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/usageplans/{_api_id(urn)}"}),
+    "aws:apigateway/vpcLink:VpcLink": lambda name, urn, inputs, region, account, physical: (
+        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/vpclinks/{_api_id(urn)}"}),
+    "aws:apigateway/domainName:DomainName": lambda name, urn, inputs, region, account, physical: (
+        str(inputs.get("domainName")), {"arn": f"arn:aws:apigateway:{region}::/domainnames/{inputs.get('domainName')}",
+                                        "regionalDomainName": f"d-{_api_id(urn)}.execute-api.{region}.amazonaws.com"}),
+    "aws:apigatewayv2/api:Api": lambda name, urn, inputs, region, account, physical: (
+        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/apis/{_api_id(urn)}",
+                       "apiEndpoint": f"https://{_api_id(urn)}.execute-api.{region}.amazonaws.com",
+                       "executionArn": f"arn:aws:execute-api:{region}:{account}:{_api_id(urn)}"}),
+    "aws:apigatewayv2/stage:Stage": _http_stage,
+    "aws:apigatewayv2/authorizer:Authorizer": lambda name, urn, inputs, region, account, physical: (digest(urn, 6), {}),
+    "aws:apigatewayv2/integration:Integration": lambda name, urn, inputs, region, account, physical: (digest(urn, 7), {}),
+    "aws:apigatewayv2/route:Route": lambda name, urn, inputs, region, account, physical: (digest(urn, 7), {}),
+    "aws:apigatewayv2/vpcLink:VpcLink": lambda name, urn, inputs, region, account, physical: (
+        digest(urn, 6), {"arn": f"arn:aws:apigateway:{region}::/vpclinks/{digest(urn, 6)}"}),
+    "aws:apigatewayv2/domainName:DomainName": lambda name, urn, inputs, region, account, physical: (
+        str(inputs.get("domainName")), {"arn": f"arn:aws:apigateway:{region}::/domainnames/{inputs.get('domainName')}"}),
+    "aws:lambda/function:Function": _lambda,
+    "aws:wafv2/webAcl:WebAcl": lambda name, urn, inputs, region, account, physical: (
+        stable_uuid(urn), {"arn": f"arn:aws:wafv2:{region}:{account}:regional/webacl/{physical}/{stable_uuid(urn)}"}),
+}
+
+
+def _ip(urn: str, salt: str, prefix: str = "203.0.113") -> str:
+    """A documentation-range address (RFC 5737), stable per resource."""
+    return f"{prefix}.{int(digest(urn + salt, 4), 16) % 254 + 1}"
+
+
+def _tunnel_hosts(cidr: Any) -> tuple[str, str]:
+    base = str(cidr or "169.254.0.0/30").split("/")[0].rsplit(".", 1)
+    return f"{base[0]}.{int(base[1]) + 1}", f"{base[0]}.{int(base[1]) + 2}"
+
+
+def _vpn(name, urn, inputs, region, account, physical):
+    rid = f"vpn-{digest(urn)}"
+    outputs: dict[str, Any] = {"arn": f"arn:aws:ec2:{region}:{account}:vpn-connection/{rid}",
+                               "transitGatewayAttachmentId": f"tgw-attach-{digest(urn + '/attach')}"}
+    for tunnel in (1, 2):
+        vgw, cgw = _tunnel_hosts(inputs.get(f"tunnel{tunnel}InsideCidr"))
+        outputs.update({f"tunnel{tunnel}Address": _ip(urn, str(tunnel), "198.18.0"),
+                        f"tunnel{tunnel}VgwInsideAddress": vgw, f"tunnel{tunnel}CgwInsideAddress": cgw,
+                        f"tunnel{tunnel}BgpAsn": "64512", f"tunnel{tunnel}BgpHoldtime": 30})
+    return rid, outputs
+
+
+# Hybrid connectivity and DNS routing types whose real ids and outputs have their own shapes.
+_CONNECTIVITY_ROUTING = {
+    "aws:ec2transitgateway/transitGateway:TransitGateway": lambda name, urn, inputs, region, account, physical: (
+        f"tgw-{digest(urn)}", {"arn": f"arn:aws:ec2:{region}:{account}:transit-gateway/tgw-{digest(urn)}",
+                               "associationDefaultRouteTableId": f"tgw-rtb-{digest(urn + '/rtb')}",
+                               "propagationDefaultRouteTableId": f"tgw-rtb-{digest(urn + '/rtb')}",
+                               "ownerId": account}),
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": lambda name, urn, inputs, region, account, physical: (
+        f"tgw-attach-{digest(urn)}", {"arn": f"arn:aws:ec2:{region}:{account}:transit-gateway-attachment/"
+                                             f"tgw-attach-{digest(urn)}"}),
+    "aws:ec2transitgateway/route:Route": lambda name, urn, inputs, region, account, physical: (
+        f"{inputs.get('transitGatewayRouteTableId')}_{inputs.get('destinationCidrBlock')}", {}),
+    "aws:ec2/route:Route": lambda name, urn, inputs, region, account, physical: (
+        f"r-{inputs.get('routeTableId')}{int(digest(urn, 8), 16)}", {}),
+    "aws:ec2/customerGateway:CustomerGateway": lambda name, urn, inputs, region, account, physical: (
+        f"cgw-{digest(urn)}", {"arn": f"arn:aws:ec2:{region}:{account}:customer-gateway/cgw-{digest(urn)}"}),
+    "aws:ec2/vpnConnection:VpnConnection": _vpn,
+    "aws:directconnect/gateway:Gateway": lambda name, urn, inputs, region, account, physical: (
+        stable_uuid(urn), {"ownerAccountId": account}),
+    "aws:directconnect/gatewayAssociation:GatewayAssociation": lambda name, urn, inputs, region, account, physical: (
+        f"ga-{inputs.get('dxGatewayId')}{inputs.get('associatedGatewayId')}",
+        {"dxGatewayAssociationId": stable_uuid(urn), "associatedGatewayType": "transitGateway",
+         "transitGatewayAttachmentId": f"tgw-attach-{digest(urn)}"}),
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface":
+        lambda name, urn, inputs, region, account, physical: (
+            f"dxvif-{digest(urn, 8)}", {"arn": f"arn:aws:directconnect:{region}:{account}:dxvif/dxvif-{digest(urn, 8)}",
+                                        "amazonAddress": "169.254.255.1/30", "customerAddress": "169.254.255.2/30",
+                                        "awsDevice": f"EqFA5-{digest(urn, 12).upper()}"}),
+    "aws:cloudwatch/logGroup:LogGroup": lambda name, urn, inputs, region, account, physical: (
+        physical, {"arn": f"arn:aws:logs:{region}:{account}:log-group:{physical}"}),
+    "aws:route53/zone:Zone": lambda name, urn, inputs, region, account, physical: (
+        f"Z{digest(urn, 20).upper()}", {"zoneId": f"Z{digest(urn, 20).upper()}",
+                                        "arn": f"arn:aws:route53:::hostedzone/Z{digest(urn, 20).upper()}",
+                                        "nameServers": [f"ns-{int(digest(urn + str(i), 3), 16)}.awsdns-{i:02d}.{tld}"
+                                                        for i, tld in enumerate(("com", "net", "org", "co.uk"))]}),
+    "aws:route53/healthCheck:HealthCheck": lambda name, urn, inputs, region, account, physical: (
+        stable_uuid(urn), {"arn": f"arn:aws:route53:::healthcheck/{stable_uuid(urn)}"}),
+    "aws:route53/record:Record": lambda name, urn, inputs, region, account, physical: (
+        f"{inputs.get('zoneId')}_{inputs.get('name')}_{inputs.get('type')}_{inputs.get('setIdentifier')}",
+        {"fqdn": inputs.get("name")}),
+}

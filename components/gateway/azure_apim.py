@@ -1,0 +1,174 @@
+"""Azure API Management: one instance per environment, each API imported from its OpenAPI document.
+
+TLS below 1.2, SSL 3.0 and weak ciphers are switched off on both the client and the backend side (practice
+5.1); every request is logged to Application Insights (backed by Log Analytics) with W3C trace context (6.1, 6.2).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import pulumi
+from pulumi_azure_native import apimanagement, applicationinsights, monitor, operationalinsights
+
+from ..naming import physical_name
+from ..spec.gateway import ApiManagementSettings, ApiSpec
+from .aws_rest import lifecycle_of
+from .documents import CORRELATION_HEADER, IDEMPOTENCY_HEADER
+
+_SECURITY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security"
+# Everything older than TLS 1.2, on the client side and towards backends, plus the ciphers TLS 1.2 still allows.
+DISABLED_PROTOCOLS = tuple(f"{_SECURITY}.{side}Protocols.{p}" for side in ("", "Backend.") for p in ("Tls10", "Tls11", "Ssl30"))
+DISABLED_CIPHERS = tuple(f"{_SECURITY}.Ciphers.{c}" for c in (
+    "TripleDes168", "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"))
+QUOTA_SECONDS = {"DAY": 86400, "WEEK": 604800, "MONTH": 2592000}
+
+
+def tls_custom_properties() -> dict[str, str]:
+    return {**{key: "False" for key in DISABLED_PROTOCOLS + DISABLED_CIPHERS},
+            f"{_SECURITY}.Protocols.Server.Http2": "True"}
+
+
+def _reject(condition: str, status: int, reason: str) -> str:
+    return (f"<choose><when condition={quoteattr(condition)}><return-response><set-status code=\"{status}\" "
+            f"reason={quoteattr(reason)} /></return-response></when></choose>")
+
+
+def api_policy(api: ApiSpec, version: str) -> str:
+    """Inbound JWT validation, client certificate, idempotency key and correlation id; outbound lifecycle headers."""
+    auth = api.auth
+    inbound = [
+        "<base />",
+        f"<validate-jwt header-name=\"Authorization\" require-scheme=\"Bearer\" failed-validation-httpcode=\"401\">"
+        f"<openid-config url={quoteattr(auth.issuer.rstrip('/') + '/.well-known/openid-configuration')} />"
+        f"<audiences><audience>{auth.audience}</audience></audiences><issuers><issuer>{auth.issuer}</issuer></issuers>"
+        f"</validate-jwt>",
+    ]
+    if api.domain.mtls_truststore_uri:
+        inbound.append(_reject("@(context.Request.Certificate == null || !context.Request.Certificate.Verify())",
+                               403, "Client certificate required"))
+    if api.require_idempotency_key:
+        inbound.append(_reject(
+            f"@(new[] {{\"POST\", \"PUT\", \"PATCH\", \"DELETE\"}}.Contains(context.Request.Method) && "
+            f"!context.Request.Headers.ContainsKey(\"{IDEMPOTENCY_HEADER}\"))", 400, f"{IDEMPOTENCY_HEADER} header required"))
+    inbound.append(f"<set-header name=\"{CORRELATION_HEADER}\" exists-action=\"skip\">"
+                   f"<value>@(context.RequestId.ToString())</value></set-header>")
+    lifecycle = lifecycle_of(api, version)
+    outbound = ["<base />"] + [
+        f"<set-header name=\"{k}\" exists-action=\"override\"><value>{v.replace('<', '&lt;').replace('>', '&gt;')}</value></set-header>"
+        for k, v in (lifecycle.headers() if lifecycle else {}).items()]
+    return ("<policies><inbound>" + "".join(inbound) + "</inbound><backend><base /></backend><outbound>"
+            + "".join(outbound) + "</outbound><on-error><base /></on-error></policies>")
+
+
+def product_policy(rate_limit: float, burst_limit: int, quota: int, period: str) -> str:
+    """Per-subscription rate (per minute, bounded by the burst) and quota: the tier's contract (practice 2.2)."""
+    calls = max(1, min(int(rate_limit * 60), burst_limit * 60))
+    return ("<policies><inbound><base />"
+            f"<rate-limit calls=\"{calls}\" renewal-period=\"60\" />"
+            f"<quota calls=\"{quota}\" renewal-period=\"{QUOTA_SECONDS[period]}\" />"
+            "</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>")
+
+
+@dataclass(frozen=True)
+class ApimHost:
+    service_name: pulumi.Output[str]
+    resource_group_name: pulumi.Input[str]
+
+
+class ApiManagement(pulumi.ComponentResource):
+    """The environment's API Management instance with its diagnostics pipeline."""
+
+    service_name: pulumi.Output[str]
+    gateway_url: pulumi.Output[str]
+    host: ApimHost
+
+    def __init__(self, name: str, settings: ApiManagementSettings, environment: str, location: str,
+                 resource_group_name: pulumi.Input[str], apis: list[ApiSpec], tags: dict[str, str], protect: bool,
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:gateway:ApiManagement", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        hostnames = [apimanagement.HostnameConfigurationArgs(
+            type="Proxy", host_name=api.domain.name, certificate_source="KeyVault",
+            key_vault_id=api.domain.azure_certificate_secret_id,
+            negotiate_client_certificate=bool(api.domain.mtls_truststore_uri)) for api in apis]
+        service = apimanagement.ApiManagementService(
+            f"{name}-service", service_name=physical_name("apim", environment, location, limit=50),
+            resource_group_name=resource_group_name, location=location,
+            publisher_name=settings.publisher_name, publisher_email=settings.publisher_email,
+            sku=apimanagement.ApiManagementServiceSkuPropertiesArgs(name=settings.sku, capacity=settings.capacity),
+            # The managed identity reads the custom domains' certificates from Key Vault.
+            identity=apimanagement.ApiManagementServiceIdentityArgs(type="SystemAssigned"),
+            custom_properties=tls_custom_properties(), hostname_configurations=hostnames or None,
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=protect))
+        workspace = operationalinsights.Workspace(
+            f"{name}-logs", workspace_name=physical_name("log", environment, "apim", location, limit=63),
+            resource_group_name=resource_group_name, location=location,
+            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), retention_in_days=90, tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=protect))
+        insights = applicationinsights.Component(
+            f"{name}-insights", resource_name_=physical_name("appi", environment, "apim", location),
+            resource_group_name=resource_group_name, location=location, kind="web", application_type="web",
+            ingestion_mode="LogAnalytics", workspace_resource_id=workspace.id, disable_local_auth=False, tags=tags,
+            opts=child)
+        logger = apimanagement.Logger(
+            f"{name}-logger", logger_id="appinsights", service_name=service.name,
+            resource_group_name=resource_group_name, logger_type="applicationInsights", resource_id=insights.id,
+            credentials=pulumi.Output.secret(insights.instrumentation_key).apply(
+                lambda key: {"instrumentationKey": key or ""}),
+            opts=child)
+        apimanagement.Diagnostic(
+            f"{name}-diagnostic", diagnostic_id="applicationinsights", service_name=service.name,
+            resource_group_name=resource_group_name, logger_id=logger.id, always_log="allErrors",
+            http_correlation_protocol="W3C", verbosity="information", log_client_ip=True,
+            sampling=apimanagement.SamplingSettingsArgs(sampling_type="fixed", percentage=100.0), opts=child)
+        monitor.DiagnosticSetting(
+            f"{name}-gateway-logs", name="gateway-logs", resource_uri=service.id, workspace_id=workspace.id,
+            log_analytics_destination_type="Dedicated",
+            logs=[monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)],
+            metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)], opts=child)
+        self.service_name = service.name
+        self.gateway_url = service.gateway_url
+        self.host = ApimHost(service_name=service.name, resource_group_name=resource_group_name)
+        self.register_outputs({"service_name": self.service_name, "gateway_url": self.gateway_url})
+
+
+def build_apim_api(parent: pulumi.Resource, name: str, api: ApiSpec, environment: str, host: ApimHost,
+                   documents: dict[str, dict[str, Any]]) -> None:
+    """Import each version of `api` into API Management, with its version set, policies and tier products."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    where = dict(service_name=host.service_name, resource_group_name=host.resource_group_name)
+    version_set = apimanagement.ApiVersionSet(
+        f"{name}-apim-versions", version_set_id=api.name, display_name=api.name, versioning_scheme="Segment",
+        **where, opts=opts)
+    current = max(int(v.version[1:]) for v in api.versions if not v.deprecation)
+    imported = []
+    for version in api.versions:
+        api_id = f"{api.name}-{version.version}"
+        document = {k: v for k, v in documents[version.version].items() if k != "servers"}
+        resource = apimanagement.Api(
+            f"{name}-apim-{version.version}", api_id=api_id, path=api.name, api_version=version.version,
+            api_version_set_id=version_set.id, display_name=f"{api.name} {version.version}",
+            format="openapi+json", value=json.dumps(document, sort_keys=True), protocols=["https"],
+            service_url=version.backend.url.rstrip("/"), subscription_required=api.audience == "partner",
+            is_current=int(version.version[1:]) == current, **where, opts=opts)
+        apimanagement.ApiPolicy(f"{name}-apim-{version.version}-policy", api_id=resource.name, policy_id="policy",
+                                format="xml", value=api_policy(api, version.version), **where, opts=opts)
+        imported.append((version.version, resource))
+    for tier in api.tiers:
+        product = apimanagement.Product(
+            f"{name}-apim-{tier.name}", product_id=f"{api.name}-{tier.name}", display_name=f"{api.name} {tier.name}",
+            description=f"{tier.name} tier of {api.name} ({environment})", subscription_required=True,
+            approval_required=True, state="published", **where, opts=opts)
+        apimanagement.ProductPolicy(f"{name}-apim-{tier.name}-policy", product_id=product.name, policy_id="policy",
+                                    format="xml", value=product_policy(tier.rate_limit, tier.burst_limit, tier.quota,
+                                                                       tier.quota_period), **where, opts=opts)
+        for version, resource in imported:
+            apimanagement.ProductApi(f"{name}-apim-{tier.name}-{version}", product_id=product.name,
+                                     api_id=resource.name, **where, opts=opts)

@@ -1,0 +1,62 @@
+"""Builds every gateway of an environment from its spec: called once by build_platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pulumi
+
+from ..providers import ProviderSet, platform_tags
+from ..spec import EnvironmentSpec
+from .aws_http import PrivateNetwork
+from .azure_apim import ApiManagement
+from .gateway import Gateway, GatewayArgs
+
+
+@dataclass(frozen=True)
+class GatewaySources:
+    """Repository files the gateways are built from, read by the program entry point."""
+
+    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """API name -> version -> parsed OpenAPI document."""
+    authorizer_code: dict[str, str] = field(default_factory=dict)
+    """The Lambda JWT authorizer's source files."""
+
+
+def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict[str, Any],
+                   azure_resource_group: Optional[pulumi.Input[str]], sources: GatewaySources) -> dict[str, object]:
+    """One Gateway per API (and the API Management instance when an API lists azure); returns stack outputs."""
+    apis = spec.gateways.apis
+    if not apis:
+        return {}
+    apim = None
+    azure_apis = [a for a in apis if "azure" in a.clouds]
+    if azure_apis and spec.gateways.api_management and spec.regions.azure and azure_resource_group is not None:
+        location = spec.regions.azure.location
+        apim = ApiManagement(f"apim-{location}", spec.gateways.api_management, spec.name, location,
+                             azure_resource_group, azure_apis, platform_tags(spec), spec.production,
+                             pulumi.ResourceOptions(provider=providers.for_azure(location)))
+    site_cidrs = [str(s.cidr) for s in spec.sites]
+    gateways = {}
+    for api in apis:
+        region = next(r for r in spec.regions.aws.all() if r.region == api.region)
+        network = networks[api.region]
+        component_providers: dict[str, pulumi.ProviderResource] = {"aws": providers.for_aws(api.region)}
+        if apim is not None and "azure" in api.clouds:
+            component_providers["azure-native"] = providers.for_azure(spec.regions.azure.location)
+        gateways[api.name] = Gateway(f"api-{api.name}", GatewayArgs(
+            spec=api, environment=spec.name, aws_account=spec.accounts.aws.account_id,
+            documents=sources.documents[api.name], authorizer_code=sources.authorizer_code, protect=spec.production,
+            masked_identifiers=tuple(spec.observability.masked_identifiers),
+            network=PrivateNetwork(vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
+                                   backend_cidrs=[str(region.cidr), *site_cidrs]),
+            apim=apim.host if apim is not None and "azure" in api.clouds else None),
+            pulumi.ResourceOptions(providers=component_providers))
+    outputs: dict[str, object] = {
+        "api_base_urls": {name: g.base_urls for name, g in gateways.items()},
+        "api_lifecycle": {name: g.lifecycle for name, g in gateways.items()},
+    }
+    if apim is not None:
+        outputs["apim_gateway_url"] = apim.gateway_url
+    return outputs

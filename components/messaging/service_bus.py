@@ -1,0 +1,101 @@
+"""Azure Service Bus backend: queues and topics with subscriptions, bounded deliveries and dead-lettering.
+
+Practices 3.3 (dead-letter on expiry and after maxDeliveryCount), 3.4 (retries via delivery count and lock
+duration), 1.6 (duplicate detection with the spec's window), 5.1 (TLS 1.2, local SAS auth off: Entra ID only).
+"""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import servicebus
+
+from ..naming import physical_name
+from ..spec.messaging import QueueSpec
+from .alarms import azure_metric_alerts
+from .backend import BackendResult, BuildContext, LagMetric
+from .idempotency import iso_duration
+
+METRIC_NAMESPACE = "Microsoft.ServiceBus/namespaces"
+
+
+def sku(production: bool) -> str:
+    """Premium in production (isolation, zone redundancy, private endpoints); Standard elsewhere (topics need it)."""
+    return "Premium" if production else "Standard"
+
+
+def queue_settings(queue: QueueSpec) -> dict:
+    """A queue's delivery semantics as Service Bus properties (shared by queues and subscriptions)."""
+    settings = dict(lock_duration=iso_duration(queue.visibility_timeout_seconds),
+                    max_delivery_count=queue.max_receive_count,
+                    default_message_time_to_live=iso_duration(queue.retention_seconds),
+                    dead_lettering_on_message_expiration=True, requires_session=queue.fifo)
+    if queue.idempotency is not None:
+        settings.update(requires_duplicate_detection=True,
+                        duplicate_detection_history_time_window=iso_duration(queue.idempotency.window_seconds))
+    return settings
+
+
+def lag_metrics(ctx: BuildContext) -> list[LagMetric]:
+    metrics = []
+    for queue in ctx.spec.queues:
+        dims = {"EntityName": queue.name}
+        metrics.append(LagMetric(f"queue:{queue.name}", "backlog", "ActiveMessages", METRIC_NAMESPACE, "Maximum",
+                                 ctx.spec.slo.max_backlog, dims))
+        metrics.append(LagMetric(f"queue:{queue.name}", "dead-letters", "DeadletteredMessages", METRIC_NAMESPACE,
+                                 "Maximum", ctx.spec.slo.max_dead_letters, dims, severity="warning"))
+    return metrics
+
+
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
+    spec, placement = ctx.spec, ctx.azure_placement
+    assert placement is not None and ctx.azure_provider is not None
+    prefix = ctx.name
+    group = placement.resource_group_name
+    tier = sku(ctx.production)
+    namespace = servicebus.Namespace(
+        f"{prefix}-namespace", namespace_name=physical_name(ctx.environment, spec.name, "sb", limit=50),
+        resource_group_name=group, location=spec.region,
+        sku=servicebus.SBSkuArgs(name=tier, tier=tier, capacity=1 if tier == "Premium" else None),
+        minimum_tls_version="1.2", disable_local_auth=True, zone_redundant=tier == "Premium",
+        # Private endpoints need Premium; Standard namespaces stay reachable only with Entra ID tokens over TLS.
+        public_network_access="Disabled" if tier == "Premium" else "Enabled",
+        tags={**ctx.tags, "broker": spec.name, "owner": spec.owner},
+        opts=ctx.opts(parent, ctx.azure_provider, True))
+    opts = ctx.opts(parent, ctx.azure_provider, True)
+    queues = {q.name: q for q in spec.queues}
+    for queue in spec.queues:
+        servicebus.Queue(f"{prefix}-{queue.name}", queue_name=queue.name, namespace_name=namespace.name,
+                         resource_group_name=group, **queue_settings(queue), opts=opts)
+    for topic in spec.topics:
+        resource = servicebus.Topic(
+            f"{prefix}-{topic.name}", topic_name=topic.name, namespace_name=namespace.name, resource_group_name=group,
+            support_ordering=topic.fifo, opts=opts)
+        for subscriber in topic.subscribers:
+            queue = queues[subscriber]
+            settings = queue_settings(queue)
+            settings.pop("requires_duplicate_detection", None)
+            settings.pop("duplicate_detection_history_time_window", None)
+            # The subscription forwards into the subscriber's queue, where its consumer, DLQ and alarms live.
+            servicebus.Subscription(
+                f"{prefix}-{topic.name}-to-{subscriber}", subscription_name=subscriber, topic_name=resource.name,
+                namespace_name=namespace.name, resource_group_name=group, forward_to=subscriber,
+                dead_lettering_on_filter_evaluation_exceptions=True, **settings,
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[resource])))
+    metrics = lag_metrics(ctx)
+    azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix)
+    if ctx.production:
+        _private_endpoint(parent, ctx, namespace, prefix)
+    return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, lag_metrics=metrics)
+
+
+def _private_endpoint(parent: pulumi.Resource, ctx: BuildContext, namespace: servicebus.Namespace, prefix: str) -> None:
+    from pulumi_azure_native import network
+
+    assert ctx.azure_placement is not None
+    network.PrivateEndpoint(
+        f"{prefix}-endpoint", private_endpoint_name=physical_name(ctx.environment, ctx.spec.name, "sb-pe"),
+        resource_group_name=ctx.azure_placement.resource_group_name, location=ctx.spec.region,
+        subnet=network.SubnetArgs(id=ctx.azure_placement.endpoint_subnet_id),
+        private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+            name=f"{ctx.spec.name}-namespace", private_link_service_id=namespace.id, group_ids=["namespace"])],
+        tags=dict(ctx.tags), opts=ctx.opts(parent, ctx.azure_provider))

@@ -1,0 +1,117 @@
+"""The Observability component: escalation topics and action groups, SLO alarms, dashboard, rollback switches
+and in-cluster monitoring for one environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+from pulumi_aws import cloudwatch, iam
+
+from ..naming import region_code
+from ..spec.messaging import BrokerSpec
+from ..spec.observability import ObservabilitySpec
+from .alarms import build_integration_alarms
+from .dashboard import dashboard_body
+from .documents import appconfig_monitor_policy, appconfig_trust_policy
+from .endpoints import escalation_map
+from .escalation import build_action_groups, build_region_topics
+from .prometheus import build_workload_monitoring
+from .rollback import build_strategy, build_switches
+
+
+@dataclass(frozen=True)
+class AzureTarget:
+    provider: pulumi.ProviderResource
+    """The Azure provider of the environment's location."""
+    resource_group_name: pulumi.Input[str]
+    """Resource group holding the action groups."""
+    tags: dict[str, str]
+    """Platform tags (Azure has no provider default tags)."""
+
+
+@dataclass(frozen=True)
+class ObservabilityArgs:
+    spec: ObservabilitySpec
+    """The environment's observability section."""
+    environment: str
+    """Environment name: the prefix of every physical name."""
+    account: str
+    """AWS account id (alert topic and alarm ARNs are derived from it)."""
+    primary_region: str
+    """Region of the dashboard and the (global) IAM role."""
+    aws_providers: dict[str, pulumi.ProviderResource]
+    """Explicit AWS provider per region; every region gets its alert topics."""
+    brokers: dict[str, BrokerSpec]
+    """Brokers by name, for backlog alarms on the queues integrations consume."""
+    secrets: dict[str, pulumi.Output[str]]
+    """Secret config values by key (the on-call endpoint map)."""
+    protect: bool
+    """Protect topics and keys from deletion (production)."""
+    key_deletion_days: int = 30
+    """KMS deletion window for the alert keys."""
+    azure: Optional[AzureTarget] = None
+    """Where the Azure action groups go, when the environment uses Azure."""
+    cluster_providers: dict[str, pulumi.ProviderResource] = field(default_factory=dict)
+    """Kubernetes provider per cluster."""
+    cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
+    """ClusterAddons per cluster: custom resources wait for the Prometheus operator's CRDs."""
+
+
+class Observability(pulumi.ComponentResource):
+    alert_topic_arns: dict[str, dict[str, str]]
+    composite_alarm_arns: dict[str, pulumi.Output[str]]
+    action_group_ids: dict[str, pulumi.Output[str]]
+    escalation: dict[str, dict[str, list[str]]]
+
+    def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:observability:Observability", name, None, opts)
+        spec, env = args.spec, args.environment
+        self.alert_topic_arns = {
+            region: build_region_topics(self, name, spec, env, args.account, region, provider, args.secrets,
+                                        args.protect, args.key_deletion_days)
+            for region, provider in sorted(args.aws_providers.items())}
+        self.action_group_ids = {}
+        if args.azure:
+            self.action_group_ids = build_action_groups(self, name, spec, env, args.azure.resource_group_name,
+                                                        args.azure.provider, args.secrets, args.azure.tags)
+        self.escalation = escalation_map(spec)
+        self.composite_alarm_arns = {}
+        if spec.integrations:
+            self._integrations(name, args)
+        self.register_outputs({"alert_topic_arns": self.alert_topic_arns, "escalation": self.escalation,
+                               "composite_alarm_arns": self.composite_alarm_arns,
+                               "action_group_ids": self.action_group_ids})
+
+    def _integrations(self, name: str, args: ObservabilityArgs) -> None:
+        spec, env = args.spec, args.environment
+        primary = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region])
+        role = iam.Role(f"{name}-appconfig-alarms", name=f"{env}-appconfig-alarm-monitor",
+                        assume_role_policy=appconfig_trust_policy(args.account),
+                        description="lets AppConfig read this environment's alarms to roll flag deployments back",
+                        opts=primary)
+        iam.RolePolicy(f"{name}-appconfig-alarms-policy", role=role.id,
+                       policy=appconfig_monitor_policy(args.account, env), opts=primary)
+        strategies = {}
+        pairs = []
+        for integration in spec.integrations:
+            region = integration.region
+            opts = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region])
+            broker = args.brokers.get(integration.broker) if integration.broker else None
+            pairs.append((integration, broker))
+            prefix = f"{name}-{integration.name}"
+            _, composite = build_integration_alarms(self, prefix, integration, env, args.account, broker, opts)
+            self.composite_alarm_arns[integration.name] = composite.arn
+            if region not in strategies:
+                strategies[region] = build_strategy(f"{name}-{region_code(region)}-flags-strategy", env, spec.rollout,
+                                                    opts)
+            build_switches(prefix, integration, env, composite.arn, role.arn, strategies[region].id, opts)
+            if integration.workload:
+                cluster = integration.workload.cluster
+                addons = args.cluster_addons.get(cluster)
+                build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(
+                    parent=self, provider=args.cluster_providers[cluster], depends_on=[addons] if addons else []))
+        cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=f"{env}-integrations",
+                             dashboard_body=dashboard_body(env, pairs), opts=primary)
+

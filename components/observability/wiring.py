@@ -1,0 +1,55 @@
+"""How the platform builder wires secrets, audit and observability (kept here so platform.py stays a list)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+
+from ..audit import AuditTrail, AuditTrailArgs
+from ..audit.component import AzureAudit
+from ..providers import ProviderSet, platform_tags
+from ..secrets import SecretsReplication, SecretsReplicationArgs
+from ..secrets.component import AzureVaultTarget
+from ..spec import EnvironmentSpec
+from .component import AzureTarget, Observability, ObservabilityArgs
+
+
+def build_secrets_audit_observability(spec: EnvironmentSpec, providers: ProviderSet,
+                                      secrets: dict[str, pulumi.Output[str]],
+                                      azure_resource_group: Optional[pulumi.Input[str]],
+                                      cluster_addons: dict[str, pulumi.Resource]) -> dict[str, object]:
+    """Create the three components; returns their stack outputs."""
+    account = spec.accounts.aws.account_id
+    primary = spec.regions.aws.primary.region
+    secondary = spec.regions.aws.secondary.region if spec.regions.aws.secondary else None
+    key_days = 30 if spec.production else 7
+    tags = platform_tags(spec)
+    azure_provider = None
+    if spec.regions.azure and spec.accounts.azure and providers.azure and azure_resource_group is not None:
+        azure_provider = providers.for_azure(spec.regions.azure.location)
+    location = spec.regions.azure.location if spec.regions.azure else ""
+
+    vault = SecretsReplication("secrets", SecretsReplicationArgs(
+        spec=spec.secrets, environment=spec.name, account=account, primary_region=primary,
+        secondary_region=secondary, aws_providers=dict(providers.aws), protect=spec.production,
+        production=spec.production, key_deletion_days=key_days,
+        azure=AzureVaultTarget(azure_provider, location, azure_resource_group, spec.accounts.azure.subscription_id,
+                               spec.accounts.azure.tenant_id, tags) if azure_provider and spec.accounts.azure else None,
+        clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
+    audit = AuditTrail("audit", AuditTrailArgs(
+        environment=spec.name, account=account, home_region=primary, provider=providers.for_aws(primary),
+        retention_days=spec.observability.audit_retention_days, production=spec.production,
+        key_deletion_days=key_days,
+        azure=AzureAudit(azure_provider, location, azure_resource_group, getattr(vault, "key_vault_id", None), tags)
+        if azure_provider else None))
+    observability = Observability("observability", ObservabilityArgs(
+        spec=spec.observability, environment=spec.name, account=account, primary_region=primary,
+        aws_providers=dict(providers.aws), brokers={b.name: b for b in spec.messaging.brokers}, secrets=secrets,
+        protect=spec.production, key_deletion_days=key_days,
+        azure=AzureTarget(azure_provider, azure_resource_group, tags) if azure_provider else None,
+        cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
+    return {"secret_arns": vault.secret_arns, "secret_replica_regions": vault.replica_regions,
+            "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
+            "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,
+            "composite_alarm_arns": observability.composite_alarm_arns}

@@ -1,0 +1,113 @@
+"""TrafficRouting: a Route 53 hosted zone with health-checked records per regional entry point, and
+Azure Traffic Manager profiles for Azure entry points (practice 8.4, and 6.3 health checks).
+
+Health check interval, failure threshold and TTL stay plain inputs on the resources (and are exported),
+because the failover drill computes its DNS floor from them (practice 8.6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+from pulumi_aws import route53
+from pulumi_azure_native import trafficmanager
+
+from ..spec.routing import HealthCheckSpec, RoutingSpec
+from .plan import dns_failover_floor_seconds, plan_records, traffic_manager_interval
+
+
+@dataclass(frozen=True)
+class TrafficRoutingArgs:
+    environment: str
+    """Environment name, the prefix of every physical name."""
+    spec: RoutingSpec
+    """The routing section of the spec."""
+    protect: bool
+    """Protect the hosted zone (production): partners resolve names in it."""
+    azure_provider: Optional[pulumi.ProviderResource] = None
+    """Provider for Traffic Manager profiles (Azure entry points)."""
+    azure_resource_group: Optional[pulumi.Input[str]] = None
+    """Resource group for Traffic Manager profiles."""
+    azure_tags: Optional[dict[str, str]] = None
+    """Tags for Azure resources (Azure has no provider-level default tags)."""
+
+
+def _health_outputs(health: HealthCheckSpec, ttl: int) -> dict[str, int]:
+    return {"health_check_interval_seconds": health.interval_seconds,
+            "failure_threshold": health.failure_threshold, "ttl_seconds": ttl,
+            "dns_failover_floor_seconds": dns_failover_floor_seconds(health, ttl)}
+
+
+class TrafficRouting(pulumi.ComponentResource):
+    zone_id: Optional[pulumi.Output[str]]
+    name_servers: Optional[pulumi.Output[list[str]]]
+    records: dict[str, Any]
+    """Per routed name: policy, TTL, health check interval and threshold, DNS failover floor."""
+
+    def __init__(self, name: str, args: TrafficRoutingArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:routing:TrafficRouting", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        spec = args.spec
+        self.zone_id = self.name_servers = None
+        self.records = {}
+        if spec.zone:
+            zone = route53.Zone(f"{name}-zone", name=spec.zone, comment=f"{args.environment} routed entry points",
+                                force_destroy=False, opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
+            self.zone_id, self.name_servers = zone.zone_id, zone.name_servers
+            for record in spec.records:
+                label = f"{name}-{record.name.split('.')[0]}"
+                checks: dict[tuple[str, str], route53.HealthCheck] = {}
+                for planned in plan_records(record):
+                    entry = planned.entry
+                    key = (entry.region, entry.target)
+                    if key not in checks:
+                        checks[key] = route53.HealthCheck(
+                            f"{label}-{entry.region}-health", type="HTTPS", fqdn=entry.target, port=record.health_check.port,
+                            resource_path=record.health_check.path, enable_sni=True,
+                            request_interval=record.health_check.interval_seconds,
+                            failure_threshold=record.health_check.failure_threshold, measure_latency=True,
+                            reference_name=f"{args.environment}-{entry.region}"[:64],
+                            tags={"Name": f"{record.name} {entry.region}", "record": record.name}, opts=child)
+                    route53.Record(
+                        f"{label}-{planned.set_identifier}", zone_id=zone.zone_id, name=record.name, type="CNAME",
+                        ttl=record.ttl_seconds, records=[entry.target], set_identifier=planned.set_identifier,
+                        health_check_id=checks[key].id,
+                        failover_routing_policies=[route53.RecordFailoverRoutingPolicyArgs(type=planned.failover)]
+                        if planned.failover else None,
+                        latency_routing_policies=[route53.RecordLatencyRoutingPolicyArgs(region=planned.latency_region)]
+                        if planned.latency_region else None,
+                        geolocation_routing_policies=[route53.RecordGeolocationRoutingPolicyArgs(
+                            continent=planned.continent, country=planned.country)]
+                        if record.policy == "geolocation" else None,
+                        opts=child)
+                self.records[record.name] = {"policy": record.policy, **_health_outputs(record.health_check,
+                                                                                        record.ttl_seconds)}
+        for profile in spec.traffic_managers:
+            if args.azure_provider is None or args.azure_resource_group is None:
+                raise ValueError(f"traffic manager {profile.name}: needs the Azure provider and resource group")
+            interval, timeout = traffic_manager_interval(profile.health_check)
+            endpoints = []
+            for index, entry in enumerate(profile.entry_points, start=1):
+                endpoints.append(trafficmanager.EndpointArgs(
+                    name=f"{entry.region}-{index}", type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
+                    target=entry.target, endpoint_status="Enabled", endpoint_location=entry.region,
+                    priority=index if profile.method == "Priority" else None,
+                    geo_mapping=[f"GEO-{c}" for c in entry.continents] + list(entry.countries)
+                    if profile.method == "Geographic" else None))
+            trafficmanager.Profile(
+                f"{name}-{profile.name}", profile_name=f"{args.environment}-{profile.name}",
+                resource_group_name=args.azure_resource_group, location="global", profile_status="Enabled",
+                traffic_routing_method=profile.method,
+                dns_config=trafficmanager.DnsConfigArgs(relative_name=f"{args.environment}-{profile.name}",
+                                                        ttl=profile.ttl_seconds),
+                monitor_config=trafficmanager.MonitorConfigArgs(
+                    protocol="HTTPS", port=profile.health_check.port, path=profile.health_check.path,
+                    interval_in_seconds=interval, timeout_in_seconds=timeout,
+                    tolerated_number_of_failures=profile.health_check.failure_threshold - 1),
+                endpoints=endpoints, tags=args.azure_tags,
+                opts=pulumi.ResourceOptions(parent=self, provider=args.azure_provider))
+            self.records[f"{args.environment}-{profile.name}.trafficmanager.net"] = {
+                "policy": profile.method, **_health_outputs(profile.health_check, profile.ttl_seconds)}
+        self.register_outputs({"zone_id": self.zone_id, "name_servers": self.name_servers, "records": self.records})

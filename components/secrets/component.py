@@ -1,0 +1,206 @@
+"""SecretsReplication (practice 8.5): secrets that follow their consumers across regions, clouds and clusters.
+
+Secret VALUES are never set here: the program creates each secret's container (encrypted, replicated,
+locked to its readers) and the owning team or the rotation Lambda puts the value, so no plaintext ever
+passes through the program, the plan or the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+from pulumi_aws import kms, secretsmanager, ssm
+from pulumi_azure_native import appconfiguration, authorization, keyvault
+
+from ..naming import region_code
+from ..spec.foundation import Cluster
+from ..spec.secrets import SecretsSpec
+from .documents import secret_policy, secrets_key_policy
+from .external_secrets import build_cluster_sync, store_region
+
+# Built-in Azure role "Key Vault Secrets User": read secret values, nothing else (practice 5.4).
+KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+
+
+@dataclass(frozen=True)
+class AzureVaultTarget:
+    provider: pulumi.ProviderResource
+    """The Azure provider of the environment's location."""
+    location: str
+    """Azure location of the vault and the configuration store."""
+    resource_group_name: pulumi.Input[str]
+    """Resource group that holds them."""
+    subscription_id: str
+    """Subscription (role definition ids are scoped to it)."""
+    tenant_id: str
+    """Azure AD tenant of the vault."""
+    tags: dict[str, str]
+    """Platform tags (Azure has no provider default tags)."""
+
+
+@dataclass(frozen=True)
+class SecretsReplicationArgs:
+    spec: SecretsSpec
+    """The environment's secrets section."""
+    environment: str
+    """Environment name: the prefix of every physical name."""
+    account: str
+    """AWS account id (key policies name it)."""
+    primary_region: str
+    """Region of the primary secrets and the multi-region primary key."""
+    secondary_region: Optional[str]
+    """Region of the replicas, when the environment has one."""
+    aws_providers: dict[str, pulumi.ProviderResource]
+    """Explicit AWS provider per region."""
+    protect: bool
+    """Protect secrets, keys and the vault from deletion (production)."""
+    production: bool
+    """Production: Key Vault refuses public network access."""
+    key_deletion_days: int = 30
+    """KMS deletion window for the keys."""
+    azure: Optional[AzureVaultTarget] = None
+    """Where the Key Vault and App Configuration store go, when the environment uses Azure."""
+    clusters: tuple[Cluster, ...] = ()
+    """Every cluster of the environment (those a secret syncs to get an ESO store)."""
+    cluster_providers: dict[str, pulumi.ProviderResource] = field(default_factory=dict)
+    """Kubernetes provider per cluster."""
+    cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
+    """ClusterAddons per cluster: ESO objects wait for its CRDs."""
+
+
+def secret_name(environment: str, name: str) -> str:
+    """Secrets Manager name: a path per environment, so IAM can scope by prefix."""
+    return f"{environment}/{name}"
+
+
+class SecretsReplication(pulumi.ComponentResource):
+    secret_arns: pulumi.Output[dict]
+    replica_regions: dict[str, list[str]]
+    promote_on_failover: list[str]
+    key_vault_uri: Optional[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: SecretsReplicationArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:secrets:SecretsReplication", name, None, opts)
+        spec, env = args.spec, args.environment
+        primary = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region])
+        primary_stateful = pulumi.ResourceOptions.merge(primary, pulumi.ResourceOptions(protect=args.protect))
+        readers = sorted({r for s in spec.secrets for r in s.readers})
+        replicated = [s for s in spec.secrets if s.replicate and args.secondary_region]
+        self.replica_regions = {s.name: ([args.secondary_region] if s in replicated else []) for s in spec.secrets}
+        self.promote_on_failover = [s.name for s in replicated if s.promote_on_failover]
+        arns: dict[str, pulumi.Output[str]] = {}
+        if spec.secrets:
+            key = kms.Key(f"{name}-key", description=f"{env} secrets (multi-region primary)", multi_region=True,
+                          enable_key_rotation=True, deletion_window_in_days=args.key_deletion_days,
+                          policy=secrets_key_policy(args.account, readers), opts=primary_stateful)
+            kms.Alias(f"{name}-key-alias", name=f"alias/{env}-secrets", target_key_id=key.key_id, opts=primary)
+            replica_key = None
+            if replicated:
+                secondary = args.aws_providers[args.secondary_region]  # type: ignore[index]
+                prefix = f"{name}-{region_code(args.secondary_region)}"  # type: ignore[arg-type]
+                # A replica of the multi-region key: same key material, so replicas decrypt in the secondary
+                # region even when the primary region is gone.
+                replica_key = kms.ReplicaKey(f"{prefix}-key", primary_key_arn=key.arn,
+                                             description=f"{env} secrets (replica)",
+                                             deletion_window_in_days=args.key_deletion_days,
+                                             policy=secrets_key_policy(args.account, readers),
+                                             opts=pulumi.ResourceOptions(parent=self, provider=secondary,
+                                                                         protect=args.protect))
+                kms.Alias(f"{prefix}-key-alias", name=f"alias/{env}-secrets", target_key_id=replica_key.key_id,
+                          opts=pulumi.ResourceOptions(parent=self, provider=secondary))
+            for secret in spec.secrets:
+                replicas = ([secretsmanager.SecretReplicaArgs(region=args.secondary_region, kms_key_id=replica_key.arn)]
+                            if replica_key is not None and secret in replicated else [])
+                resource = secretsmanager.Secret(
+                    f"{name}-{secret.name}", name=secret_name(env, secret.name), description=secret.description,
+                    kms_key_id=key.arn, replicas=replicas, recovery_window_in_days=30 if args.production else 7,
+                    tags={"owner": secret.owner, "promote-on-failover": str(secret.promote_on_failover).lower()},
+                    opts=primary_stateful)
+                secretsmanager.SecretPolicy(f"{name}-{secret.name}-policy", secret_arn=resource.arn,
+                                            policy=secret_policy(secret.readers), block_public_policy=True,
+                                            opts=primary)
+                if secret.rotation:
+                    secretsmanager.SecretRotation(
+                        f"{name}-{secret.name}-rotation", secret_id=resource.id,
+                        rotation_lambda_arn=secret.rotation.lambda_arn,
+                        rotation_rules=secretsmanager.SecretRotationRotationRulesArgs(
+                            automatically_after_days=secret.rotation.days), opts=primary)
+                arns[secret.name] = resource.arn
+        self.secret_arns = pulumi.Output.from_input(arns)
+        self._parameters(name, args)
+        self.key_vault_uri = self._azure(name, args) if args.azure else None
+        self._sync(name, args)
+        self.register_outputs({"secret_arns": self.secret_arns, "replica_regions": self.replica_regions,
+                               "promote_on_failover": self.promote_on_failover, "key_vault_uri": self.key_vault_uri})
+
+    def _parameters(self, name: str, args: SecretsReplicationArgs) -> None:
+        """Non-secret configuration: SSM parameters in every region that replicates them."""
+        for parameter in args.spec.parameters:
+            regions = [args.primary_region] + ([args.secondary_region] if parameter.replicate and args.secondary_region else [])
+            for region in regions:
+                ssm.Parameter(f"{name}-{region_code(region)}-{parameter.name}",
+                              name=f"/{args.environment}/{parameter.name}", type="String",
+                              # not secret by definition: keep it readable in previews and reviews
+                              insecure_value=parameter.value,
+                              description=parameter.description or None, tier="Standard",
+                              opts=pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region]))
+
+    def _azure(self, name: str, args: SecretsReplicationArgs) -> pulumi.Output[str] | None:
+        azure = args.azure
+        assert azure is not None
+        opts = pulumi.ResourceOptions(parent=self, provider=azure.provider)
+        vault_spec = args.spec.key_vault
+        public = "Disabled" if args.production else "Enabled"
+        vault_uri = None
+        if vault_spec:
+            vault = keyvault.Vault(
+                f"{name}-vault", vault_name=f"{args.environment}-integration-kv"[:24],
+                resource_group_name=azure.resource_group_name, location=azure.location, tags=azure.tags,
+                properties=keyvault.VaultPropertiesArgs(
+                    tenant_id=azure.tenant_id, sku=keyvault.SkuArgs(family="A", name="standard"),
+                    enable_rbac_authorization=True, enable_soft_delete=True,
+                    soft_delete_retention_in_days=vault_spec.soft_delete_retention_days, enable_purge_protection=True,
+                    public_network_access=public,
+                    network_acls=keyvault.NetworkRuleSetArgs(bypass="AzureServices",
+                                                             default_action="Deny" if args.production else "Allow")),
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=args.protect)))
+            role = (f"/subscriptions/{azure.subscription_id}/providers/Microsoft.Authorization/roleDefinitions/"
+                    f"{KEY_VAULT_SECRETS_USER}")
+            for reader in vault_spec.readers:
+                authorization.RoleAssignment(f"{name}-vault-reader-{reader[:8]}", principal_id=reader,
+                                             principal_type="ServicePrincipal", role_definition_id=role,
+                                             scope=vault.id, opts=opts)
+            self.key_vault_id = vault.id
+            vault_uri = vault.properties.apply(lambda p: p.vault_uri if p else None)
+        azure_parameters = [p for p in args.spec.parameters if p.azure]
+        if azure_parameters:
+            store_name = f"{args.environment}-integration-config"
+            store = appconfiguration.ConfigurationStore(
+                f"{name}-config-store", config_store_name=store_name, resource_group_name=azure.resource_group_name,
+                location=azure.location, sku=appconfiguration.SkuArgs(name="standard"), disable_local_auth=True,
+                enable_purge_protection=args.production, public_network_access=public, tags=azure.tags, opts=opts)
+            for parameter in azure_parameters:
+                appconfiguration.KeyValue(f"{name}-config-{parameter.name}", config_store_name=store.name,
+                                          resource_group_name=azure.resource_group_name,
+                                          key_value_name=parameter.name, value=parameter.value, opts=opts)
+        return vault_uri
+
+    def _sync(self, name: str, args: SecretsReplicationArgs) -> None:
+        consuming = args.spec.consuming_clusters()
+        remote = [(s, secret_name(args.environment, s.name)) for s in args.spec.secrets]
+        replica_regions = {args.secondary_region} if args.secondary_region else set()
+        for cluster in args.clusters:
+            if cluster.name not in consuming:
+                continue
+            addons = args.cluster_addons.get(cluster.name)
+            opts = pulumi.ResourceOptions(parent=self, provider=args.cluster_providers[cluster.name],
+                                          depends_on=[addons] if addons else [])
+            # Secrets not replicated still live in the primary only; those clusters read from there.
+            region = store_region(cluster, args.primary_region, replica_regions)
+            if any(not s.replicate for s, _ in remote if any(x.cluster == cluster.name for x in s.sync)):
+                region = args.primary_region
+            vault = ((self.key_vault_uri, args.azure.tenant_id)
+                     if getattr(self, "key_vault_uri", None) is not None and args.azure else None)
+            build_cluster_sync(f"{name}-{cluster.name}", cluster, remote, args.spec.refresh_interval, region, vault, opts)

@@ -1,0 +1,76 @@
+"""External Secrets Operator objects: a ClusterSecretStore per cloud and an ExternalSecret per consuming workload.
+
+The operator reads the value from the cloud store inside the cluster; the Pulumi program only declares
+where to read from, so no secret value passes through the program or its state.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+from pulumi_kubernetes.apiextensions import CustomResource
+
+from ..spec.foundation import Cluster
+from ..spec.secrets import SecretSpec, WorkloadSync
+
+ESO_NAMESPACE = "external-secrets"
+ESO_SERVICE_ACCOUNT = "external-secrets"
+# Off-AWS clusters authenticate with a bootstrap credential the cluster administrators place here.
+BOOTSTRAP_SECRET = "aws-secretsmanager-credentials"
+AWS_STORE = "aws-secrets-manager"
+AZURE_STORE = "azure-key-vault"
+
+
+def store_region(cluster: Cluster, primary: str, replica_regions: set[str]) -> str:
+    """Read from the cluster's own region when a replica lives there (survives loss of the primary)."""
+    if cluster.cloud == "aws" and cluster.region in replica_regions | {primary}:
+        return cluster.region  # type: ignore[return-value]
+    return primary
+
+
+def aws_store_spec(cluster: Cluster, region: str) -> dict:
+    if cluster.cloud == "aws":
+        auth = {"jwt": {"serviceAccountRef": {"name": ESO_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}
+    else:
+        ref = lambda key: {"name": BOOTSTRAP_SECRET, "namespace": ESO_NAMESPACE, "key": key}  # noqa: E731
+        auth = {"secretRef": {"accessKeyIDSecretRef": ref("access-key-id"),
+                              "secretAccessKeySecretRef": ref("secret-access-key")}}
+    return {"provider": {"aws": {"service": "SecretsManager", "region": region, "auth": auth}}}
+
+
+def azure_store_spec(vault_uri: pulumi.Input[str], tenant_id: str) -> dict:
+    return {"provider": {"azurekv": {"vaultUrl": vault_uri, "tenantId": tenant_id, "authType": "WorkloadIdentity",
+                                     "serviceAccountRef": {"name": ESO_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}}
+
+
+def external_secret_spec(secret: SecretSpec, sync: WorkloadSync, remote_name: str, refresh: str) -> dict:
+    return {"refreshInterval": refresh,
+            "secretStoreRef": {"kind": "ClusterSecretStore", "name": AWS_STORE},
+            "target": {"name": sync.target_secret or secret.name, "creationPolicy": "Owner"},
+            "dataFrom": [{"extract": {"key": remote_name}}]}
+
+
+def build_cluster_sync(name: str, cluster: Cluster, secrets: list[tuple[SecretSpec, str]], refresh: str, region: str,
+                       azure_vault: Optional[tuple[pulumi.Input[str], str]], opts: pulumi.ResourceOptions) -> None:
+    """`secrets` pairs each spec with its Secrets Manager name; `opts` carries parent, provider, depends_on."""
+    store = CustomResource(f"{name}-store-aws", api_version="external-secrets.io/v1beta1", kind="ClusterSecretStore",
+                           metadata={"name": AWS_STORE}, spec=aws_store_spec(cluster, region), opts=opts)
+    if azure_vault and cluster.cloud == "azure":
+        CustomResource(f"{name}-store-azure", api_version="external-secrets.io/v1beta1", kind="ClusterSecretStore",
+                       metadata={"name": AZURE_STORE}, spec=azure_store_spec(*azure_vault), opts=opts)
+    after_store = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[store]))
+    for secret, remote in secrets:
+        for sync in secret.sync:
+            if sync.cluster != cluster.name:
+                continue
+            CustomResource(f"{name}-{sync.namespace}-{sync.workload}-{secret.name}",
+                           api_version="external-secrets.io/v1beta1", kind="ExternalSecret",
+                           metadata={"name": f"{sync.workload}-{secret.name}", "namespace": sync.namespace,
+                                     "labels": {"app.kubernetes.io/name": sync.workload}},
+                           spec=external_secret_spec(secret, sync, remote, refresh), opts=after_store)
+
+
+def operators_needed(spec) -> dict[str, set[str]]:
+    """Clusters a secret syncs to need the External Secrets Operator (`spec` is the EnvironmentSpec)."""
+    return {cluster: {"external-secrets"} for cluster in spec.secrets.consuming_clusters()}

@@ -1,0 +1,145 @@
+"""Spec models for API gateways: versioned, authenticated, rate-limited APIs built from OpenAPI documents.
+
+Practices: 1.4 (API versioning), 1.6 (idempotency keys), 2.2 (rate limiting per client tier), 2.3 (OpenAPI as
+the source), 2.4 (OAuth 2.0 / JWT and API keys), 2.5 (cross-cutting concerns at the gateway), 2.6 (lifecycle
+stages with their own routing and access rules), 5.1 (TLS 1.2+ and mTLS).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .base import Cidr, Name, PositiveInt, SpecModel
+
+Hostname = Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253,
+                                description="fully qualified lower-case DNS name")]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$", description="an https:// URL")]
+Version = Annotated[str, Field(pattern=r"^v[1-9][0-9]*$", description="major version label such as v1")]
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+                      2922, 3288, 3653)
+
+
+class CustomDomain(SpecModel):
+    """The API's public name. The certificate is issued outside IaC (ACM, DNS-validated) and named here."""
+
+    name: Hostname
+    certificate_arn: str = Field(pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
+                                 description="ACM certificate for the name, in the API's region")
+    mtls_truststore_uri: Optional[str] = Field(
+        default=None, pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+\.pem$",
+        description="s3://bucket/key.pem of the CA bundle partners' client certificates chain to; turns mTLS on")
+    azure_certificate_secret_id: Optional[HttpsUrl] = Field(
+        default=None, description="Key Vault secret id of the same certificate for API Management's custom host")
+
+
+class JwtAuth(SpecModel):
+    """OAuth 2.0 bearer tokens: who issues them and for which audience (practice 2.4)."""
+
+    issuer: HttpsUrl
+    audience: str = Field(min_length=1)
+    jwks_uri: Optional[HttpsUrl] = Field(default=None, description="default <issuer>/.well-known/jwks.json")
+    scopes_claim: str = Field(default="scope", description="claim listing granted scopes")
+
+    @property
+    def keys_url(self) -> str:
+        return self.jwks_uri or f"{self.issuer.rstrip('/')}/.well-known/jwks.json"
+
+
+class Throttle(SpecModel):
+    rate_limit: float = Field(gt=0, description="steady-state requests per second")
+    burst_limit: PositiveInt
+
+
+class ClientTier(SpecModel):
+    """A usage plan (AWS) / product (Azure): rate, burst and quota for a class of clients (practice 2.2)."""
+
+    name: Name
+    rate_limit: float = Field(gt=0, description="requests per second")
+    burst_limit: PositiveInt
+    quota: PositiveInt = Field(description="requests per quota_period")
+    quota_period: Literal["DAY", "WEEK", "MONTH"] = "DAY"
+
+
+class ApiClient(SpecModel):
+    """A partner that gets an API key in the usage plan of its tier."""
+
+    name: Name
+    tier: Name
+
+
+class Backend(SpecModel):
+    url: HttpsUrl = Field(description="base URL the gateway forwards to (TLS to the backend too)")
+    private: bool = Field(default=False, description="reachable only inside the VPC / over the hybrid links")
+    vpc_link_target_arn: Optional[str] = Field(
+        default=None, pattern=r"^arn:aws:elasticloadbalancing:[a-z0-9-]+:\d{12}:(loadbalancer|listener)/.+$",
+        description="private backends: the internal NLB (REST APIs) or ALB/NLB listener (HTTP APIs) in front")
+
+
+class Deprecation(SpecModel):
+    """Announced retirement of a version: surfaced as Deprecation/Sunset headers and in the catalog."""
+
+    announced: date = Field(description="date the version was deprecated (Deprecation header)")
+    sunset: date = Field(description="date after which it may stop answering (Sunset header)")
+    successor: Optional[Version] = Field(default=None, description="version clients should move to (Link header)")
+
+    @model_validator(mode="after")
+    def _order(self) -> "Deprecation":
+        if self.sunset <= self.announced:
+            raise ValueError("sunset must come after the announced deprecation date")
+        return self
+
+
+class ApiVersionSpec(SpecModel):
+    version: Version
+    file: Optional[str] = Field(default=None, pattern=r"^apis/[a-z0-9-]+/v[1-9][0-9]*\.ya?ml$",
+                                description="OpenAPI document; default apis/<api>/<version>.yaml")
+    backend: Backend
+    deprecation: Optional[Deprecation] = None
+
+
+class ApiSpec(SpecModel):
+    name: Name
+    audience: Literal["partner", "internal"] = Field(
+        description="partner: REST API with keys, usage plans and WAF; internal: HTTP API with the JWT authorizer")
+    owner: str = Field(min_length=1)
+    clouds: list[Literal["aws", "azure"]] = Field(default_factory=lambda: ["aws"], min_length=1)
+    region: str = Field(description="AWS region the API lives in")
+    domain: CustomDomain
+    auth: JwtAuth
+    versions: list[ApiVersionSpec] = Field(min_length=1)
+    throttle: Throttle = Field(description="stage-wide default throttle (method throttling)")
+    tiers: list[ClientTier] = Field(default_factory=list)
+    clients: list[ApiClient] = Field(default_factory=list)
+    require_idempotency_key: bool = Field(default=False, description="POST/PUT/PATCH/DELETE need an Idempotency-Key header")
+    allowed_callers: list[Cidr] = Field(default_factory=list,
+                                        description="partner APIs: source networks allowed to call (empty: anyone)")
+    waf_rate_limit: int = Field(default=2000, ge=10, le=2_000_000_000,
+                                description="requests per source IP per 5 minutes before WAF blocks")
+    log_retention_days: int = 90
+
+    def file_of(self, version: ApiVersionSpec) -> str:
+        return version.file or f"apis/{self.name}/{version.version}.yaml"
+
+    @model_validator(mode="after")
+    def _retention(self) -> "ApiSpec":
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"log_retention_days must be one CloudWatch accepts: {LOG_RETENTION_DAYS}")
+        return self
+
+
+class ApiManagementSettings(SpecModel):
+    """The environment's Azure API Management instance (hosts every API that lists azure)."""
+
+    publisher_name: str = Field(min_length=1)
+    publisher_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    sku: Literal["Developer", "Basic", "Standard", "Premium"] = "Developer"
+    capacity: PositiveInt = 1
+
+
+class Gateways(SpecModel):
+    apis: list[ApiSpec] = Field(default_factory=list)
+    api_management: Optional[ApiManagementSettings] = None

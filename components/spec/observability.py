@@ -1,0 +1,175 @@
+"""Spec models for monitoring from SLOs, on-call escalation, log hygiene, audit retention and rollback switches.
+
+Practices 6.4 (alert thresholds from business impact), 7.6 (escalation paths and on-call), 5.2 (mask
+sensitive data in logs), 5.3 (audit trails) and 6.6 (rollback through feature toggles / circuit breakers).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Iterator, Literal, Optional
+
+from pydantic import AfterValidator, Field
+
+from .base import Name, SecretRef, SpecModel
+
+Severity = Literal["critical", "warning"]
+PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
+
+# CloudWatch Logs managed data identifiers the blueprint lets a spec name (the AWS catalogue is larger).
+DATA_IDENTIFIERS = frozenset({
+    "EmailAddress", "CreditCardNumber", "CreditCardSecurityCode", "CreditCardExpiration", "AwsSecretKey",
+    "OpenSshPrivateKey", "PgpPrivateKey", "PkcsPrivateKey", "PuttyPrivateKey", "IpAddress", "Address",
+    "PhoneNumber-US", "PhoneNumber-DE", "PhoneNumber-GB", "PhoneNumber-FR", "BankAccountNumber-DE",
+    "BankAccountNumber-GB", "BankAccountNumber-FR", "BankAccountNumber-US", "Name", "DriversLicense-US",
+})
+
+
+def _percentage_below_100(value: float) -> float:
+    if not 0 < value < 100:
+        raise ValueError(f"expected a percentage above 0 and below 100 (100 % leaves no error budget), got {value:g}")
+    return value
+
+
+Percent = Annotated[float, AfterValidator(_percentage_below_100)]
+
+
+def _data_identifier(value: str) -> str:
+    if value not in DATA_IDENTIFIERS:
+        raise ValueError(f"unknown data identifier {value!r}; expected one of {', '.join(sorted(DATA_IDENTIFIERS))}")
+    return value
+
+
+class EndpointRef(SecretRef):
+    """An on-call endpoint: one entry of a secret config key holding a JSON map (e.g. oncallEndpoints)."""
+
+    entry: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="key within the secret JSON map")
+
+
+class OncallTarget(SpecModel):
+    name: Name
+    kind: Literal["pagerduty", "opsgenie", "email", "chat"]
+    endpoint: EndpointRef
+    severities: list[Severity] = Field(min_length=1, description="severities routed to this target")
+
+    @property
+    def pages(self) -> bool:
+        """Paging services wake someone up; e-mail and chat only notify."""
+        return self.kind in PAGING_KINDS
+
+
+class PercentObjective(SpecModel):
+    target_percent: Percent
+    severity: Severity
+
+
+class ValueObjective(SpecModel):
+    target: float = Field(gt=0)
+    severity: Severity
+
+
+class Slos(SpecModel):
+    availability: Optional[PercentObjective] = Field(default=None, description="share of successful requests")
+    latency_p99_ms: Optional[ValueObjective] = None
+    error_rate: Optional[PercentObjective] = Field(default=None, description="highest acceptable error share")
+    backlog_age_seconds: Optional[ValueObjective] = Field(default=None, description="oldest queued message, seconds")
+
+    def declared(self) -> dict[str, PercentObjective | ValueObjective]:
+        return {k: v for k, v in (("availability", self.availability), ("latency_p99_ms", self.latency_p99_ms),
+                                  ("error_rate", self.error_rate), ("backlog_age_seconds", self.backlog_age_seconds))
+                if v is not None}
+
+
+class InClusterWorkload(SpecModel):
+    """Where the integration runs in Kubernetes: scraped by Prometheus, judged by PrometheusRule."""
+
+    cluster: Name
+    namespace: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    port: str = Field(default="metrics", description="named Service port exposing /metrics")
+
+
+class Integration(SpecModel):
+    name: Name
+    owner: str = Field(min_length=1)
+    region: str = Field(description="AWS region the integration's metrics and alarms live in")
+    broker: Optional[str] = Field(default=None, description="messaging broker whose queue it consumes")
+    queue: Optional[str] = Field(default=None, description="queue whose backlog age is the backlog SLO")
+    workload: Optional[InClusterWorkload] = None
+    slos: Slos
+    flags: dict[str, bool] = Field(default_factory=lambda: {"kill_switch": False, "circuit_breaker_open": False},
+                                   description="AppConfig feature flags and their initial values")
+
+
+class RolloutStrategy(SpecModel):
+    """How AppConfig rolls out flag changes; a critical alarm during the bake rolls them back."""
+
+    deployment_minutes: int = Field(default=10, ge=0, le=1440)
+    bake_minutes: int = Field(default=10, ge=0, le=1440)
+    growth_percent: float = Field(default=20, ge=1, le=100)
+    growth_type: Literal["LINEAR", "EXPONENTIAL"] = "LINEAR"
+
+
+class ObservabilitySpec(SpecModel):
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                                2192, 2557, 2922, 3288, 3653] = 90
+    audit_retention_days: int = Field(default=365, ge=30, le=3653, description="CloudTrail objects and audit logs")
+    masked_identifiers: list[Annotated[str, AfterValidator(_data_identifier)]] = Field(
+        default_factory=lambda: ["EmailAddress", "CreditCardNumber", "AwsSecretKey"], min_length=1)
+    oncall: list[OncallTarget] = Field(default_factory=list)
+    integrations: list[Integration] = Field(default_factory=list)
+    rollout: RolloutStrategy = Field(default_factory=RolloutStrategy)
+
+    def targets_for(self, severity: str) -> list[OncallTarget]:
+        return [t for t in self.oncall if severity in t.severities]
+
+    def secret_keys(self) -> set[str]:
+        return {t.endpoint.secret for t in self.oncall}
+
+
+def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator[tuple[str, str]]:
+    """Cross-field checks for the `observability` section; `spec` is the EnvironmentSpec."""
+    section = spec.observability
+    regions = set(spec.aws_region_names())
+    clusters = {c.name for c in spec.clusters}
+    brokers = {b.name: b for b in spec.messaging.brokers}
+    names = [t.name for t in section.oncall]
+    for i, target in enumerate(section.oncall):
+        if target.name in names[:i]:
+            yield f"observability.oncall[{i}].name", f"duplicate name {target.name!r}: names must be unique here"
+        if declared_secret_keys is not None and target.endpoint.secret not in declared_secret_keys:
+            yield (f"observability.oncall[{i}].endpoint.secret",
+                   f"secret reference {target.endpoint.secret!r} does not resolve; expected a key declared in "
+                   f"Pulumi.yaml config with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
+    if section.integrations and not any(t.pages for t in section.targets_for("critical")):
+        yield "observability.oncall", "critical alarms must page: expected a pagerduty or opsgenie target with severity critical"
+    seen: set[str] = set()
+    for i, integration in enumerate(section.integrations):
+        path = f"observability.integrations[{i}]"
+        if integration.name in seen:
+            yield f"{path}.name", f"duplicate name {integration.name!r}: names must be unique here"
+        seen.add(integration.name)
+        if integration.region not in regions:
+            yield f"{path}.region", f"undefined AWS region {integration.region!r}; expected one of regions.aws: {', '.join(sorted(regions))}"
+        if not integration.slos.declared():
+            yield f"{path}.slos", "expected at least one SLO (availability, latency_p99_ms, error_rate, backlog_age_seconds)"
+        for slo, objective in integration.slos.declared().items():
+            if not section.targets_for(objective.severity):
+                yield (f"{path}.slos.{slo}.severity",
+                       f"severity {objective.severity!r} has no on-call target; expected an observability.oncall[] "
+                       f"entry whose severities include it")
+        if integration.slos.declared() and "critical" not in {o.severity for o in integration.slos.declared().values()}:
+            yield f"{path}.slos", "expected at least one SLO with severity critical, so a failure pages someone"
+        if (integration.broker is None) != (integration.queue is None):
+            yield f"{path}.queue", "expected broker and queue together (or neither)"
+        elif integration.broker is not None:
+            broker = brokers.get(integration.broker)
+            if broker is None:
+                yield f"{path}.broker", f"undefined broker {integration.broker!r}; expected one of messaging.brokers[].name: {', '.join(sorted(brokers)) or 'none'}"
+            elif integration.queue not in {q.name for q in broker.queues}:
+                yield f"{path}.queue", f"undefined queue {integration.queue!r}; expected one of broker {broker.name!r}'s queues"
+            elif integration.region not in {broker.region, broker.standby_region}:
+                yield f"{path}.region", f"expected the broker's region {broker.region!r} (or its standby region)"
+        if integration.slos.backlog_age_seconds and integration.queue is None:
+            yield f"{path}.slos.backlog_age_seconds", "a backlog SLO needs the integration's broker and queue"
+        if integration.workload and integration.workload.cluster not in clusters:
+            yield (f"{path}.workload.cluster",
+                   f"undefined cluster {integration.workload.cluster!r}; expected one of clusters[].name: {', '.join(sorted(clusters)) or 'none'}")

@@ -1,0 +1,136 @@
+"""Spec models for DNS traffic routing: Route 53 records with health checks, Azure Traffic Manager.
+
+Practice 8.4 (route by latency or compliance through intelligent DNS) and 8.6 (failover testing: the
+drill's DNS floor is health-check interval x failure threshold + record TTL, all from here).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .base import SpecModel
+
+HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+CONTINENTS = frozenset({"AF", "AN", "AS", "EU", "NA", "OC", "SA"})
+
+
+class HealthCheckSpec(SpecModel):
+    """An HTTPS health check against each entry point (practice 6.3, health checks)."""
+
+    path: str = Field(default="/health", pattern=r"^/[\x21-\x7e]*$")
+    port: int = Field(default=443, ge=1, le=65535)
+    interval_seconds: Literal[10, 30] = Field(default=30, description="Route 53 supports 10 (fast) or 30 seconds")
+    failure_threshold: int = Field(default=3, ge=1, le=10, description="consecutive failures before unhealthy")
+
+
+class EntryPoint(SpecModel):
+    """One regional entry point: a hostname in a region, with its role for the record's routing policy."""
+
+    region: str = Field(description="AWS region or Azure location the entry point runs in")
+    target: str = Field(pattern=HOSTNAME, max_length=253, description="regional hostname the record points at")
+    role: Optional[Literal["primary", "secondary"]] = Field(default=None, description="failover records only")
+    continents: list[str] = Field(default_factory=list, description="geolocation: continent codes served here")
+    countries: list[str] = Field(default_factory=list, description="geolocation: ISO country codes served here")
+
+    @model_validator(mode="after")
+    def _codes(self) -> "EntryPoint":
+        for code in self.continents:
+            if code not in CONTINENTS:
+                raise ValueError(f"unknown continent {code!r}; expected one of {', '.join(sorted(CONTINENTS))}")
+        for code in self.countries:
+            if len(code) != 2 or not code.isupper():
+                raise ValueError(f"expected an ISO 3166 two-letter country code, got {code!r}")
+        return self
+
+    def geo_codes(self) -> list[tuple[str, str]]:
+        """(kind, code) pairs, continents first: one Route 53 record each."""
+        return [("continent", c) for c in self.continents] + [("country", c) for c in self.countries]
+
+
+class RecordSpec(SpecModel):
+    """A DNS name answered by Route 53 with one record per entry point under a routing policy."""
+
+    name: str = Field(pattern=HOSTNAME, max_length=253, description="fully qualified name inside routing.zone")
+    policy: Literal["failover", "latency", "geolocation"]
+    ttl_seconds: int = Field(default=60, ge=0, le=86400)
+    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec)
+    entry_points: list[EntryPoint] = Field(min_length=1)
+
+
+class TrafficManagerSpec(SpecModel):
+    """An Azure Traffic Manager profile for Azure entry points (Route 53 cannot health-route inside Azure's DNS)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", description="profile name and its trafficmanager.net label")
+    method: Literal["Priority", "Performance", "Geographic"]
+    ttl_seconds: int = Field(default=60, ge=0, le=2147483647)
+    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec)
+    entry_points: list[EntryPoint] = Field(min_length=1)
+
+
+class RoutingSpec(SpecModel):
+    zone: Optional[str] = Field(default=None, pattern=HOSTNAME, description="public hosted zone the records live in")
+    records: list[RecordSpec] = Field(default_factory=list)
+    traffic_managers: list[TrafficManagerSpec] = Field(default_factory=list)
+
+
+def _entry_point_problems(path: str, policy: str, entry_points: list[EntryPoint], allowed: set[str]
+                          ) -> Iterator[tuple[str, str]]:
+    roles = [e.role for e in entry_points]
+    if policy in ("failover", "Priority"):
+        if policy == "failover" and sorted(r or "" for r in roles) != ["primary", "secondary"]:
+            yield f"{path}.entry_points", "a failover record needs exactly two entry points: one primary, one secondary"
+    elif any(roles):
+        yield f"{path}.entry_points", f"role applies to failover routing only, not {policy}"
+    if policy in ("latency", "Performance"):
+        regions = [e.region for e in entry_points]
+        if len(set(regions)) != len(regions):
+            yield f"{path}.entry_points", "latency routing needs one entry point per region"
+    if policy in ("geolocation", "Geographic"):
+        codes = [code for e in entry_points for code in e.geo_codes()]
+        if any(not e.geo_codes() for e in entry_points):
+            yield f"{path}.entry_points", "geolocation routing needs continents or countries on every entry point"
+        if len(set(codes)) != len(codes):
+            yield f"{path}.entry_points", "a continent or country may be served by one entry point only"
+    elif any(e.geo_codes() for e in entry_points):
+        yield f"{path}.entry_points", f"continents and countries apply to geolocation routing only, not {policy}"
+    for j, entry in enumerate(entry_points):
+        if entry.region not in allowed:
+            # Practice 5.6: DNS must not send callers to a region the data may not be in.
+            yield (f"{path}.entry_points[{j}].region",
+                   f"region {entry.region!r} is not in residency.allowed_regions ({', '.join(sorted(allowed))})")
+
+
+def check_routing(spec) -> Iterator[tuple[str, str]]:
+    """Cross-field checks for the `routing` section; `spec` is the EnvironmentSpec."""
+    section = spec.routing
+    allowed = set(spec.residency.allowed_regions)
+    aws_regions = set(spec.aws_region_names())
+    if section.records and section.zone is None:
+        yield "routing.zone", "records need the hosted zone they live in; expected routing.zone"
+    names: set[str] = set()
+    for i, record in enumerate(section.records):
+        path = f"routing.records[{i}]"
+        if section.zone and not (record.name == section.zone or record.name.endswith("." + section.zone)):
+            yield f"{path}.name", f"expected a name inside the zone {section.zone}"
+        if record.name in names:
+            yield f"{path}.name", f"duplicate name {record.name!r}: names must be unique here"
+        names.add(record.name)
+        yield from _entry_point_problems(path, record.policy, record.entry_points, allowed)
+        if record.policy == "latency":
+            for j, entry in enumerate(record.entry_points):
+                if entry.region not in aws_regions:
+                    yield (f"{path}.entry_points[{j}].region",
+                           f"latency records name an AWS region of regions.aws ({', '.join(sorted(aws_regions))})")
+    if section.traffic_managers and (spec.regions.azure is None or spec.accounts.azure is None):
+        yield "routing.traffic_managers", "Traffic Manager profiles need regions.azure and accounts.azure"
+    profiles: set[str] = set()
+    for i, profile in enumerate(section.traffic_managers):
+        path = f"routing.traffic_managers[{i}]"
+        if profile.name in profiles:
+            yield f"{path}.name", f"duplicate name {profile.name!r}: names must be unique here"
+        profiles.add(profile.name)
+        yield from _entry_point_problems(path, profile.method, profile.entry_points, allowed)
+        if profile.method == "Priority" and len(profile.entry_points) < 2:
+            yield f"{path}.entry_points", "priority routing needs at least two entry points to fail over between"

@@ -1,0 +1,87 @@
+"""A lag or backlog alarm on every consumer path (practice 3.6): a stuck consumer must page someone.
+
+A stack rule: it matches consumer paths (queues, subscriptions, Kafka topics and clusters, event hubs) to
+the alarms that watch them by the metric dimensions the alarms carry (CloudWatch, Azure Monitor) or the
+label selectors in their PrometheusRule expressions.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .framework import Resource, Rule, RuleContext
+from .messaging_transport import get
+
+SQS = "aws:sqs/queue:Queue"
+MSK = "aws:msk/cluster:Cluster"
+SB_QUEUE = "azure-native:servicebus:Queue"
+SB_SUBSCRIPTION = "azure-native:servicebus:Subscription"
+EVENT_HUB = "azure-native:eventhub:EventHub"
+KAFKA_TOPIC = "kubernetes:kafka.strimzi.io/v1beta2:KafkaTopic"
+RABBITMQ_QUEUE = "kubernetes:rabbitmq.com/v1beta1:Queue"
+CW_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+AZ_ALERT = "azure-native:monitor:MetricAlert"
+PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+PATHS = {SQS, MSK, SB_QUEUE, SB_SUBSCRIPTION, EVENT_HUB, KAFKA_TOPIC, RABBITMQ_QUEUE}
+
+
+def _is_dead_letter(resource: Resource) -> bool:
+    name = str(resource.props.get("name") or get(resource.props, "spec.name") or get(resource.props, "metadata.name")
+               or resource.props.get("eventHubName") or "")
+    return name.removesuffix(".fifo").endswith("-dlq") or bool(resource.props.get("redriveAllowPolicy"))
+
+
+def _watched(resources: list[Resource]) -> tuple[set[tuple[str, str]], set[str], list[str]]:
+    cloudwatch: set[tuple[str, str]] = set()
+    azure: set[str] = set()
+    exprs: list[str] = []
+    for r in resources:
+        if r.type == CW_ALARM and r.props.get("alarmActions"):
+            for key, value in (r.props.get("dimensions") or {}).items():
+                cloudwatch.add((str(key), str(value)))
+        elif r.type == AZ_ALERT and r.props.get("actions"):
+            for criterion in get(r.props, "criteria.allOf") or []:
+                for dimension in criterion.get("dimensions") or []:
+                    azure.update(str(v) for v in dimension.get("values") or [])
+        elif r.type == PROM_RULE:
+            for group in get(r.props, "spec.groups") or []:
+                exprs.extend(str(rule.get("expr", "")) for rule in group.get("rules") or [])
+    return cloudwatch, azure, exprs
+
+
+def check_lag_alarms(resources: list[Resource], ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    cloudwatch, azure, exprs = _watched(resources)
+    for r in resources:
+        if r.type not in PATHS or _is_dead_letter(r):
+            continue
+        props = r.props
+        if r.type == SQS:
+            ok = ("QueueName", str(props.get("name"))) in cloudwatch
+        elif r.type == MSK:
+            ok = ("Cluster Name", str(props.get("clusterName"))) in cloudwatch
+        elif r.type == SB_QUEUE:
+            ok = str(props.get("queueName")) in azure
+        elif r.type == SB_SUBSCRIPTION:
+            # a forwarding subscription's messages are watched on the queue it forwards to
+            ok = (str(props.get("forwardTo")) in azure) if props.get("forwardTo") else \
+                f"{props.get('topicName')}/subscriptions/{props.get('subscriptionName')}" in azure
+        elif r.type == EVENT_HUB:
+            ok = str(props.get("eventHubName")) in azure
+        elif r.type == KAFKA_TOPIC:
+            ok = any(f'topic="{get(props, "metadata.name")}"' in e for e in exprs)
+        else:
+            ok = any(f'queue="{get(props, "spec.name")}"' in e for e in exprs)
+        if not ok:
+            yield r.urn, "consumer path has no lag or backlog alarm routed to an alert destination"
+
+
+RULES = [
+    Rule(id="lag-alarm-required",
+         description="Every consumer path (queue, subscription, Kafka topic or cluster, event hub) has a lag or backlog "
+                     "alarm that notifies someone.",
+         severity="high",
+         remediation="Declare the path through the Broker component, which creates the alarm from the broker's slo and "
+                     "routes it to the environment's alert topic / action group.",
+         check=check_lag_alarms, stack=True,
+         types=frozenset(PATHS | {CW_ALARM, AZ_ALERT, PROM_RULE})),
+]

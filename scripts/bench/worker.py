@@ -1,0 +1,111 @@
+"""One measurement in a fresh process: `python -m scripts.bench.worker MODE ROOT ENV` prints one JSON line.
+
+A fresh process per measurement is what makes peak RSS (ru_maxrss, a high-water mark that never goes
+down) mean "this run", and keeps one mode's warmed caches out of another's timings.
+
+Modes:
+  planner       the offline planner as `hybrid plan` runs it: recording monitor, export, policy verdicts
+  planner-sdk   the same with the SDK's defaults (thread hop per RPC, stack-trace capture) left on
+  stock         the same program under pulumi.runtime.set_mocks with a plain echoing Mocks: no recording
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import runpy
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+MODES = ("planner", "planner-sdk", "stock")
+
+
+def _peak_rss_mib() -> float:
+    # ru_maxrss is KiB on Linux (bytes on macOS); the bench runs on Linux CI runners and dev boxes.
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / scale / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _imports() -> None:
+    """Everything both modes need before the program runs: the SDK, the planner, the program's modules."""
+    import pulumi  # noqa: F401
+
+    from scripts.checker.run import check_document  # noqa: F401
+    from scripts.planner.run import plan_environment  # noqa: F401
+    from scripts.planner.warm import warm_provider_modules
+
+    warm_provider_modules()
+
+
+def _planner(root: Path, env: str) -> int:
+    from components.spec import load_environment
+    from scripts.checker.run import check_document
+    from scripts.planner.run import plan_environment
+
+    plan = plan_environment(root, env)
+    check_document(plan.export, load_environment(root / "environments" / f"{env}.yaml"))
+    return len(plan.resources)
+
+
+def _stock(root: Path, env: str) -> int:
+    import pulumi
+    from pulumi.runtime import mocks, settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from scripts.planner.run import program_inputs
+
+    class Echo(pulumi.runtime.Mocks):
+        """The SDK's documented unit-test mocks: outputs are the inputs, ids are made up."""
+
+        count = 0
+
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+            Echo.count += 1
+            return f"{args.name}_id", args.inputs
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+            return {}
+
+    project, stack, config, secret_keys = program_inputs(root, env)
+    set_all_config(config, secret_keys)
+    settings.ROOT.set(None)
+    mocks.set_mocks(Echo(), project=project.name, stack=stack, preview=False)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+    return Echo.count + 1  # + the root stack, which the planner's count includes too
+
+
+def measure(mode: str, root: Path, env: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    _imports()
+    imported, cpu_imported = time.perf_counter(), _cpu_seconds()
+    if mode == "planner-sdk":
+        from scripts.planner import fast_runtime
+
+        fast_runtime.ENABLED = False
+    resources = _stock(root, env) if mode == "stock" else _planner(root, env)
+    finished, cpu_finished = time.perf_counter(), _cpu_seconds()
+    return {"mode": mode, "env": env, "resources": resources, "import_seconds": round(imported - started, 3),
+            "plan_seconds": round(finished - imported, 3),
+            "plan_cpu_seconds": round(cpu_finished - cpu_imported, 3), "peak_rss_mib": round(_peak_rss_mib(), 1)}
+
+
+def main(argv: list[str]) -> None:
+    mode, root, env = argv
+    if mode not in MODES:
+        raise SystemExit(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    print(json.dumps(measure(mode, Path(root).resolve(), env)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""`hybrid catalog`: Backstage catalog entities and a Mermaid topology per environment."""

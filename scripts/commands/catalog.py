@@ -1,0 +1,44 @@
+"""`hybrid catalog ENV`: Backstage entities and the Mermaid topology of an environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from components.spec import SpecError
+
+from .. import environments
+from ..catalog.write import write_catalog
+from ..console import emit_json, fail, out
+
+
+def catalog(
+    env: Optional[str] = typer.Argument(None, help="environment name; omit with --all"),
+    all_envs: bool = typer.Option(False, "--all", help="every environment"),
+    out_dir: Path = typer.Option(Path("catalog"), "--out", help="folder; each environment gets <out>/<env>/"),
+    json_output: bool = typer.Option(False, "--json", help="machine-readable summary"),
+    root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
+) -> None:
+    """Write <out>/<env>/catalog-info.yaml (System, Components, APIs, Resources) and <out>/<env>/topology.md."""
+    if (env is None) == (not all_envs):
+        fail("name one environment or pass --all (not both)")
+    names = environments.known_environments(root) if all_envs else [env]
+    written = []
+    for name in names:
+        try:
+            spec = environments.load(root, name).spec
+        except SpecError as error:
+            fail(f"environment {name!r} is invalid", error.issues)
+        info, topology, entities = write_catalog(spec, root, out_dir if out_dir.is_absolute() else root / out_dir)
+        kinds: dict[str, int] = {}
+        for entity in entities:
+            kinds[entity["kind"]] = kinds.get(entity["kind"], 0) + 1
+        written.append({"environment": name, "catalog": str(info), "topology": str(topology), "entities": kinds})
+    if json_output:
+        emit_json(written)
+        return
+    for item in written:
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(item["entities"].items()))
+        out.print(f"{item['environment']}: {item['catalog']} ({counts}) · {item['topology']}", markup=False)

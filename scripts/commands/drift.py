@@ -1,0 +1,63 @@
+"""`hybrid drift ENV --export FILE`: the offline plan (intent) against a real `pulumi stack export` (reality)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from components.spec import SpecError
+
+from .. import environments
+from ..checker.sources import SourceError, read_document, stack_of
+from ..console import FINDING, emit_json, fail, out
+from ..diff.compare import compare
+from ..diff.markdown import render
+from ..diff.report import DRIFT_LABELS, EnvReport, report_json
+from ..planner.export import PlanError
+
+SIDES = ("Deployed", "Planned")
+
+
+def drift(
+    env: str = typer.Argument(..., help="environment name (environments/<env>.yaml)"),
+    export: Path = typer.Option(..., "--export", help="`pulumi stack export --stack <stack>` output of the deployed stack"),
+    plan_file: Optional[Path] = typer.Option(None, "--plan", help="an existing plan JSON instead of planning now"),
+    json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
+    out_path: Optional[Path] = typer.Option(None, "--out", help="also write the Markdown report to this file"),
+    root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
+) -> None:
+    """Report resources missing from, extra in, or configured differently in the deployed stack; exit 1 on drift."""
+    try:
+        loaded = environments.load(root, env)
+    except SpecError as error:
+        fail(f"environment {env!r} is invalid", error.issues)
+    try:
+        reality = read_document(export)
+        if not isinstance(reality, dict) or "deployment" not in reality:
+            raise SourceError(f"{export}: expected `pulumi stack export` output ({{version, deployment: {{...}}}})")
+        intent = read_document(plan_file) if plan_file else None
+    except SourceError as error:
+        fail(str(error))
+    if intent is None:
+        from ..planner.run import plan_environment
+
+        try:
+            intent = plan_environment(root.resolve(), env).export
+        except PlanError as error:
+            fail(f"the program for {env!r} cannot be planned: {error}")
+    stack = stack_of(reality)
+    if stack is not None and stack != loaded.stack:
+        fail(f"{export} is an export of stack {stack!r}, but environment {env!r} deploys stack {loaded.stack!r}")
+    report = EnvReport(env, compare(reality, intent, drift=True))
+    if json_output:
+        emit_json({"export": str(export), **report_json(report, DRIFT_LABELS)})
+    else:
+        markdown = render([report], f"Drift of `{env}`: plan against `{export.name}`", DRIFT_LABELS,
+                          more="run `hybrid drift --json` for every detail", sides=SIDES)
+        out.print(markdown, markup=False, highlight=False)
+    if out_path:
+        out_path.write_text(render([report], f"Drift of `{env}`", DRIFT_LABELS, sides=SIDES), encoding="utf-8")
+    if not report.diff.empty:
+        raise typer.Exit(FINDING)

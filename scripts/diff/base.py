@@ -1,0 +1,111 @@
+"""Planning an environment as it was at a git ref, with that ref's own code, without touching the working copy.
+
+The ref is checked out into a temporary `git worktree` (removed afterwards, also on errors) and planned
+there by a separate Python process running the ref's own `hybrid plan`, so a change to the planner or
+the components is judged by what each side would really build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+
+class BaseError(Exception):
+    """The base ref cannot be resolved or planned; the message says why."""
+
+
+@dataclass(frozen=True)
+class BasePlan:
+    env: str
+    export: dict[str, Any] | None
+    """None when the environment does not exist at the base (the change adds it)."""
+    verdicts: list[dict[str, Any]]
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The commit `ref` names; BaseError with a clear message when there is none."""
+    if _git(root, "rev-parse", "--git-dir").returncode != 0:
+        raise BaseError(f"{root.resolve()} is not inside a git repository, so there is no base to compare with")
+    found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if found.returncode != 0 or not found.stdout.strip():
+        raise BaseError(f"git ref {ref!r} does not exist (try a branch, tag or commit such as origin/main; "
+                        f"in CI fetch it first, e.g. `git fetch origin main`)")
+    return found.stdout.strip()
+
+
+def prefix_in_repo(root: Path) -> str:
+    """Where the project sits inside its repository ('' at the top), so the worktree finds it too."""
+    return _git(root, "rev-parse", "--show-prefix").stdout.strip()
+
+
+@contextmanager
+def worktree(root: Path, commit: str) -> Iterator[Path]:
+    """A detached checkout of `commit` in a temporary folder, gone when the block ends."""
+    holder = Path(tempfile.mkdtemp(prefix="hybrid-diff-base-"))
+    path = holder / "base"
+    added = _git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
+    try:
+        if added.returncode != 0:
+            raise BaseError(f"cannot check out {commit[:12]} into a temporary worktree: {added.stderr.strip()}")
+        yield path
+    finally:
+        if path.exists():
+            _git(root, "worktree", "remove", "--force", str(path))
+        _git(root, "worktree", "prune")
+        for leftover in sorted(holder.rglob("*"), reverse=True):
+            leftover.unlink() if leftover.is_file() or leftover.is_symlink() else leftover.rmdir()
+        holder.rmdir()
+
+
+def environments_at(project: Path) -> list[str]:
+    return sorted(p.stem for p in (project / "environments").glob("*.yaml"))
+
+
+def plan_at(project: Path, envs: list[str], out_dir: Path) -> dict[str, BasePlan]:
+    """Plan each env with the checkout's own code, in parallel child processes."""
+    if not (project / "scripts" / "cli_main.py").exists():
+        raise BaseError("the base ref predates `hybrid plan` (no scripts/cli_main.py): pick a newer base")
+    env_vars = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
+    running = {}
+    for env in envs:
+        if not (project / "environments" / f"{env}.yaml").exists():
+            continue
+        out = out_dir / f"{env}.json"
+        running[env] = (out, subprocess.Popen(
+            [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out), "--json"],
+            cwd=project, env=env_vars, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    plans = {env: BasePlan(env, None, []) for env in envs}
+    problems = []
+    for env, (out, process) in running.items():
+        stdout, stderr = process.communicate()
+        # exit 1 means the base already breaks a mandatory policy: still a plan to compare with
+        if process.returncode not in (0, 1) or not out.exists():
+            tail = "\n".join((stderr or stdout).strip().splitlines()[-8:])
+            problems.append(f"{env}: planning the base failed (exit {process.returncode}):\n{tail}")
+            continue
+        summary = _last_json(stdout)
+        plans[env] = BasePlan(env, json.loads(out.read_text(encoding="utf-8")), summary.get("verdicts") or [])
+    if problems:
+        raise BaseError("\n".join(problems))
+    return plans
+
+
+def _last_json(stdout: str) -> dict[str, Any]:
+    """The summary `plan --json` prints last (anything a library printed before it is skipped)."""
+    start = stdout.rfind("\n{\n") + 1 if not stdout.startswith("{") else 0
+    try:
+        return json.loads(stdout[start:])
+    except ValueError:
+        return {}

@@ -1,0 +1,70 @@
+"""`hybrid diff` end to end: plan the base ref and the working tree, compare, judge the policy delta."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .base import BaseError, environments_at, plan_at, prefix_in_repo, resolve, worktree
+from .compare import compare
+from .findings import delta, findings_of
+from .report import EnvReport
+
+
+@dataclass(frozen=True)
+class HeadPlan:
+    export: dict[str, Any] | None
+    verdicts: list[dict[str, Any]]
+
+
+def plan_head(root: Path, env: str) -> HeadPlan:
+    """The working tree's plan and verdicts, in this process (SpecError/PlanError propagate)."""
+    from .. import environments
+    from ..checker.report import verdicts_json
+    from ..checker.run import check_document
+    from ..planner.run import plan_environment
+
+    if not (root / "environments" / f"{env}.yaml").exists():
+        return HeadPlan(None, [])
+    spec = environments.load(root, env).spec
+    plan = plan_environment(root.resolve(), env)
+    return HeadPlan(plan.export, verdicts_json(check_document(plan.export, spec)))
+
+
+def topology_link(env: str, link_base: str) -> str:
+    return f"{link_base}catalog/{env}/topology.md"
+
+
+def env_report(env: str, base_export: Any, base_verdicts: list[dict[str, Any]], head: HeadPlan,
+               link_base: str = "") -> EnvReport:
+    report = EnvReport(env, compare(base_export, head.export),
+                       delta(findings_of(base_verdicts), findings_of(head.verdicts)))
+    if base_export is None:
+        report.notes.append("new environment: everything is created")
+    if head.export is None:
+        report.notes.append("environment removed: everything is deleted")
+    else:
+        report.topology = topology_link(env, link_base)
+    return report
+
+
+def diff_environments(root: Path, envs: list[str] | None, ref: str, link_base: str = ""
+                      ) -> tuple[str, list[EnvReport]]:
+    """(base commit, one report per environment); `envs` None means every environment on either side."""
+    from ..environments import known_environments
+
+    commit = resolve(root, ref)
+    with worktree(root, commit) as checkout, tempfile.TemporaryDirectory(prefix="hybrid-diff-plans-") as out:
+        project = checkout / prefix_in_repo(root)
+        names = envs if envs is not None else sorted(set(known_environments(root)) | set(environments_at(project)))
+        if envs is not None:
+            unknown = [e for e in envs if e not in known_environments(root) and e not in environments_at(project)]
+            if unknown:
+                raise BaseError(f"no environment {', '.join(unknown)} in the working tree or at {ref}; expected one "
+                                f"of: {', '.join(known_environments(root))}")
+        base = plan_at(project, names, Path(out))
+    reports = [env_report(env, base[env].export, base[env].verdicts, plan_head(root, env), link_base)
+               for env in names]
+    return commit, reports

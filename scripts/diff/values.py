@@ -1,0 +1,89 @@
+"""Property values as a reviewer reads them: flattened to paths, secrets opaque, long values shortened.
+
+Plans, stack exports and previews carry secrets as the export's envelope (with ciphertext, or with
+plaintext under `--show-secrets`) or as preview's "[secret]". All of them become one SECRET marker
+here, before anything compares or prints a value, so no secret can reach a diff or a report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+SECRET = "[secret]"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value known only after apply
+MAX_SHOWN = 120
+
+
+def is_secret(value: Any) -> bool:
+    return value == SECRET or (isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG)
+
+
+def opaque(value: Any) -> Any:
+    """`value` with every secret replaced by the SECRET marker."""
+    if is_secret(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: opaque(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [opaque(v) for v in value]
+    return value
+
+
+def json_document(value: str) -> Any:
+    """Policies and redrive settings arrive as JSON strings; diffing inside them names the changed statement."""
+    text = value.strip()
+    if not text or text[0] not in "{[":
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaf path -> leaf value (`tags.owner`, `ingress[0].fromPort`, `policy.Statement[1].Effect`)."""
+    value = opaque(value)
+    if isinstance(value, str):
+        parsed = json_document(value)
+        if parsed is not None and prefix:
+            value = parsed
+    if isinstance(value, dict) and value:
+        leaves: dict[str, Any] = {}
+        for key in sorted(value):
+            leaves.update(flatten(value[key], f"{prefix}.{key}" if prefix else key))
+        return leaves
+    if isinstance(value, list) and value:
+        leaves = {}
+        for index, item in enumerate(value):
+            leaves.update(flatten(item, f"{prefix}[{index}]"))
+        return leaves
+    return {prefix: value}
+
+
+def top_level(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def shown(value: Any) -> str:
+    """A short, single-line rendering; secrets and unknowns by name only."""
+    if value is _ABSENT:
+        return "(unset)"
+    if value == SECRET:
+        return SECRET
+    if value == UNKNOWN:
+        return "(known after apply)"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(unset)"
+
+
+_ABSENT = _Absent()
+ABSENT: Any = _ABSENT

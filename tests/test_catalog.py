@@ -1,0 +1,123 @@
+"""Catalog entities validate against Backstage's published JSON schemas; the topology names every part."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from components.spec.environment import EnvironmentSpec
+from scripts.catalog.entities import build, name_problems
+from scripts.catalog.topology import mermaid
+from scripts.catalog.write import write_catalog
+from tests.conftest import ROOT, SHIPPED, load_spec_data
+
+SCHEMAS = ROOT / "scripts" / "catalog" / "schemas"
+KIND_SCHEMA = {"System": "System.v1alpha1", "Component": "Component.v1alpha1", "API": "API.v1alpha1",
+               "Resource": "Resource.v1alpha1"}
+
+
+@pytest.fixture(scope="module")
+def validators() -> dict[str, Draft7Validator]:
+    loaded = {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in SCHEMAS.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7)) for schema in loaded.values())
+    return {kind: Draft7Validator(loaded[file], registry=registry) for kind, file in KIND_SCHEMA.items()}
+
+
+def with_gateway(env: str) -> EnvironmentSpec:
+    """A shipped spec plus one partner API with two versions (the shipped specs may not have gateways yet)."""
+    data = load_spec_data(env)
+    data["gateways"] = {"apis": [{
+        "name": "partner-orders", "audience": "partner", "owner": "order-management",
+        "region": data["regions"]["aws"]["primary"]["region"],
+        "domain": {"name": "orders.example.com",
+                   "certificate_arn": "arn:aws:acm:eu-central-1:432109876543:certificate/"
+                                      "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"},
+        "auth": {"issuer": "https://login.example.com", "audience": "orders"},
+        "versions": [{"version": "v1", "backend": {"url": "https://orders.internal.example.com"},
+                      "deprecation": {"announced": "2025-01-01", "sunset": "2026-01-01", "successor": "v2"}},
+                     {"version": "v2", "backend": {"url": "https://orders.internal.example.com"}}],
+        "throttle": {"rate_limit": 50, "burst_limit": 100}}]}
+    return EnvironmentSpec.model_validate(data)
+
+
+def spec_of(env: str) -> EnvironmentSpec:
+    return EnvironmentSpec.model_validate(load_spec_data(env))
+
+
+def assert_valid(entities: list[dict[str, Any]], validators: dict[str, Draft7Validator]) -> None:
+    for entity in entities:
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in validators[entity["kind"]].iter_errors(entity)]
+        assert not errors, f"{entity['kind']} {entity['metadata']['name']}: {errors}"
+        assert not name_problems(entity)
+
+
+def test_the_vendored_schemas_reject_a_broken_entity(validators):
+    broken = {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "x"},
+              "spec": {"type": "service", "owner": "team"}}  # no lifecycle
+    assert list(validators["Component"].iter_errors(broken))
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_shipped_environments_yield_valid_entities(env, validators):
+    entities = build(spec_of(env), ROOT)
+    assert_valid(entities, validators)
+    assert entities[0]["kind"] == "System" and entities[0]["metadata"]["name"] == env
+    names = [(e["kind"], e["metadata"]["name"]) for e in entities]
+    assert len(names) == len(set(names)), "entity names collide"
+
+
+def test_entities_cover_brokers_secrets_nodes_and_relations(validators):
+    spec = spec_of("prod")
+    entities = {(e["kind"], e["metadata"]["name"]): e for e in build(spec, ROOT)}
+    for broker in spec.messaging.brokers:
+        resource = entities[("Resource", f"broker-{broker.name}")]
+        assert resource["spec"]["owner"] == f"group:default/{broker.owner}"
+        assert resource["spec"]["system"] == "system:prod/prod"
+    for secret in spec.secrets.secrets:
+        assert entities[("Resource", f"secret-{secret.name}")]["spec"]["type"] == "secret"
+    for integration in spec.observability.integrations:
+        component = entities[("Component", f"node-{integration.name}")]
+        if integration.broker:
+            assert f"resource:prod/broker-{integration.broker}" in component["spec"]["dependsOn"]
+    system = entities[("System", "prod")]
+    if spec.observability.oncall:
+        assert "hybrid.integration/oncall-critical" in system["metadata"]["annotations"]
+
+
+def test_gateway_apis_carry_their_openapi_documents(validators):
+    entities = build(with_gateway("prod"), ROOT)
+    assert_valid(entities, validators)
+    apis = {e["metadata"]["name"]: e for e in entities if e["kind"] == "API"}
+    assert set(apis) == {"partner-orders-v1", "partner-orders-v2"}
+    assert apis["partner-orders-v1"]["spec"]["lifecycle"] == "deprecated"
+    assert apis["partner-orders-v2"]["spec"]["definition"] == (ROOT / "apis/partner-orders/v2.yaml").read_text()
+    gateway = next(e for e in entities if e["metadata"]["name"] == "gateway-partner-orders")
+    assert gateway["spec"]["providesApis"] == ["api:prod/partner-orders-v1", "api:prod/partner-orders-v2"]
+
+
+def test_written_catalog_is_backstage_yaml_and_mermaid(tmp_path, validators):
+    spec = with_gateway("prod")
+    info, topology, _ = write_catalog(spec, ROOT, tmp_path)
+    assert info == tmp_path / "prod" / "catalog-info.yaml"
+    assert_valid(list(yaml.safe_load_all(info.read_text())), validators)
+    text = topology.read_text()
+    assert "```mermaid\nflowchart LR\n" in text
+    for part in ([r.region for r in spec.regions.aws.all()] + [s.name for s in spec.sites]
+                 + [c.name for c in spec.clusters] + [b.name for b in spec.messaging.brokers] + ["gateway partner-orders"]):
+        assert part in text, f"{part} missing from the topology"
+
+
+def test_mermaid_ids_are_safe():
+    chart = mermaid(spec_of("prod"))
+    for line in chart.splitlines()[1:]:
+        if line.strip().startswith("subgraph"):
+            assert line.split()[1].split("[")[0].replace("_", "").isalnum()

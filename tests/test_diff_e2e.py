@@ -1,0 +1,64 @@
+"""The one end-to-end `hybrid diff --base`: a throwaway git repository holding a copy of the project."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+COPIED = ("Pulumi.yaml", "__main__.py", "components", "scripts", "policies", "environments", "stacks", "apis",
+          "schemas")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    target = tmp_path / "repo"
+    target.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy(source, target / name)
+    git(target, "init", "--quiet")
+    git(target, "add", "-A")
+    git(target, "commit", "--quiet", "-m", "base")
+    return target
+
+
+def hybrid(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scripts.cli_main", *args], cwd=repo, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo), "HOME": str(repo)})
+
+
+def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
+    unchanged = hybrid(repo, "diff", "dev", "--base", "HEAD")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "No changes." in unchanged.stdout and "| dev | 0 | 0 | 0 | 0 |" in unchanged.stdout
+    assert git(repo, "worktree", "list").count("\n") == 1, "the temporary worktree is removed"
+
+    spec = yaml.safe_load((repo / "environments" / "dev.yaml").read_text())
+    queue = spec["messaging"]["brokers"][0]["queues"][0]
+    queue["visibility_timeout_seconds"] = queue.get("visibility_timeout_seconds", 30) + 7
+    (repo / "environments" / "dev.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json")
+    assert changed.returncode in (0, 1), changed.stderr
+    report = json.loads(changed.stdout)["environments"][0]
+    updated = [c for c in report["changes"] if c["kind"] == "update"]
+    assert updated and all(p["path"] == "visibilityTimeoutSeconds" for c in updated for p in c["properties"])
+    assert git(repo, "status", "--porcelain", "--untracked-files=no").strip() == "M environments/dev.yaml", "the working copy is untouched"
+
+    missing = hybrid(repo, "diff", "dev", "--base", "no-such-branch")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
