@@ -8,7 +8,12 @@ ENVS ?= dev staging prod
 
 .PHONY: setup plan test bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
+
+# Schema compatibility tools (buf for Protobuf, json-schema-diff for JSON Schema) come from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from pydantic import Field
 
 from .base import Name, SpecModel
@@ -13,6 +15,7 @@ from .secrets import SecretsSpec
 from .windows import DeploymentPolicy
 from .connectivity import ConnectivitySpec
 from .routing import RoutingSpec
+from .failover import FailoverSpec
 
 
 class EnvironmentSpec(SpecModel):
@@ -33,6 +36,7 @@ class EnvironmentSpec(SpecModel):
     deployment: DeploymentPolicy = Field(default_factory=DeploymentPolicy, description="deployment windows and freezes; default always open")
     connectivity: ConnectivitySpec = Field(default_factory=ConnectivitySpec, description="hybrid links to on-prem sites")
     routing: RoutingSpec = Field(default_factory=RoutingSpec, description="DNS traffic routing with health checks")
+    failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
 
     @property
     def production(self) -> bool:

@@ -5,9 +5,11 @@ from . import messaging, protection, residency, tagging
 from . import observability, secrets
 from . import messaging_alarms, messaging_transport
 from . import gateway
+from . import network, routing
 from .framework import NotApplicable, Resource, Rule, RuleContext
 
 ALL_RULES: list[Rule] = [*messaging.RULES, *messaging_transport.RULES, *messaging_alarms.RULES, *residency.RULES, *tagging.RULES, *protection.RULES,
-                         *secrets.RULES, *observability.RULES, *gateway.RULES]
+                         *secrets.RULES, *observability.RULES, *gateway.RULES,
+                         *network.RULES, *routing.RULES]
 
 __all__ = ["ALL_RULES", "NotApplicable", "Resource", "Rule", "RuleContext"]

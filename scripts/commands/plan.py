@@ -36,6 +36,9 @@ def plan(
     from ..planner.run import plan_environment
     from ..planner.summary import plan_tree, type_region_counts
 
+    from ..planner.warm import warm_provider_modules
+
+    warm_provider_modules()  # provider SDKs load lazily; count that one-off cost as setup, not planning
     imported = time.perf_counter()
     try:
         result = plan_environment(root.resolve(), env)
