@@ -8,6 +8,8 @@ from __future__ import annotations
 import pulumi
 
 from .cluster.addons import ClusterAddons, ClusterAddonsArgs
+from .cluster.needs import operators_by_cluster, processing_nodes
+from .compute.wiring import build_nodes
 from .connectivity.wiring import build_connectivity
 from .gateway.wiring import GatewaySources, build_gateways
 from .messaging import Broker, BrokerArgs
@@ -47,10 +49,8 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     azure_resource_group = vnet.resource_group_name if spec.regions.azure and providers.azure else None
 
     # One ClusterAddons per cluster: the union of the operators every capability needs there.
-    operator_needs: dict[str, set[str]] = {}
-    for needs in (external_secrets.operators_needed(spec), prometheus.operators_needed(spec), messaging_operators(spec)):
-        for cluster, operators in needs.items():
-            operator_needs.setdefault(cluster, set()).update(operators)
+    operator_needs = operators_by_cluster(spec, (external_secrets.operators_needed, prometheus.operators_needed,
+                                                 messaging_operators, processing_nodes))
     addons = {cluster: ClusterAddons(f"addons-{cluster}", ClusterAddonsArgs(cluster=cluster, operators=frozenset(ops)),
                                      pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
               for cluster, ops in sorted(operator_needs.items())}
@@ -71,4 +71,5 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None, secrets))
     outputs.update(build_routing(spec, providers, azure_resource_group))
+    outputs.update(build_nodes(spec, providers, brokers, addons))
     return outputs

@@ -7,6 +7,7 @@ import typer
 from .commands import catalog, check, diff, drift, plan, validate
 from .commands import schemas
 from .commands import window
+from .commands import drill
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
@@ -17,6 +18,7 @@ app.command()(diff.diff)
 app.command()(drift.drift)
 app.command()(catalog.catalog)
 app.command()(window.window)
+app.command()(drill.drill)
 app.add_typer(schemas.app, name="schemas")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from components.providers import cluster_provider_name, platform_tags
 from components.spec import EnvironmentSpec, SpecIssue
+from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
 from policies.rules import ALL_RULES
 
 
@@ -19,7 +20,17 @@ def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
         "requiredTags": sorted(platform_tags(spec)),
         "secondaryRegion": spec.regions.aws.secondary.region if spec.regions.aws.secondary else None,
         "integrations": [i.name for i in spec.observability.integrations],
+        "residencyZone": spec.residency.zone,
+        "zoneRegions": zone_regions(spec),
     }
+
+
+def zone_regions(spec: EnvironmentSpec) -> dict[str, list[str]]:
+    """Per residency zone, its cloud regions and the environment's on-prem sites inside it (node-residency-zone)."""
+    countries = spec.site_countries()
+    sites = [f"onprem:{name}" for name in countries]
+    return {zone: sorted(ZONE_AWS_REGIONS[zone] | ZONE_AZURE_LOCATIONS[zone]
+                         | {s for s in sites if region_in_zone(s, zone, countries)}) for zone in sorted(ZONES)}
 
 
 def policy_config(spec: EnvironmentSpec) -> dict[str, Any]:

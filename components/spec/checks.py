@@ -19,6 +19,7 @@ from .messaging_checks import check_messaging
 from .windows import check_deployment
 from .connectivity import check_connectivity
 from .routing import check_routing
+from .nodes import check_nodes
 from .failover import check_failover
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
@@ -138,5 +139,6 @@ def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] |
     problems.extend(check_observability(spec, declared_secret_keys))
     problems.extend(check_connectivity(spec, declared_secret_keys))
     problems.extend(check_routing(spec))
+    problems.extend(check_nodes(spec))
     problems.extend(check_failover(spec))
     return problems

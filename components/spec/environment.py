@@ -15,6 +15,7 @@ from .secrets import SecretsSpec
 from .windows import DeploymentPolicy
 from .connectivity import ConnectivitySpec
 from .routing import RoutingSpec
+from .nodes import ProcessingSpec
 from .failover import FailoverSpec
 
 
@@ -36,6 +37,7 @@ class EnvironmentSpec(SpecModel):
     deployment: DeploymentPolicy = Field(default_factory=DeploymentPolicy, description="deployment windows and freezes; default always open")
     connectivity: ConnectivitySpec = Field(default_factory=ConnectivitySpec, description="hybrid links to on-prem sites")
     routing: RoutingSpec = Field(default_factory=RoutingSpec, description="DNS traffic routing with health checks")
+    processing: ProcessingSpec = Field(default_factory=ProcessingSpec, description="region-pinned processing nodes")
     failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
 
     @property

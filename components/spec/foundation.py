@@ -100,6 +100,9 @@ class Cluster(SpecModel):
     site: Optional[str] = Field(default=None, description="on-prem site name (onprem clusters)")
     kubernetes_version: str = Field(pattern=r"^1\.\d{2}$")
     kubeconfig: KubeconfigRef
+    oidc_provider_arn: Optional[str] = Field(
+        default=None, pattern=r"^arn:aws:iam::\d{12}:oidc-provider/[\w./-]+$",
+        description="IAM OIDC provider of the cluster's service-account issuer (IRSA for processing nodes)")
 
     @model_validator(mode="after")
     def _placement(self) -> "Cluster":

@@ -6,10 +6,11 @@ from . import observability, secrets
 from . import messaging_alarms, messaging_transport
 from . import gateway
 from . import network, routing
+from . import nodes
 from .framework import NotApplicable, Resource, Rule, RuleContext
 
 ALL_RULES: list[Rule] = [*messaging.RULES, *messaging_transport.RULES, *messaging_alarms.RULES, *residency.RULES, *tagging.RULES, *protection.RULES,
                          *secrets.RULES, *observability.RULES, *gateway.RULES,
-                         *network.RULES, *routing.RULES]
+                         *network.RULES, *routing.RULES, *nodes.RULES]
 
 __all__ = ["ALL_RULES", "NotApplicable", "Resource", "Rule", "RuleContext"]

@@ -62,6 +62,12 @@ UNTAGGABLE |= {
     "kubernetes:helm.sh/v3:Release",
 }
 
+# Processing nodes (issue 5): IRSA roles carry tags (aws:iam/role:Role above); Kubernetes objects carry labels.
+UNTAGGABLE |= {
+    "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ServiceAccount", "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "kubernetes:keda.sh/v1alpha1:ScaledObject", "kubernetes:keda.sh/v1alpha1:TriggerAuthentication",
+}
+
 
 # API gateways (issue 4).
 TAGGABLE |= {

@@ -212,6 +212,7 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "azure-native:network:ExpressRouteCircuit": ("resourceGroupName", "circuitName", "location",
                                                  "serviceProviderProperties.serviceProviderName",
                                                  "serviceProviderProperties.peeringLocation"),
+    "azure-native:trafficmanager:Profile": ("resourceGroupName", "profileName"),
     "azure-native:network:PrivateEndpoint": ("resourceGroupName", "privateEndpointName", "location", "subnet"),
     "azure-native:network:PrivateDnsZone": ("resourceGroupName", "privateZoneName"),
     "azure-native:privatedns:PrivateZone": ("resourceGroupName", "privateZoneName"),

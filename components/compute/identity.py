@@ -1,0 +1,63 @@
+"""IAM documents for a node's service identity (IRSA): who may assume it, and exactly what it may do.
+
+Practice 5.4 (least privilege): the workload role trusts one service account subject on one cluster's
+OIDC provider and grants only the queue and topic actions the node needs on only its own ARNs; the
+scaler role (assumed by KEDA's operator) may only read those queues' attributes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping
+
+# Receiving from an SSE-KMS queue needs Decrypt on its key; GetQueueAttributes lets the worker report depth.
+CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                   "sqs:GetQueueUrl", "sqs:ReceiveMessage")
+PUBLISH_ACTIONS = ("sns:Publish",)
+SCALER_ACTIONS = ("sqs:GetQueueAttributes",)
+KEDA_SUBJECT = "system:serviceaccount:keda:keda-operator"
+
+
+def oidc_issuer(provider_arn: str) -> str:
+    """The issuer host/path an IAM OIDC provider ARN names (the prefix of its condition keys)."""
+    return provider_arn.split(":oidc-provider/", 1)[1]
+
+
+def service_account_subject(namespace: str, name: str) -> str:
+    return f"system:serviceaccount:{namespace}:{name}"
+
+
+def trust_policy(provider_arn: str, subject: str) -> str:
+    """Only tokens for `subject`, issued for STS by the cluster's own issuer, may assume the role."""
+    issuer = oidc_issuer(provider_arn)
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{issuer}:sub": subject, f"{issuer}:aud": "sts.amazonaws.com"}}}]},
+        sort_keys=True)
+
+
+def _kms_statement(sid: str, actions: Iterable[str], keys_by_service: Mapping[str, list[str]]) -> list[dict]:
+    # Keys are usable only through the broker service of their region, never directly.
+    return [{"Sid": f"{sid}{index}", "Effect": "Allow", "Action": sorted(actions), "Resource": sorted(keys),
+             "Condition": {"StringEquals": {"kms:ViaService": service}}}
+            for index, (service, keys) in enumerate(sorted(keys_by_service.items()))]
+
+
+def access_policy(queue_arns: Iterable[str], topic_arns: Iterable[str],
+                  queue_keys: Mapping[str, list[str]], topic_keys: Mapping[str, list[str]]) -> str:
+    """`*_keys` map a KMS via-service (sqs.<region>.amazonaws.com) to the key ARNs behind those queues/topics."""
+    statements: list[dict] = [{"Sid": "ConsumeOwnQueues", "Effect": "Allow", "Action": list(CONSUME_ACTIONS),
+                               "Resource": sorted(set(queue_arns))}]
+    statements += _kms_statement("DecryptOwnQueues", ["kms:Decrypt"], queue_keys)
+    topics = sorted(set(topic_arns))
+    if topics:
+        statements.append({"Sid": "PublishOwnTopics", "Effect": "Allow", "Action": list(PUBLISH_ACTIONS),
+                           "Resource": topics})
+        statements += _kms_statement("EncryptOwnTopics", ["kms:Decrypt", "kms:GenerateDataKey"], topic_keys)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def scaler_policy(queue_arns: Iterable[str]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "ReadQueueDepth", "Effect": "Allow", "Action": list(SCALER_ACTIONS),
+        "Resource": sorted(set(queue_arns))}]}, sort_keys=True)

@@ -1,0 +1,185 @@
+"""ProcessingNode: one region-pinned worker on its region's cluster, with its own least-privilege identity.
+
+Practices 5.6 (residency: it runs and reads only where the spec pins it), 3.6 (KEDA scales it on queue
+depth), 6.3 (probes), 5.4 (IRSA role scoped to its own queues), 6.1/6.2 (JSON logs, OpenTelemetry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+from pulumi_aws import iam
+from pulumi_kubernetes.apiextensions import CustomResource
+from pulumi_kubernetes.apps.v1 import Deployment
+from pulumi_kubernetes.core.v1 import Namespace, ServiceAccount
+from pulumi_kubernetes.networking.v1 import NetworkPolicy
+from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
+
+from ..naming import physical_name
+from ..spec.nodes import NodeSpec, Telemetry
+from . import identity, manifests
+
+KEDA_API = "keda.sh/v1alpha1"
+
+
+@dataclass(frozen=True)
+class ConsumedQueue:
+    name: str
+    """Queue name in the spec (names the URL's environment variable)."""
+    url: str
+    """Queue URL of the copy the node reads."""
+    arn: str
+    """ARN of that copy."""
+    region: str
+    """Region of that copy."""
+    key_arn: pulumi.Input[str]
+    """The broker's key in that region (SSE-KMS: receiving needs Decrypt)."""
+    length_target: int
+    """KEDA queueLength: messages per replica."""
+
+
+@dataclass(frozen=True)
+class PublishedTopic:
+    name: str
+    """Topic name in the spec."""
+    arn: str
+    """ARN of the copy the node publishes to."""
+    region: str
+    """Region of that copy."""
+    key_arn: pulumi.Input[str]
+    """The broker's key in that region."""
+
+
+@dataclass(frozen=True)
+class ProcessingNodeArgs:
+    spec: NodeSpec
+    """The node's spec entry."""
+    environment: str
+    """Environment name: prefix of physical names and a telemetry resource attribute."""
+    oidc_provider_arn: str
+    """IAM OIDC provider of the cluster's service-account issuer (the IRSA trust)."""
+    queues: tuple[ConsumedQueue, ...]
+    """Queues it reads, resolved to the copy in its region (or the primary for on-prem nodes)."""
+    topics: tuple[PublishedTopic, ...]
+    """Topics it publishes to."""
+    broker_cidrs: tuple[str, ...]
+    """Networks whose endpoints serve those queues and topics (egress HTTPS only to these)."""
+    telemetry: Telemetry
+    """Where the OpenTelemetry collector runs."""
+    cluster_provider: pulumi.ProviderResource
+    """The node's cluster: every Kubernetes object goes through it, never an ambient kubeconfig."""
+    aws_provider: pulumi.ProviderResource
+    """Provider for the IAM roles (IAM is global; the primary region's provider carries the account guard)."""
+    create_namespace: bool = True
+    """False when another node of the same cluster already creates the namespace."""
+    namespace_resource: Optional[pulumi.Resource] = None
+    """That other node's namespace, to wait for."""
+    addons: Optional[pulumi.Resource] = None
+    """The cluster's add-ons component (KEDA): ScaledObjects need its CRDs."""
+    production: bool = False
+    """Production tier: spread strictly across zones."""
+
+
+class ProcessingNode(pulumi.ComponentResource):
+    role_arn: pulumi.Output[str]
+    scaler_role_arn: pulumi.Output[str]
+    namespace: str
+    queue_length_targets: dict[str, int]
+    namespace_resource: Optional[Namespace]
+
+    def __init__(self, name: str, args: ProcessingNodeArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:compute:ProcessingNode", name, None, opts)
+        spec = args.spec
+        ns = spec.k8s_namespace
+        k8s = pulumi.ResourceOptions(parent=self, provider=args.cluster_provider)
+        aws = pulumi.ResourceOptions(parent=self, provider=args.aws_provider)
+        workload = manifests.Workload(
+            name=spec.name, namespace=ns, image=spec.image, region_label=manifests.region_label(spec.region),
+            residency_zone=spec.residency_zone, production=args.production, probe_port=spec.probes.port,
+            startup_path=spec.probes.startup_path, liveness_path=spec.probes.liveness_path,
+            readiness_path=spec.probes.readiness_path, cpu_request=spec.resources.cpu_request,
+            cpu_limit=spec.resources.cpu_limit, memory_request=spec.resources.memory_request,
+            memory_limit=spec.resources.memory_limit)
+        meta_labels = manifests.labels(workload)
+
+        self.namespace_resource = None
+        after_ns: list[pulumi.Resource] = [args.namespace_resource] if args.namespace_resource else []
+        if args.create_namespace:
+            self.namespace_resource = Namespace(f"{name}-namespace", metadata={
+                "name": ns, "labels": {"app.kubernetes.io/part-of": "hybrid-integration"}}, opts=k8s)
+            after_ns = [self.namespace_resource]
+        in_ns = pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(depends_on=after_ns))
+
+        queue_arns = [q.arn for q in args.queues]
+        role = iam.Role(f"{name}-role", name=physical_name(args.environment, "node", spec.name, limit=64),
+                        description=f"IRSA role of processing node {spec.name} ({ns}/{spec.name})",
+                        assume_role_policy=identity.trust_policy(
+                            args.oidc_provider_arn, identity.service_account_subject(ns, spec.name)),
+                        max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
+        key_arns = [q.key_arn for q in args.queues] + [t.key_arn for t in args.topics]
+        iam.RolePolicy(f"{name}-access", role=role.name, name="node-access",
+                       policy=pulumi.Output.all(*key_arns).apply(lambda keys: self._access(args, keys)), opts=aws)
+        # KEDA's operator reads queue depth through its own, narrower role: the worker's grants stay with the worker.
+        scaler = iam.Role(f"{name}-scaler-role", name=physical_name(args.environment, "node", spec.name, "scaler", limit=64),
+                          description=f"Queue-depth reader for the KEDA scaler of processing node {spec.name}",
+                          assume_role_policy=identity.trust_policy(args.oidc_provider_arn, identity.KEDA_SUBJECT),
+                          max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
+        iam.RolePolicy(f"{name}-scaler-access", role=scaler.name, name="queue-depth",
+                       policy=identity.scaler_policy(queue_arns), opts=aws)
+
+        account = ServiceAccount(f"{name}-service-account", metadata={
+            "name": spec.name, "namespace": ns, "labels": meta_labels,
+            "annotations": {"eks.amazonaws.com/role-arn": role.arn,
+                            "eks.amazonaws.com/sts-regional-endpoints": "true"}},
+            opts=in_ns)
+
+        region = args.queues[0].region
+        endpoint = (f"http://{args.telemetry.collector_service}.{args.telemetry.collector_namespace}.svc:"
+                    f"{args.telemetry.collector_port}")
+        attributes = {"deployment.environment.name": args.environment, "cloud.region": spec.region,
+                      "k8s.cluster.name": spec.cluster, "k8s.namespace.name": ns, "service.owner": spec.owner}
+        env = manifests.otel_env(spec.name, endpoint, attributes)
+        env += [{"name": "AWS_REGION", "value": region}, {"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"}]
+        env += [{"name": manifests.env_name("QUEUE", q.name, "URL"), "value": q.url} for q in args.queues]
+        env += [{"name": manifests.env_name("TOPIC", t.name, "ARN"), "value": t.arn} for t in args.topics]
+
+        meta = {"name": spec.name, "namespace": ns, "labels": meta_labels}
+        deployment = Deployment(f"{name}-deployment", metadata=meta,
+                                spec=manifests.deployment_spec(workload, spec.name, env),
+                                opts=pulumi.ResourceOptions.merge(in_ns, pulumi.ResourceOptions(depends_on=[account])))
+        PodDisruptionBudget(f"{name}-pdb", metadata=meta, spec=manifests.disruption_budget_spec(workload), opts=in_ns)
+        NetworkPolicy(f"{name}-network-policy", metadata=meta, spec=manifests.network_policy_spec(
+            workload, args.broker_cidrs, args.telemetry.collector_namespace, args.telemetry.collector_pod_labels,
+            args.telemetry.collector_port), opts=in_ns)
+
+        needs_crds = [*after_ns, *([args.addons] if args.addons else [])]
+        crd_opts = pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(depends_on=needs_crds))
+        auth_name = f"{spec.name}-aws"
+        auth = CustomResource(f"{name}-trigger-auth", api_version=KEDA_API, kind="TriggerAuthentication",
+                              metadata={"name": auth_name, "namespace": ns, "labels": meta_labels},
+                              spec=scaler.arn.apply(manifests.trigger_auth_spec), opts=crd_opts)
+        CustomResource(f"{name}-scaled-object", api_version=KEDA_API, kind="ScaledObject", metadata=meta,
+                       spec=manifests.scaled_object_spec(workload, spec.scaling.min_replicas, spec.scaling.max_replicas,
+                                                         auth_name, [(q.url, q.region, q.length_target) for q in args.queues]),
+                       opts=pulumi.ResourceOptions.merge(crd_opts, pulumi.ResourceOptions(depends_on=[deployment, auth])))
+
+        self.role_arn = role.arn
+        self.scaler_role_arn = scaler.arn
+        self.namespace = ns
+        self.queue_length_targets = {q.name: q.length_target for q in args.queues}
+        self.register_outputs({"role_arn": self.role_arn, "scaler_role_arn": self.scaler_role_arn,
+                               "namespace": ns, "queue_length_targets": self.queue_length_targets})
+
+    @staticmethod
+    def _access(args: ProcessingNodeArgs, keys: list[str]) -> str:
+        queue_keys: dict[str, list[str]] = {}
+        topic_keys: dict[str, list[str]] = {}
+        for queue, key in zip(args.queues, keys):
+            queue_keys.setdefault(f"sqs.{queue.region}.amazonaws.com", []).append(key)
+        for topic, key in zip(args.topics, keys[len(args.queues):]):
+            topic_keys.setdefault(f"sns.{topic.region}.amazonaws.com", []).append(key)
+        return identity.access_policy([q.arn for q in args.queues], [t.arn for t in args.topics],
+                                      {s: sorted(set(k)) for s, k in queue_keys.items()},
+                                      {s: sorted(set(k)) for s, k in topic_keys.items()})

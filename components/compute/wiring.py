@@ -1,0 +1,59 @@
+"""Builds every processing node of the environment from its spec, brokers and cluster add-ons."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pulumi
+
+from ..messaging.arns import sns_arn, sqs_arn, sqs_url
+from ..messaging.sqs_sns import queue_name
+from ..naming import physical_name
+from ..spec.nodes import read_region
+from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
+from .scaling import queue_length_target
+
+
+def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource]
+                ) -> dict[str, object]:
+    """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs)."""
+    if not spec.processing.nodes:
+        return {}
+    account = spec.accounts.aws.account_id
+    clusters = {c.name: c for c in spec.clusters}
+    vpc_cidrs = {r.region: str(r.cidr) for r in spec.regions.aws.all()}
+    specs = {b.name: b for b in spec.messaging.brokers}
+    namespaces: dict[tuple[str, str], pulumi.Resource] = {}
+    outputs: dict[str, Any] = {}
+    for node in spec.processing.nodes:
+        queues, topics = [], []
+        for ref in node.consumes:
+            broker = specs[ref.broker]
+            region = read_region(node.region, broker.region, broker.standby_region)
+            queue = next(q for q in broker.queues if q.name == ref.queue)
+            name = queue_name(spec.name, broker.name, queue)
+            queues.append(ConsumedQueue(
+                name=queue.name, url=sqs_url(region, account, name), arn=sqs_arn(region, account, name), region=region,
+                key_arn=brokers[broker.name].regions[region].key_arn,
+                length_target=queue_length_target(node.scaling.messages_per_second, broker.slo.max_message_age_seconds)))
+        for ref in node.publishes:
+            broker = specs[ref.broker]
+            region = read_region(node.region, broker.region, broker.standby_region)
+            topic = next(t for t in broker.topics if t.name == ref.topic)
+            physical = physical_name(spec.name, broker.name, topic.name, suffix=".fifo" if topic.fifo else "")
+            topics.append(PublishedTopic(name=topic.name, arn=sns_arn(region, account, physical), region=region,
+                                         key_arn=brokers[broker.name].regions[region].key_arn))
+        key = (node.cluster, node.k8s_namespace)
+        resource = ProcessingNode(f"node-{node.name}", ProcessingNodeArgs(
+            spec=node, environment=spec.name, oidc_provider_arn=clusters[node.cluster].oidc_provider_arn,
+            queues=tuple(queues), topics=tuple(topics),
+            broker_cidrs=tuple(sorted({vpc_cidrs[q.region] for q in queues} | {vpc_cidrs[t.region] for t in topics})),
+            telemetry=spec.processing.telemetry, cluster_provider=providers.for_cluster(node.cluster),
+            aws_provider=providers.for_aws(spec.regions.aws.primary.region),
+            create_namespace=key not in namespaces, namespace_resource=namespaces.get(key),
+            addons=addons.get(node.cluster), production=spec.production))
+        if resource.namespace_resource is not None:
+            namespaces[key] = resource.namespace_resource
+        outputs[node.name] = {"cluster": node.cluster, "region": node.region, "namespace": resource.namespace,
+                              "role_arn": resource.role_arn, "queue_length_targets": resource.queue_length_targets}
+    return {"processing_nodes": outputs}

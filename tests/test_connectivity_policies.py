@@ -1,0 +1,124 @@
+"""network.py and routing.py rules: a compliant factory, one property changed, the exact finding."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+from policies.rules import ALL_RULES, NotApplicable, Resource, RuleContext
+from policies.rules import network, routing
+
+CTX = RuleContext(config={"tier": "production"}, today=date(2026, 1, 1))
+
+
+def run(check, type_, props):
+    return list(check(Resource(urn=f"urn:pulumi:prod::hybrid::{type_}::x", type=type_, name="x", props=props), CTX))
+
+
+def aws_vpn():
+    props = {}
+    for t in (1, 2):
+        props.update({f"tunnel{t}IkeVersions": ["ikev2"]})
+        for phase in (1, 2):
+            props.update({f"tunnel{t}Phase{phase}EncryptionAlgorithms": ["AES256-GCM-16"],
+                          f"tunnel{t}Phase{phase}IntegrityAlgorithms": ["SHA2-384"],
+                          f"tunnel{t}Phase{phase}DhGroupNumbers": [20]})
+    return props
+
+
+def azure_connection():
+    return {"connectionType": "IPsec", "connectionProtocol": "IKEv2", "ipsecPolicies": [{
+        "ikeEncryption": "AES256", "ikeIntegrity": "SHA256", "dhGroup": "DHGroup14", "ipsecEncryption": "GCMAES256",
+        "ipsecIntegrity": "GCMAES256", "pfsGroup": "PFS2048"}]}
+
+
+def test_strong_tunnels_pass():
+    assert run(network.check_vpn_crypto, network.VPN, aws_vpn()) == []
+    assert run(network.check_vpn_crypto, network.AZURE_CONNECTION, azure_connection()) == []
+
+
+@pytest.mark.parametrize("key, value, finding", [
+    ("tunnel1IkeVersions", ["ikev1", "ikev2"], "tunnel 1 does not pin IKEv2 only (unset means IKEv1 is allowed)"),
+    ("tunnel2Phase1EncryptionAlgorithms", ["AES128"], "tunnel 2 phase 1 offers a weak proposal in EncryptionAlgorithms"),
+    ("tunnel1Phase2IntegrityAlgorithms", ["SHA1"], "tunnel 1 phase 2 offers a weak proposal in IntegrityAlgorithms"),
+    ("tunnel2Phase2DhGroupNumbers", [2, 14], "tunnel 2 phase 2 offers a weak proposal in DhGroupNumbers"),
+    ("tunnel1Phase1DhGroupNumbers", None,
+     "tunnel 1 phase 1 leaves DhGroupNumbers to AWS defaults, which include weak proposals"),
+])
+def test_weak_aws_tunnels_fail(key, value, finding):
+    props = aws_vpn()
+    props[key] = value
+    assert run(network.check_vpn_crypto, network.VPN, props) == [finding]
+
+
+@pytest.mark.parametrize("change, finding", [
+    ({"connectionProtocol": "IKEv1"}, "connection does not pin IKEv2 (unset means IKEv1 may be negotiated)"),
+    ({"ipsecPolicies": []}, "connection has no explicit IPsec/IKE policy: Azure's default offer includes weak proposals"),
+])
+def test_weak_azure_connections_fail(change, finding):
+    assert run(network.check_vpn_crypto, network.AZURE_CONNECTION, {**azure_connection(), **change}) == [finding]
+
+
+def test_weak_azure_dh_group_fails_and_expressroute_is_not_applicable():
+    props = azure_connection()
+    props["ipsecPolicies"][0]["dhGroup"] = "DHGroup2"
+    assert run(network.check_vpn_crypto, network.AZURE_CONNECTION, props) == ["IPsec policy 0 uses a weak or missing dhGroup"]
+    with pytest.raises(NotApplicable):
+        run(network.check_vpn_crypto, network.AZURE_CONNECTION, {"connectionType": "ExpressRoute"})
+
+
+def sg(cidr, port, protocol="tcp"):
+    return {"ingress": [{"protocol": protocol, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}]}
+
+
+@pytest.mark.parametrize("type_, props, findings", [
+    (network.SG, sg("0.0.0.0/0", 443), 0), (network.SG, sg("10.0.0.0/8", 22), 0), (network.SG, sg("0.0.0.0/0", 22), 1),
+    (network.SG, {"ingress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "ipv6CidrBlocks": ["::/0"]}]}, 1),
+    (network.SG_RULE, {"type": "ingress", "protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}, 0),
+    (network.SG_RULE, {"type": "ingress", "protocol": "tcp", "fromPort": 0, "toPort": 65535, "cidrBlocks": ["0.0.0.0/0"]}, 1),
+    (network.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "::/0"}, 0),
+    (network.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389, "cidrIpv4": "0.0.0.0/0"}, 1),
+    (network.NSG_RULE, {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "Internet",
+                        "destinationPortRange": "443"}, 0),
+    (network.NSG_RULE, {"direction": "Inbound", "access": "Allow", "protocol": "*", "sourceAddressPrefix": "*",
+                        "destinationPortRange": "*"}, 1),
+    (network.NSG_RULE, {"direction": "Inbound", "access": "Deny", "protocol": "*", "sourceAddressPrefix": "*",
+                        "destinationPortRange": "*"}, 0),
+    (network.NSG, {"securityRules": [{"direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                                      "sourceAddressPrefixes": ["0.0.0.0/0"], "destinationPortRanges": ["443", "22"]}]}, 1),
+])
+def test_open_ingress(type_, props, findings):
+    assert len(run(network.check_open_ingress, type_, props)) == findings
+
+
+def test_egress_rules_are_not_applicable():
+    with pytest.raises(NotApplicable):
+        run(network.check_open_ingress, network.SG_RULE, {"type": "egress", "cidrBlocks": ["0.0.0.0/0"]})
+
+
+def test_failover_records_need_health_checks():
+    record = {"failoverRoutingPolicies": [{"type": "PRIMARY"}], "healthCheckId": "abc"}
+    assert run(routing.check_failover_health, routing.RECORD, record) == []
+    assert run(routing.check_failover_health, routing.RECORD, {**record, "healthCheckId": None}) == [
+        "failover record has no health check: Route 53 would keep answering with it while its target is down"]
+    alias = {"failoverRoutingPolicies": [{"type": "SECONDARY"}], "aliases": [{"evaluateTargetHealth": True}]}
+    assert run(routing.check_failover_health, routing.RECORD, alias) == []
+    with pytest.raises(NotApplicable):
+        run(routing.check_failover_health, routing.RECORD, {"ttl": 60})
+
+
+def test_traffic_manager_probes_https():
+    good = {"monitorConfig": {"protocol": "HTTPS", "path": "/health"}}
+    assert run(routing.check_profile_monitor, routing.PROFILE, good) == []
+    bad = copy.deepcopy(good)
+    bad["monitorConfig"]["protocol"] = "HTTP"
+    assert run(routing.check_profile_monitor, routing.PROFILE, bad) == [
+        "Traffic Manager profile does not probe its endpoints over HTTPS"]
+
+
+def test_rules_are_registered_once():
+    ids = [r.id for r in ALL_RULES]
+    for rule in (*network.RULES, *routing.RULES):
+        assert ids.count(rule.id) == 1
