@@ -24,6 +24,7 @@ $(VENV)/.installed: pyproject.toml requirements.txt
 plan: setup
 	$(HYBRID) validate
 	@for env in $(ENVS); do $(HYBRID) plan $$env || exit $$?; done
+	$(HYBRID) drill staging
 
 test: setup
 	$(PY) -m pytest -n 2
