@@ -31,6 +31,7 @@ test: setup
 
 bench: setup
 	$(PY) -m scripts.bench
+	$(PY) -m scripts.drill.bench
 
 clean:
 	rm -rf plans reports .pytest_cache

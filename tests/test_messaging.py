@@ -68,6 +68,7 @@ def synthetic(v: dict) -> dict:
     data["messaging"] = {"brokers": brokers(v)}
     data.pop("observability", None)
     data.pop("gateways", None)
+    data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     return data
 
 
