@@ -86,6 +86,8 @@ def check_credentials_secret(resource: Resource, ctx: RuleContext) -> Iterable[s
                             "judged on the plan, stack export or preview JSON (`hybrid check`)")
     found = False
     for label, value in credential_inputs(resource):
+        if isinstance(value, (bool, int, float)):
+            continue  # a flag or a number named like a credential (automountServiceAccountToken) carries none
         found = True
         if value not in SECRET_MARKERS and value != "":
             yield f"credential input {label} is not secret-marked: it would be stored and shown in plaintext"

@@ -56,6 +56,9 @@ def run_program(project: str, stack: str, config: dict[str, str], secret_keys: l
     def start():  # runs with the plan's own loop current, so the root stack and its outputs bind to it
         set_all_config(config, secret_keys)
         settings.ROOT.set(None)
+        # Forget outputs and RPCs a previous (possibly failed) plan in this process left behind.
+        settings.SETTINGS.outputs.clear()
+        settings.SETTINGS.rpc_manager.clear()
         mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
         return run_pulumi_func(body)
 
