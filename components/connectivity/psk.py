@@ -1,8 +1,5 @@
-"""Pre-shared keys come from ONE secret config key holding a JSON map (entry -> key), e.g. vpnPresharedKeys.
-
-The value is only ever handled inside `Output.apply` on a secret Output, so each key stays secret-marked
-all the way to the tunnel input; errors name the config key and the entry, never a value.
-"""
+"""Pre-shared keys come from ONE secret config key holding a JSON map (entry -> key), e.g. vpnPresharedKeys
+(see components/secret_maps.py for how the map stays secret)."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ import re
 
 import pulumi
 
+from ..secret_maps import SecretMapError, pick
 from ..spec.connectivity import ConnectivitySpec, psk_entries
 
 # AWS's rule (8-64 characters of letters, digits, periods and underscores, not starting with 0);
@@ -19,20 +17,15 @@ from ..spec.connectivity import ConnectivitySpec, psk_entries
 PSK_RE = re.compile(r"^[A-Za-z1-9_.][A-Za-z0-9_.]{7,63}$")
 
 
-class PresharedKeyError(ValueError):
-    """The secret map is malformed or lacks an entry; the message never contains a key."""
+class PresharedKeyError(SecretMapError):
+    """The secret map is malformed, lacks an entry or holds a key the clouds refuse; never names the key."""
 
 
 def pick_key(raw: str, secret: str, entry: str) -> str:
     try:
-        keys = json.loads(raw)
-    except ValueError:
-        raise PresharedKeyError(f"secret config key {secret!r} must hold a JSON object of pre-shared keys") from None
-    if not isinstance(keys, dict):
-        raise PresharedKeyError(f"secret config key {secret!r} must hold a JSON object of pre-shared keys")
-    value = keys.get(entry)
-    if not isinstance(value, str):
-        raise PresharedKeyError(f"secret config key {secret!r} has no pre-shared key for entry {entry!r}")
+        value = pick(raw, secret, entry, "pre-shared key")
+    except SecretMapError as error:
+        raise PresharedKeyError(str(error)) from None
     if not PSK_RE.match(value):
         raise PresharedKeyError(f"secret config key {secret!r}, entry {entry!r}: expected 8-64 letters, digits, "
                                 "periods or underscores, not starting with 0")

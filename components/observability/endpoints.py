@@ -1,8 +1,5 @@
-"""On-call endpoints come from ONE secret config key holding a JSON map (entry -> URL or address).
-
-The value is only ever handled inside `Output.apply` on a secret Output, so it stays secret-marked all the
-way to the subscription input and never reaches a plan, log or message in plaintext.
-"""
+"""On-call endpoints come from ONE secret config key holding a JSON map (entry -> URL or address)
+(see components/secret_maps.py for how the map stays secret)."""
 
 from __future__ import annotations
 
@@ -10,24 +7,15 @@ import json
 
 import pulumi
 
+from ..secret_maps import SecretMapError, pick
 from ..spec.observability import EndpointRef, ObservabilitySpec
 
 
-class EndpointError(ValueError):
-    """The secret map is malformed or lacks an entry; the message names the key and entry, never the value."""
+EndpointError = SecretMapError
 
 
 def pick_entry(raw: str, ref: EndpointRef) -> str:
-    try:
-        entries = json.loads(raw)
-    except ValueError:
-        raise EndpointError(f"secret config key {ref.secret!r} must hold a JSON object of endpoints") from None
-    if not isinstance(entries, dict):
-        raise EndpointError(f"secret config key {ref.secret!r} must hold a JSON object of endpoints")
-    value = entries.get(ref.entry)
-    if not isinstance(value, str) or not value:
-        raise EndpointError(f"secret config key {ref.secret!r} has no endpoint for entry {ref.entry!r}")
-    return value
+    return pick(raw, ref.secret, ref.entry, "endpoint")
 
 
 def endpoint(secrets: dict[str, pulumi.Output[str]], ref: EndpointRef) -> pulumi.Output[str]:
