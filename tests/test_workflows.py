@@ -82,6 +82,15 @@ def test_pull_request_previews_every_stack_with_the_policy_pack_and_its_config()
     assert any("<!-- hybrid-diff -->" in s.get("with", {}).get("script", "") for s in diff_steps)
 
 
-def test_every_stack_has_the_policy_config_the_workflows_pass():
-    for env in SHIPPED:
-        assert (ROOT / "policies" / "config" / f"{env}.json").exists()
+def test_the_policy_config_is_written_before_every_pulumi_step_that_passes_it():
+    """policies/config/<env>.json is generated (not committed): `hybrid validate` must write it first."""
+    checked = 0
+    for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        for name, job in load(path.name)["jobs"].items():
+            steps = job.get("steps", [])
+            for index, step in enumerate(steps):
+                if "policyPackConfigs" in step.get("with", {}):
+                    checked += 1
+                    earlier = " ".join(s.get("run", "") for s in steps[:index])
+                    assert "hybrid validate" in earlier, f"{path.name}:{name} passes a policy config it never wrote"
+    assert checked >= 2
