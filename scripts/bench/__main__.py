@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        Console().print(table(rows))
+        Console(width=max(Console().width, 150)).print(table(rows))  # a readable table even when piped
 
 
 if __name__ == "__main__":
