@@ -245,3 +245,10 @@ def test_unpinned_image_is_refused():
     data = load_spec_data("dev")
     data["processing"]["nodes"][0]["image"] = "example/order-billing:latest"
     assert any(p.startswith("processing.nodes[0]: ") and "latest is not pinned" in p for p in _problems(data))
+
+
+def test_keda_gets_a_web_identity_token_to_assume_the_scaler_roles(plans):
+    releases = [r for r in plans["prod"].resources
+                if r["type"] == "kubernetes:helm.sh/v3:Release" and r["inputs"].get("chart") == "keda"]
+    assert releases
+    assert all(r["inputs"]["values"]["podIdentity"]["aws"]["irsa"]["enabled"] is True for r in releases)

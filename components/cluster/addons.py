@@ -26,7 +26,10 @@ OPERATORS: dict[str, Operator] = {
     "strimzi": Operator("strimzi-kafka-operator", "0.45.0", "https://strimzi.io/charts/", "strimzi-system",
                         (("watchAnyNamespace", True),)),
     "rabbitmq": Operator("rabbitmq-cluster-operator", "4.4.4", "https://charts.bitnami.com/bitnami", "rabbitmq-system"),
-    "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda"),
+    # IRSA on: KEDA's operator mounts a projected web-identity token and assumes each node's narrow scaler
+    # role (whose trust policy names the keda-operator service account) to read queue depth.
+    "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda",
+                     (("podIdentity", {"aws": {"irsa": {"enabled": True}}}),)),
     "external-secrets": Operator("external-secrets", "0.12.1", "https://charts.external-secrets.io",
                                  "external-secrets", (("installCRDs", True),)),
     # Issues the in-cluster RabbitMQ brokers' TLS certificates.
