@@ -118,3 +118,13 @@ def test_required_tags(prod):
 def test_deploy_role_must_be_in_the_account(prod):
     prod["accounts"]["aws"]["deploy_role_arn"] = "arn:aws:iam::999999999999:role/hybrid-deployer"
     assert any(i.startswith("accounts.aws: deploy_role_arn must be a role in account_id") for i in issues_for(prod))
+
+
+def test_idempotency_on_a_kind_without_a_store_is_refused_not_ignored(prod):
+    prod["messaging"]["brokers"].append({
+        "name": "clicks", "kind": "event-hubs", "region": "westeurope", "owner": "web",
+        "streams": [{"name": "clickstream", "partitions": 4,
+                     "consumer_groups": [{"name": "analytics", "idempotency": {"key": "id", "window_seconds": 600}}]}]})
+    index = len(prod["messaging"]["brokers"]) - 1
+    assert any(i.startswith(f"messaging.brokers[{index}].streams[0].consumer_groups[0].idempotency: kind event-hubs "
+                            "has no deduplication store here") for i in issues_for(prod))

@@ -131,6 +131,23 @@ def _schemas(i: int, broker: BrokerSpec, root: Optional[Path]) -> Iterator[Probl
             yield f"{base}.{path}.file", f"schema file {binding.file} not found; expected a file under schemas/"
 
 
+# Kinds whose backend builds a deduplication store (DynamoDB with TTL; Service Bus duplicate detection).
+IDEMPOTENCY_KINDS = frozenset({"sqs-sns", "msk", "service-bus"})
+
+
+def _idempotency(i: int, broker: BrokerSpec) -> Iterator[Problem]:
+    """Refuse an idempotency request no backend would honour, rather than accept and ignore it."""
+    if broker.kind in IDEMPOTENCY_KINDS:
+        return
+    base = f"messaging.brokers[{i}]"
+    asked = [f"{base}.queues[{j}].idempotency" for j, q in enumerate(broker.queues) if q.idempotency]
+    asked += [f"{base}.streams[{j}].consumer_groups[{k}].idempotency"
+              for j, s in enumerate(broker.streams) for k, g in enumerate(s.consumer_groups) if g.idempotency]
+    for path in asked:
+        yield path, (f"kind {broker.kind} has no deduplication store here; expected one of "
+                     f"{', '.join(sorted(IDEMPOTENCY_KINDS))}, or deduplicate in the consumer")
+
+
 def check_messaging(spec: "EnvironmentSpec", declared_secret_keys: set[str] | None = None,
                     root: Optional[Path] = None) -> Iterator[Problem]:
     """Every broker problem in one pass; `root` (the project directory) enables schema file checks."""
@@ -138,6 +155,7 @@ def check_messaging(spec: "EnvironmentSpec", declared_secret_keys: set[str] | No
         yield from _placement(i, broker, spec)
         yield from _shape(i, broker, spec.production)
         yield from _schemas(i, broker, root)
+        yield from _idempotency(i, broker)
         queues = {q.name: q for q in broker.queues}
         for j, topic in enumerate(broker.topics):
             for k, queue_name in enumerate(topic.subscribers):
