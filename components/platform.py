@@ -68,7 +68,8 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}
     outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
-    outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons))
+    outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
+                                                     brokers))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None, secrets))
     outputs.update(build_routing(spec, providers, azure_resource_group))
     outputs.update(build_nodes(spec, providers, brokers, addons))

@@ -23,6 +23,17 @@ def sku(production: bool) -> str:
     return "Premium" if production else "Standard"
 
 
+def namespace_name(environment: str, broker: str) -> str:
+    """The namespace's physical name (observability derives the alert scope from it)."""
+    return physical_name(environment, broker, "sb", limit=50)
+
+
+def namespace_id(subscription: str, resource_group: str, environment: str, broker: str) -> str:
+    """The namespace's ARM resource id, known before it exists (like the derived action group ids)."""
+    return (f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{METRIC_NAMESPACE}/"
+            f"{namespace_name(environment, broker)}")
+
+
 def queue_settings(queue: QueueSpec) -> dict:
     """A queue's delivery semantics as Service Bus properties (shared by queues and subscriptions)."""
     settings = dict(lock_duration=iso_duration(queue.visibility_timeout_seconds),
@@ -53,7 +64,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     group = placement.resource_group_name
     tier = sku(ctx.production)
     namespace = servicebus.Namespace(
-        f"{prefix}-namespace", namespace_name=physical_name(ctx.environment, spec.name, "sb", limit=50),
+        f"{prefix}-namespace", namespace_name=namespace_name(ctx.environment, spec.name),
         resource_group_name=group, location=spec.region,
         sku=servicebus.SBSkuArgs(name=tier, tier=tier, capacity=1 if tier == "Premium" else None),
         minimum_tls_version="1.2", disable_local_auth=True, zone_redundant=tier == "Premium",

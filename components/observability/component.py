@@ -13,6 +13,7 @@ from ..naming import region_code
 from ..spec.messaging import BrokerSpec
 from ..spec.observability import ObservabilitySpec
 from .alarms import build_integration_alarms
+from .azure_alerts import build_azure_alerts
 from .dashboard import dashboard_body
 from .documents import appconfig_monitor_policy, appconfig_trust_policy
 from .endpoints import escalation_map
@@ -29,6 +30,10 @@ class AzureTarget:
     """Resource group holding the action groups."""
     tags: dict[str, str]
     """Platform tags (Azure has no provider default tags)."""
+    location: str = ""
+    """The environment's Azure location: integrations whose region it is get Azure Monitor metric alerts."""
+    subscription_id: str = ""
+    """Subscription of the derived ids (Service Bus namespace scope, action groups)."""
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,15 @@ class ObservabilityArgs:
     """Kubernetes provider per cluster."""
     cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
     """ClusterAddons per cluster: custom resources wait for the Prometheus operator's CRDs."""
+    broker_resources: dict[str, pulumi.Resource] = field(default_factory=dict)
+    """Broker components by name: Azure metric alerts wait for the namespace they are scoped to."""
 
 
 class Observability(pulumi.ComponentResource):
     alert_topic_arns: dict[str, dict[str, str]]
     composite_alarm_arns: dict[str, pulumi.Output[str]]
     action_group_ids: dict[str, pulumi.Output[str]]
+    metric_alert_ids: dict[str, list[pulumi.Output[str]]]
     escalation: dict[str, dict[str, list[str]]]
 
     def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
@@ -72,17 +80,19 @@ class Observability(pulumi.ComponentResource):
             region: build_region_topics(self, name, spec, env, args.account, region, provider, args.secrets,
                                         args.protect, args.key_deletion_days)
             for region, provider in sorted(args.aws_providers.items())}
-        self.action_group_ids = {}
+        self.action_groups = {}
         if args.azure:
-            self.action_group_ids = build_action_groups(self, name, spec, env, args.azure.resource_group_name,
-                                                        args.azure.provider, args.secrets, args.azure.tags)
+            self.action_groups = build_action_groups(self, name, spec, env, args.azure.resource_group_name,
+                                                     args.azure.provider, args.secrets, args.azure.tags)
+        self.action_group_ids = {severity: group.id for severity, group in self.action_groups.items()}
         self.escalation = escalation_map(spec)
         self.composite_alarm_arns = {}
+        self.metric_alert_ids = {}
         if spec.integrations:
             self._integrations(name, args)
         self.register_outputs({"alert_topic_arns": self.alert_topic_arns, "escalation": self.escalation,
                                "composite_alarm_arns": self.composite_alarm_arns,
-                               "action_group_ids": self.action_group_ids})
+                               "action_group_ids": self.action_group_ids, "metric_alert_ids": self.metric_alert_ids})
 
     def _integrations(self, name: str, args: ObservabilityArgs) -> None:
         spec, env = args.spec, args.environment
@@ -97,6 +107,9 @@ class Observability(pulumi.ComponentResource):
         pairs = []
         for integration in spec.integrations:
             region = integration.region
+            if args.azure and region == args.azure.location:
+                self._azure_integration(name, integration, args)
+                continue
             opts = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region])
             broker = args.brokers.get(integration.broker) if integration.broker else None
             pairs.append((integration, broker))
@@ -115,3 +128,22 @@ class Observability(pulumi.ComponentResource):
         cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=f"{env}-integrations",
                              dashboard_body=dashboard_body(env, pairs), opts=primary)
 
+
+    def _azure_integration(self, name: str, integration, args: ObservabilityArgs) -> None:
+        """An integration in the Azure location: metric alerts on its Service Bus namespace (no CloudWatch,
+        AppConfig or dashboard row: those watch AWS metrics), plus in-cluster rules when it has a workload."""
+        azure = args.azure
+        assert azure is not None
+        prefix = f"{name}-{integration.name}"
+        waits = list(self.action_groups.values())
+        if integration.broker in args.broker_resources:
+            waits.append(args.broker_resources[integration.broker])
+        alerts = build_azure_alerts(prefix, integration, args.environment, azure.subscription_id,
+                                    azure.resource_group_name, azure.tags,
+                                    pulumi.ResourceOptions(parent=self, provider=azure.provider, depends_on=waits))
+        self.metric_alert_ids[integration.name] = [a.id for _, a in sorted(alerts.items())]
+        if integration.workload:
+            cluster = integration.workload.cluster
+            addons = args.cluster_addons.get(cluster)
+            build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(
+                parent=self, provider=args.cluster_providers[cluster], depends_on=[addons] if addons else []))

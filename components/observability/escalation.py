@@ -59,15 +59,20 @@ def _receivers(targets: list[OncallTarget], secrets: dict[str, pulumi.Output[str
 
 def build_action_groups(parent: pulumi.Resource, name: str, spec: ObservabilitySpec, environment: str,
                         resource_group: pulumi.Input[str], provider: pulumi.ProviderResource,
-                        secrets: dict[str, pulumi.Output[str]], tags: dict[str, str]) -> dict[str, pulumi.Output[str]]:
-    """Azure's equivalent of the alert topics: one action group per severity; returns severity -> id."""
+                        secrets: dict[str, pulumi.Output[str]], tags: dict[str, str]) -> dict[str, monitor.ActionGroup]:
+    """Azure's equivalent of the alert topics: one action group per severity; returns severity -> group.
+
+    The `paging-receivers` tag names the receivers that page (PagerDuty, Opsgenie), which a webhook alone
+    does not reveal; the paging policy reads it."""
     groups = {}
     for severity in SEVERITIES:
-        group = monitor.ActionGroup(
+        targets = spec.targets_for(severity)
+        paging = ",".join(t.name for t in targets if t.pages) or "none"
+        groups[severity] = monitor.ActionGroup(
             f"{name}-azure-{severity}", action_group_name=alert_topic_name(environment, severity),
             resource_group_name=resource_group, location="Global", enabled=True,
-            group_short_name=f"{environment[:6]}-{severity[:4]}", tags={**tags, "severity": severity},
-            **_receivers(spec.targets_for(severity), secrets),
+            group_short_name=f"{environment[:6]}-{severity[:4]}",
+            tags={**tags, "severity": severity, "paging-receivers": paging},
+            **_receivers(targets, secrets),
             opts=pulumi.ResourceOptions(parent=parent, provider=provider))
-        groups[severity] = group.id
     return groups

@@ -18,7 +18,8 @@ from .component import AzureTarget, Observability, ObservabilityArgs
 def build_secrets_audit_observability(spec: EnvironmentSpec, providers: ProviderSet,
                                       secrets: dict[str, pulumi.Output[str]],
                                       azure_resource_group: Optional[pulumi.Input[str]],
-                                      cluster_addons: dict[str, pulumi.Resource]) -> dict[str, object]:
+                                      cluster_addons: dict[str, pulumi.Resource],
+                                      brokers: Optional[dict[str, pulumi.Resource]] = None) -> dict[str, object]:
     """Create the three components; returns their stack outputs."""
     account = spec.accounts.aws.account_id
     primary = spec.regions.aws.primary.region
@@ -47,9 +48,11 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         spec=spec.observability, environment=spec.name, account=account, primary_region=primary,
         aws_providers=dict(providers.aws), brokers={b.name: b for b in spec.messaging.brokers}, secrets=secrets,
         protect=spec.production, key_deletion_days=key_days,
-        azure=AzureTarget(azure_provider, azure_resource_group, tags) if azure_provider else None,
-        cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
+        azure=AzureTarget(azure_provider, azure_resource_group, tags, location, spec.accounts.azure.subscription_id)
+        if azure_provider and spec.accounts.azure else None,
+        cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons, broker_resources=dict(brokers or {})))
     return {"secret_arns": vault.secret_arns, "secret_replica_regions": vault.replica_regions,
             "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
             "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,
-            "composite_alarm_arns": observability.composite_alarm_arns}
+            "composite_alarm_arns": observability.composite_alarm_arns,
+            "metric_alert_ids": observability.metric_alert_ids}

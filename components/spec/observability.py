@@ -90,7 +90,8 @@ class InClusterWorkload(SpecModel):
 class Integration(SpecModel):
     name: Name
     owner: str = Field(min_length=1)
-    region: str = Field(description="AWS region the integration's metrics and alarms live in")
+    region: str = Field(description="AWS region (CloudWatch alarms) or the environment's Azure location (Azure Monitor "
+                                    "metric alerts on its Service Bus broker) the integration's metrics live in")
     broker: Optional[str] = Field(default=None, description="messaging broker whose queue it consumes")
     queue: Optional[str] = Field(default=None, description="queue whose backlog age is the backlog SLO")
     workload: Optional[InClusterWorkload] = None
@@ -129,6 +130,7 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
     """Cross-field checks for the `observability` section; `spec` is the EnvironmentSpec."""
     section = spec.observability
     regions = set(spec.aws_region_names())
+    azure_location = spec.regions.azure.location if spec.regions.azure else None
     clusters = {c.name for c in spec.clusters}
     brokers = {b.name: b for b in spec.messaging.brokers}
     names = [t.name for t in section.oncall]
@@ -147,8 +149,12 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
         if integration.name in seen:
             yield f"{path}.name", f"duplicate name {integration.name!r}: names must be unique here"
         seen.add(integration.name)
-        if integration.region not in regions:
-            yield f"{path}.region", f"undefined AWS region {integration.region!r}; expected one of regions.aws: {', '.join(sorted(regions))}"
+        on_azure = azure_location is not None and integration.region == azure_location
+        if integration.region not in regions and not on_azure:
+            yield (f"{path}.region", f"undefined region {integration.region!r}; expected one of regions.aws: "
+                   f"{', '.join(sorted(regions))}" + (f", or the Azure location {azure_location!r}" if azure_location else ""))
+        if on_azure:
+            yield from _check_azure_integration(path, integration, brokers)
         if not integration.slos.declared():
             yield f"{path}.slos", "expected at least one SLO (availability, latency_p99_ms, error_rate, backlog_age_seconds)"
         for slo, objective in integration.slos.declared().items():
@@ -173,3 +179,19 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
         if integration.workload and integration.workload.cluster not in clusters:
             yield (f"{path}.workload.cluster",
                    f"undefined cluster {integration.workload.cluster!r}; expected one of clusters[].name: {', '.join(sorted(clusters)) or 'none'}")
+
+
+# Azure Monitor metric alerts judge one platform metric against a static threshold: no ratios and Service Bus
+# publishes no message age, so on Azure only the latency objective maps faithfully (ServerSendLatency).
+AZURE_SLOS = frozenset({"latency_p99_ms"})
+
+
+def _check_azure_integration(path: str, integration: Integration, brokers: dict) -> Iterator[tuple[str, str]]:
+    broker = brokers.get(integration.broker) if integration.broker else None
+    if integration.broker is None:
+        yield f"{path}.broker", "an integration in the Azure location needs its service-bus broker (the alert scope)"
+    elif broker is not None and broker.kind != "service-bus":
+        yield f"{path}.broker", f"broker {broker.name!r} is {broker.kind}; expected a service-bus broker on Azure"
+    for slo in sorted(set(integration.slos.declared()) - AZURE_SLOS):
+        yield (f"{path}.slos.{slo}", f"{slo} cannot be a Service Bus metric alert (no ratio or message-age metric); "
+               f"expected only {', '.join(sorted(AZURE_SLOS))} for an integration in the Azure location")
