@@ -49,7 +49,8 @@ def test_validate_reports_an_unknown_environment(project_copy):
 def test_pulumi_yaml_follows_pulumis_own_schema():
     import jsonschema
 
-    schema = json.loads((ROOT / "tests" / "data" / "pulumi-project.schema.json")  # Pulumi's own project schema, vendored.read_text())
+    # Pulumi's own JSON schema for Pulumi.yaml, vendored under tests/data.
+    schema = json.loads((ROOT / "tests" / "data" / "pulumi-project.schema.json").read_text())
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     jsonschema.validate(project, schema)
     assert project["stackConfigDir"] == "stacks" and project["runtime"]["options"]["virtualenv"] == ".venv"
