@@ -45,3 +45,14 @@ class SecretRef(SpecModel):
                 "(set the value with `pulumi config set --secret <key>`)"
             )
         return value
+
+
+def unresolved_secret(path: str, key: str, declared: set[str] | None) -> list[tuple[str, str]]:
+    """The problem (if any) of a secret reference naming a key Pulumi.yaml does not declare as secret.
+
+    `declared` is None when the caller has no project file to check against; then nothing is reported.
+    """
+    if declared is None or key in declared:
+        return []
+    return [(path, f"secret reference {key!r} does not resolve; expected a key declared in Pulumi.yaml config "
+                   f"with secret: true ({', '.join(sorted(declared)) or 'none declared'})")]

@@ -11,6 +11,7 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .base import unresolved_secret
 from .environment import EnvironmentSpec
 from .gateway_checks import check_gateways
 from .observability import check_observability
@@ -117,13 +118,8 @@ def check_tags(spec: EnvironmentSpec) -> Iterator[Problem]:
 
 def check_secret_refs(spec: EnvironmentSpec, declared_secret_keys: set[str] | None) -> Iterator[Problem]:
     """A secret reference must name a config key that Pulumi.yaml declares with `secret: true`."""
-    if declared_secret_keys is None:
-        return
     for i, cluster in enumerate(spec.clusters):
-        if cluster.kubeconfig.secret not in declared_secret_keys:
-            yield (f"clusters[{i}].kubeconfig.secret",
-                   f"secret reference {cluster.kubeconfig.secret!r} does not resolve; expected a key declared in "
-                   f"Pulumi.yaml config with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
+        yield from unresolved_secret(f"clusters[{i}].kubeconfig.secret", cluster.kubeconfig.secret, declared_secret_keys)
 
 
 def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] | None = None,

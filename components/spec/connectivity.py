@@ -11,7 +11,7 @@ from typing import Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .base import IpAddress, Name, SecretRef, SpecModel
+from .base import IpAddress, Name, SecretRef, SpecModel, unresolved_secret
 
 # CloudWatch Logs accepts only these retention periods (days).
 LOG_RETENTION_DAYS = frozenset({1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
@@ -136,10 +136,9 @@ def check_connectivity(spec, declared_secret_keys: set[str] | None) -> Iterator[
     for i, site in enumerate(spec.sites):
         if site.bgp_asn in cloud_asns and any(link.site == site.name for link in section.links):
             yield f"sites[{i}].bgp_asn", "the site's ASN equals a cloud-side ASN; expected distinct ASNs on each side of BGP"
-    if declared_secret_keys is not None and section.secret_keys() - declared_secret_keys:
-        yield ("connectivity.preshared_keys.secret",
-               f"secret reference {section.preshared_keys.secret!r} does not resolve; expected a key declared in "
-               f"Pulumi.yaml config with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
+    if section.secret_keys():
+        yield from unresolved_secret("connectivity.preshared_keys.secret", section.preshared_keys.secret,
+                                     declared_secret_keys)
     names: set[str] = set()
     used_inside: dict[IPv4Network, str] = {}
     for i, link in enumerate(section.links):

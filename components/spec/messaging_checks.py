@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from .base import unresolved_secret
 from .messaging import KIND_CLOUD, QUEUE_KINDS, STREAM_KINDS, BrokerSpec
 
 if TYPE_CHECKING:
@@ -168,7 +169,6 @@ def check_messaging(spec: "EnvironmentSpec", declared_secret_keys: set[str] | No
                     kind = "FIFO" if topic.fifo else "standard"
                     yield path, f"a {kind} topic can only deliver to a {kind} queue; {queue_name!r} is not"
         ref = broker.admin_password
-        if ref is not None and declared_secret_keys is not None and ref.secret not in declared_secret_keys:
-            yield (f"messaging.brokers[{i}].admin_password.secret",
-                   f"secret reference {ref.secret!r} does not resolve; expected a key declared in Pulumi.yaml config "
-                   f"with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
+        if ref is not None:
+            yield from unresolved_secret(f"messaging.brokers[{i}].admin_password.secret", ref.secret,
+                                         declared_secret_keys)

@@ -10,7 +10,7 @@ from typing import Annotated, Iterator, Literal, Optional
 
 from pydantic import AfterValidator, Field
 
-from .base import Name, SecretRef, SpecModel
+from .base import Name, SecretRef, SpecModel, unresolved_secret
 
 Severity = Literal["critical", "warning"]
 PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
@@ -137,10 +137,8 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
     for i, target in enumerate(section.oncall):
         if target.name in names[:i]:
             yield f"observability.oncall[{i}].name", f"duplicate name {target.name!r}: names must be unique here"
-        if declared_secret_keys is not None and target.endpoint.secret not in declared_secret_keys:
-            yield (f"observability.oncall[{i}].endpoint.secret",
-                   f"secret reference {target.endpoint.secret!r} does not resolve; expected a key declared in "
-                   f"Pulumi.yaml config with secret: true ({', '.join(sorted(declared_secret_keys)) or 'none declared'})")
+        yield from unresolved_secret(f"observability.oncall[{i}].endpoint.secret", target.endpoint.secret,
+                                     declared_secret_keys)
     if section.integrations and not any(t.pages for t in section.targets_for("critical")):
         yield "observability.oncall", "critical alarms must page: expected a pagerduty or opsgenie target with severity critical"
     seen: set[str] = set()
