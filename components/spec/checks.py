@@ -22,6 +22,7 @@ from .connectivity import check_connectivity
 from .routing import check_routing
 from .nodes import check_nodes
 from .failover import check_failover
+from .prerequisites import check_prerequisites
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
 Problem = tuple[str, str]
@@ -137,4 +138,5 @@ def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] |
     problems.extend(check_routing(spec))
     problems.extend(check_nodes(spec))
     problems.extend(check_failover(spec))
+    problems.extend(check_prerequisites(spec))
     return problems

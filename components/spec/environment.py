@@ -17,6 +17,7 @@ from .connectivity import ConnectivitySpec
 from .routing import RoutingSpec
 from .nodes import ProcessingSpec
 from .failover import FailoverSpec
+from .prerequisites import Prerequisites
 
 
 class EnvironmentSpec(SpecModel):
@@ -39,6 +40,8 @@ class EnvironmentSpec(SpecModel):
     routing: RoutingSpec = Field(default_factory=RoutingSpec, description="DNS traffic routing with health checks")
     processing: ProcessingSpec = Field(default_factory=ProcessingSpec, description="region-pinned processing nodes")
     failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
+    prerequisites: Prerequisites = Field(default_factory=Prerequisites,
+                                         description="what exists before the stack (roles, certificates, circuits, zones)")
 
     @property
     def production(self) -> bool:

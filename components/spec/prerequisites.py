@@ -1,0 +1,199 @@
+"""What must exist before the stack: declared, typed, and the only place an external identifier may come from.
+
+A real `pulumi up` fails (or silently wires nothing) when an input names something that is neither created by
+the stack nor already there. The contract checks (scripts/contracts) therefore resolve every in-account
+reference against the plan plus this section. Everything here is created outside the stack (by a network
+team, a certificate authority, a platform team); the stack only refers to it, and `purpose` says why.
+
+The section is optional and every list defaults to empty, so specs written before it still validate.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Iterator, Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .base import Name, SpecModel
+
+AWS_ACCOUNT_RE = r"\d{12}"
+IAM_ROLE_ARN = rf"^arn:aws:iam::{AWS_ACCOUNT_RE}:role/[\w+=,.@/-]+$"
+# Principals a policy may name: a role, a user, or a whole account (its root).
+IAM_PRINCIPAL_ARN = rf"^arn:aws:iam::{AWS_ACCOUNT_RE}:(role/[\w+=,.@/-]+|user/[\w+=,.@/-]+|root)$"
+ACM_CERTIFICATE_ARN = rf"^arn:aws:acm:[a-z]{{2}}(-gov)?-[a-z]+-\d:{AWS_ACCOUNT_RE}:certificate/[0-9a-f-]{{36}}$"
+GUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+DNS_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+K8S_NAMESPACE = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"  # RFC 1123 label
+
+Purpose = Field(min_length=10, description="why the stack needs it and who owns it (shown on the checklist)")
+
+
+class DeployRole(SpecModel):
+    """An IAM role a deployment assumes (besides accounts.aws.deploy_role_arn, which is always declared)."""
+
+    arn: str = Field(pattern=IAM_ROLE_ARN)
+    purpose: str = Purpose
+
+
+class Certificate(SpecModel):
+    """An ACM certificate issued (and DNS-validated) outside the stack."""
+
+    arn: str = Field(pattern=ACM_CERTIFICATE_ARN)
+    domain: str = Field(pattern=DNS_NAME, max_length=253, description="the name it covers (a *. wildcard is written as its parent)")
+    purpose: str = Purpose
+
+    @property
+    def region(self) -> str:
+        return self.arn.split(":")[3]
+
+
+class DirectConnectConnection(SpecModel):
+    """A Direct Connect connection or LAG the network team ordered; the stack only adds virtual interfaces."""
+
+    id: str = Field(pattern=r"^dx(con|lag)-[a-z0-9]{8,}$")
+    region: str = Field(description="AWS region the connection terminates in")
+    site: str = Field(description="sites[].name it connects")
+    purpose: str = Purpose
+
+
+class ClusterPrerequisite(SpecModel):
+    """What a cluster (declared in clusters[]) already has before the stack: its cloud id, namespaces."""
+
+    name: Name = Field(description="clusters[].name")
+    resource_id: Optional[str] = Field(
+        default=None, pattern=r"^(arn:aws:eks:[a-z0-9-]+:\d{12}:cluster/[\w-]+|/subscriptions/[0-9a-f-]{36}/resourceGroups/.+)$",
+        description="EKS cluster ARN or AKS resource id, when something in the stack refers to the cluster by it")
+    namespaces: list[Annotated[str, Field(pattern=K8S_NAMESPACE, max_length=63)]] = Field(
+        default_factory=list, description="namespaces the cluster's owners create (beyond built-ins)")
+    purpose: str = Purpose
+
+
+class DnsDelegation(SpecModel):
+    """A zone delegated to (or hosted for) the stack from outside, and the names in it the stack may point at."""
+
+    zone: str = Field(pattern=DNS_NAME, max_length=253, description="the zone's apex")
+    hosted_zone_id: Optional[str] = Field(default=None, pattern=r"^Z[A-Z0-9]{1,31}$",
+                                          description="Route 53 hosted zone id when the zone exists before the stack")
+    names: list[Annotated[str, Field(pattern=DNS_NAME, max_length=253)]] = Field(
+        default_factory=list, description="records in the zone defined outside the stack")
+    purpose: str = Purpose
+
+
+class ExternalPrincipal(SpecModel):
+    """An identity the stack grants access to but does not create: another team's role, a partner account."""
+
+    arn: Optional[str] = Field(default=None, pattern=IAM_PRINCIPAL_ARN, description="AWS role, user or account root")
+    azure_object_id: Optional[str] = Field(default=None, pattern=GUID, description="Entra ID object id")
+    purpose: str = Purpose
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> "ExternalPrincipal":
+        if (self.arn is None) == (self.azure_object_id is None):
+            raise ValueError("an external principal names exactly one of arn or azure_object_id")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        return self.arn or self.azure_object_id or ""
+
+
+class ExternalResource(SpecModel):
+    """Any other resource the stack refers to but does not own: a rotation function, a load balancer, a vault secret."""
+
+    id: str = Field(min_length=1, description="its ARN, Azure resource id or URL, exactly as inputs carry it")
+    cloud: Literal["aws", "azure", "kubernetes"]
+    purpose: str = Purpose
+
+
+PrerequisiteKind = Literal["deploy-role", "certificate", "direct-connect", "cluster", "dns-delegation",
+                           "external-principal", "external-resource"]
+
+
+SECTION_OF: dict[str, str] = {
+    "deploy-role": "deploy_roles", "certificate": "certificates", "direct-connect": "direct_connect",
+    "cluster": "clusters", "dns-delegation": "dns_delegations", "external-principal": "external_principals",
+    "external-resource": "external_resources"}
+
+
+class Prerequisites(SpecModel):
+    """The prerequisites section: one typed list per kind of thing that exists before the stack."""
+
+    deploy_roles: list[DeployRole] = Field(default_factory=list)
+    certificates: list[Certificate] = Field(default_factory=list)
+    direct_connect: list[DirectConnectConnection] = Field(default_factory=list)
+    clusters: list[ClusterPrerequisite] = Field(default_factory=list)
+    dns_delegations: list[DnsDelegation] = Field(default_factory=list)
+    external_principals: list[ExternalPrincipal] = Field(default_factory=list)
+    external_resources: list[ExternalResource] = Field(default_factory=list)
+
+    def entries(self) -> Iterator[tuple[PrerequisiteKind, str, SpecModel]]:
+        """Every declaration as (kind, identifier, model), in spec order: the checklist's rows."""
+        for role in self.deploy_roles:
+            yield "deploy-role", role.arn, role
+        for cert in self.certificates:
+            yield "certificate", cert.arn, cert
+        for dx in self.direct_connect:
+            yield "direct-connect", dx.id, dx
+        for cluster in self.clusters:
+            yield "cluster", cluster.name, cluster
+        for delegation in self.dns_delegations:
+            yield "dns-delegation", delegation.zone, delegation
+        for principal in self.external_principals:
+            yield "external-principal", principal.identifier, principal
+        for resource in self.external_resources:
+            yield "external-resource", resource.id, resource
+
+    def identifiers(self) -> frozenset[str]:
+        """Every ARN, id or DNS name declared to exist before the stack (what a reference may resolve to)."""
+        found: set[str] = set()
+        for _, identifier, model in self.entries():
+            found.add(identifier)
+            if isinstance(model, ClusterPrerequisite) and model.resource_id:
+                found.add(model.resource_id)
+            if isinstance(model, DnsDelegation):
+                found.update(model.names)
+                if model.hosted_zone_id:
+                    found.add(model.hosted_zone_id)
+        return frozenset(found)
+
+    def namespaces(self, cluster: str) -> frozenset[str]:
+        """Namespaces declared to exist on a cluster before the stack."""
+        return frozenset(ns for c in self.clusters if c.name == cluster for ns in c.namespaces)
+
+
+def check_prerequisites(spec) -> Iterator[tuple[str, str]]:
+    """Declarations must point at the spec's own sites, clusters and regions, and appear once."""
+    pre = spec.prerequisites
+    sites = {s.name for s in spec.sites}
+    clusters = {c.name for c in spec.clusters}
+    regions = set(spec.aws_region_names())
+    for i, dx in enumerate(pre.direct_connect):
+        if dx.site not in sites:
+            yield f"prerequisites.direct_connect[{i}].site", f"undefined site {dx.site!r}; expected one of sites[].name ({', '.join(sorted(sites)) or 'none'})"
+        if dx.region not in regions:
+            yield f"prerequisites.direct_connect[{i}].region", f"expected one of regions.aws ({', '.join(sorted(regions))}), got {dx.region!r}"
+    for i, cluster in enumerate(pre.clusters):
+        if cluster.name not in clusters:
+            yield f"prerequisites.clusters[{i}].name", f"undefined cluster {cluster.name!r}; expected one of clusters[].name ({', '.join(sorted(clusters)) or 'none'})"
+    for i, cert in enumerate(pre.certificates):
+        # Regional endpoints take a certificate from their own region; CloudFront (edge) only from us-east-1.
+        if cert.region not in regions | {"us-east-1"}:
+            yield f"prerequisites.certificates[{i}].arn", f"expected a certificate in one of {', '.join(sorted(regions | {'us-east-1'}))}, got one in {cert.region}"
+    seen: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for kind, identifier, _ in pre.entries():
+        field = SECTION_OF[kind]
+        path = f"prerequisites.{field}[{counters.setdefault(field, 0)}]"
+        counters[field] += 1
+        if identifier in seen:
+            yield path, f"{identifier!r} is declared twice (also at {seen[identifier]}); declare it once"
+        seen.setdefault(identifier, path)
+
+
+def declared_identifiers(spec) -> frozenset[str]:
+    """What a reference may resolve to outside the plan: the prerequisites section plus the typed fields that
+    already name an external by its role (the deploy role, each cluster's OIDC provider)."""
+    found = set(spec.prerequisites.identifiers())
+    found.add(spec.accounts.aws.deploy_role_arn)
+    found.update(c.oidc_provider_arn for c in spec.clusters if c.oidc_provider_arn)
+    return frozenset(found)
