@@ -56,11 +56,8 @@ def _planner(root: Path, env: str) -> int:
 
 def _stock(root: Path, env: str) -> int:
     import pulumi
-    from pulumi.runtime import mocks, settings
-    from pulumi.runtime.config import set_all_config
-    from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
 
+    from scripts.planner import sdk
     from scripts.planner.run import program_inputs
 
     class Echo(pulumi.runtime.Mocks):
@@ -76,12 +73,11 @@ def _stock(root: Path, env: str) -> int:
             return {}
 
     project, stack, config, secret_keys = program_inputs(root, env)
-    set_all_config(config, secret_keys)
-    settings.ROOT.set(None)
-    mocks.set_mocks(Echo(), project=project.name, stack=stack, preview=False)
+    sdk.reset_runtime(config, secret_keys)
+    pulumi.runtime.set_mocks(Echo(), project=project.name, stack=stack, preview=False)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+    sdk.sync_await_result(sdk.run_program(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
     return Echo.count + 1  # + the root stack, which the planner's count includes too
 
 

@@ -29,9 +29,7 @@ import gc
 from contextlib import contextmanager
 from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
-from pulumi.runtime import resource as sdk_resource
-from pulumi.runtime.proto import source_pb2
-from pulumi.runtime.sync_await import _ensure_event_loop
+from .sdk import current_event_loop, no_stack_traces
 
 T = TypeVar("T")
 
@@ -53,10 +51,6 @@ class InlineRpcLoop(asyncio.SelectorEventLoop):
         return future
 
 
-def _empty_stack_trace() -> source_pb2.StackTrace:
-    return source_pb2.StackTrace()
-
-
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """No automatic cyclic collections while this is active (reference counting still frees most objects)."""
@@ -72,27 +66,13 @@ def gc_paused() -> Iterator[None]:
             gc.collect()
 
 
-@contextmanager
-def no_stack_traces() -> Iterator[None]:
-    """Registrations carry an empty stack trace (and so no source position) while this is active."""
-    original = getattr(sdk_resource, "_get_stack_trace", None)
-    if original is None:  # a newer SDK without this hook: plan with stack traces, slower but identical
-        yield
-        return
-    sdk_resource._get_stack_trace = _empty_stack_trace
-    try:
-        yield
-    finally:
-        sdk_resource._get_stack_trace = original
-
-
 def run_inline(make: Callable[[], Awaitable[T]]) -> T:
     """Run the coroutine `make()` builds on a fresh InlineRpcLoop, then put the thread's previous loop back.
 
     `make` is called once the new loop is current, so anything it creates (the root stack resource, outputs)
     binds to that loop.
     """
-    previous = _ensure_event_loop()
+    previous = current_event_loop()
     if not ENABLED:
         return previous.run_until_complete(make())
     loop = InlineRpcLoop()

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks
-from pulumi.runtime.proto import resource_pb2
+
+from .sdk import MockMonitor, RegisterResourceResponse
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -72,7 +73,7 @@ class NoCalls(mocks.Mocks):
         raise NotImplementedError(f"offline plan cannot read existing resource {args.typ} {args.name}")
 
 
-class RecordingMonitor(mocks.MockMonitor):
+class RecordingMonitor(MockMonitor):
     def __init__(self, project: str, stack: str, outputs_fn: OutputsFn):
         super().__init__(NoCalls())
         self.recording = Recording(project=project, stack=stack)
@@ -91,7 +92,7 @@ class RecordingMonitor(mocks.MockMonitor):
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
-            return resource_pb2.RegisterResourceResponse(urn=urn)
+            return RegisterResourceResponse(urn=urn)
         inputs = struct_to_dict(request.object)
         provider_ref = request.provider
         provider_inputs: dict[str, Any] = {}
@@ -113,7 +114,7 @@ class RecordingMonitor(mocks.MockMonitor):
         for key, value in extra.items():
             if key not in inputs:
                 response[key] = value
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=response)
+        return RegisterResourceResponse(urn=urn, id=id_, object=response)
 
     def RegisterResourceOutputs(self, request):  # noqa: N802
         if request.urn == self.stack_urn:

@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pulumi
-from pulumi.runtime import mocks, settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import run_pulumi_func
 
 from components.connectivity.psk import placeholder_keys
 from components.observability.endpoints import placeholder_entries
@@ -23,6 +20,7 @@ from .export import to_export
 from .fast_runtime import run_inline
 from .outputs import mock_outputs
 from .recorder import RecordingMonitor
+from . import sdk
 
 
 @dataclass
@@ -39,7 +37,7 @@ class Plan:
 
 
 def run_program(project: str, stack: str, config: dict[str, str], secret_keys: list[str],
-                program: Callable[[], None], monitor: mocks.MockMonitor) -> None:
+                program: Callable[[], None], monitor: sdk.MockMonitor) -> None:
     """Configure the runtime afresh (so several plans can run in one process) and run `program` to quiescence.
 
     It runs on its own inline-RPC event loop without stack-trace capture (see fast_runtime: same plan, less work).
@@ -47,20 +45,12 @@ def run_program(project: str, stack: str, config: dict[str, str], secret_keys: l
 
     def body() -> None:
         program()
-        # set_mocks registers the root stack's (then empty) outputs at once; register them again now
-        # that `pulumi.export` has filled them, as the real entry point does at the end of the program.
-        root = settings.get_root_resource()
-        root._outputs_registered = False
-        root._finish()
+        sdk.register_stack_outputs_again()
 
     def start():  # runs with the plan's own loop current, so the root stack and its outputs bind to it
-        set_all_config(config, secret_keys)
-        settings.ROOT.set(None)
-        # Forget outputs and RPCs a previous (possibly failed) plan in this process left behind.
-        settings.SETTINGS.outputs.clear()
-        settings.SETTINGS.rpc_manager.clear()
-        mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
-        return run_pulumi_func(body)
+        sdk.reset_runtime(config, secret_keys)
+        sdk.start_mocks(monitor, project, stack)
+        return sdk.run_program(body)
 
     run_inline(start)
 

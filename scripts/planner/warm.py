@@ -14,7 +14,7 @@ import pkgutil
 import sys
 import types
 
-from pulumi._utils import _LazyModule  # the SDK's lazy-module type; stable since lazy imports were added
+from .sdk import LazyModule, lazy_module_name
 
 PROGRAM_PACKAGE = "components"
 
@@ -31,8 +31,8 @@ def warm_provider_modules(package: str = PROGRAM_PACKAGE) -> list[str]:
     loaded = []
     for module in _program_modules(package):
         for value in list(vars(module).values()):
-            if isinstance(value, _LazyModule):
-                name = types.ModuleType.__getattribute__(value, "__name__")
+            if isinstance(value, LazyModule):
+                name = lazy_module_name(value)
                 # Introspection attributes (__name__, __dict__...) do not trigger the load; any other does.
                 getattr(value, "__all__", None)
                 loaded.append(name)
