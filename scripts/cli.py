@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .commands import catalog, check, diff, drift, plan, validate
-from .commands import schemas
+from .commands import schema, schemas
 from .commands import window
 from .commands import drill
 
@@ -19,6 +19,7 @@ app.command()(drift.drift)
 app.command()(catalog.catalog)
 app.command()(window.window)
 app.command()(drill.drill)
+app.command()(schema.schema)
 app.add_typer(schemas.app, name="schemas")
 
 

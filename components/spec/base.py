@@ -34,7 +34,8 @@ PositiveInt = Annotated[int, Field(gt=0)]
 class SecretRef(SpecModel):
     """A pointer to a secret stack config key (set with `pulumi config set --secret`); never the value itself."""
 
-    secret: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="name of a secret config key declared in Pulumi.yaml")
+    secret: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="name of a secret config key declared in Pulumi.yaml",
+        examples=["brokerAdminPassword"])
 
     @model_validator(mode="before")
     @classmethod

@@ -36,12 +36,17 @@ class DirectConnectSpec(SpecModel):
 class ExpressRouteSpec(SpecModel):
     """An ExpressRoute circuit through a connectivity provider (the provider provisions the layer 2 side)."""
 
-    service_provider: str = Field(min_length=1, description="provider name as Azure lists it, e.g. Equinix")
-    peering_location: str = Field(min_length=1, description="peering location, e.g. Amsterdam")
-    bandwidth_mbps: int = Field(ge=50, le=10000)
-    sku_tier: Literal["Standard", "Premium"] = "Standard"
-    sku_family: Literal["MeteredData", "UnlimitedData"] = "MeteredData"
-    provisioned: bool = Field(default=False, description="the provider has provisioned the circuit; only then can the gateway connect")
+    service_provider: str = Field(min_length=1, description="provider name as Azure lists it, e.g. Equinix",
+        examples=["Equinix"])
+    peering_location: str = Field(min_length=1, description="peering location, e.g. Amsterdam", examples=["Amsterdam"])
+    bandwidth_mbps: int = Field(ge=50, le=10000, description="circuit bandwidth, Mbps (a value the provider offers)",
+        examples=[1000])
+    sku_tier: Literal["Standard", "Premium"] = Field(default="Standard",
+        description="circuit tier; Premium reaches beyond the geopolitical region")
+    sku_family: Literal["MeteredData", "UnlimitedData"] = Field(default="MeteredData",
+                                                                description="billing model of the circuit")
+    provisioned: bool = Field(
+        default=False, description="the provider has provisioned the circuit; only then can the gateway connect")
 
 
 class LinkSpec(SpecModel):
@@ -49,17 +54,21 @@ class LinkSpec(SpecModel):
 
     name: Name
     site: str = Field(description="sites[].name this link reaches")
-    cloud: Literal["aws", "azure"]
+    cloud: Literal["aws", "azure"] = Field(description="the cloud end of the link")
     region: Optional[str] = Field(default=None, description="AWS region (aws links); azure links use regions.azure")
-    transport: Literal["vpn", "direct-connect", "expressroute"]
+    transport: Literal["vpn", "direct-connect", "expressroute"] = Field(
+        description="IPsec VPN, or a private circuit (Direct Connect on aws, ExpressRoute on azure)")
     vpn_backup: bool = Field(default=False, description="also build an IPsec VPN as the backup path of a circuit")
-    static_routes: bool = Field(default=False, description="static routes instead of BGP (only when the device cannot speak BGP)")
-    tunnel_inside_cidrs: Optional[list[IPv4Network]] = Field(
-        default=None, min_length=2, max_length=2,
-        description="AWS tunnel inside /30s in 169.254.0.0/16; default derived from the link name")
+    static_routes: bool = Field(
+        default=False, description="static routes instead of BGP (only when the device cannot speak BGP)")
+    tunnel_inside_cidrs: Optional[list[IPv4Network]] = Field(default=None, min_length=2, max_length=2,
+        description="AWS tunnel inside /30s in 169.254.0.0/16; default derived from the link name",
+        examples=[["169.254.10.0/30", "169.254.10.4/30"]])
     bgp_peer_ip: Optional[IpAddress] = Field(default=None, description="on-prem BGP router address (azure BGP links)")
-    direct_connect: Optional[DirectConnectSpec] = None
-    expressroute: Optional[ExpressRouteSpec] = None
+    direct_connect: Optional[DirectConnectSpec] = Field(default=None,
+        description="direct-connect links: the virtual interface on an ordered connection")
+    expressroute: Optional[ExpressRouteSpec] = Field(default=None,
+        description="expressroute links: the circuit through a connectivity provider")
 
     @model_validator(mode="after")
     def _transport_matches(self) -> "LinkSpec":
@@ -99,7 +108,7 @@ class ConnectivitySpec(SpecModel):
     azure_gateway_asn: int = Field(default=65515, description="ASN of the Azure VPN gateway")
     tunnel_log_retention_days: int = Field(default=365, description="retention of the VPN tunnel log groups")
     dpd_timeout_seconds: int = Field(default=30, ge=30, le=3600, description="dead-peer detection timeout")
-    links: list[LinkSpec] = Field(default_factory=list)
+    links: list[LinkSpec] = Field(default_factory=list, description="links from cloud regions to on-premises sites")
 
     def secret_keys(self) -> set[str]:
         return {self.preshared_keys.secret} if any(link.has_vpn for link in self.links) else set()

@@ -22,26 +22,36 @@ from .prerequisites import Prerequisites
 
 class EnvironmentSpec(SpecModel):
     name: Name
-    tier: Tier
+    tier: Tier = Field(
+        description="environment tier: drives sizes, protection of stateful resources and policy enforcement levels")
     owner: str = Field(min_length=1, description="owning team, used in tags and the catalog")
-    accounts: Accounts
-    residency: Residency
-    regions: Regions
-    sites: list[Site] = Field(default_factory=list)
-    clusters: list[Cluster] = Field(default_factory=list)
-    tags: dict[str, str] = Field(default_factory=dict)
-    messaging: Messaging = Field(default_factory=Messaging)
-    gateways: Gateways = Field(default_factory=Gateways)
-    secrets: SecretsSpec = Field(default_factory=SecretsSpec)
-    observability: ObservabilitySpec = Field(default_factory=ObservabilitySpec)
-    policy: PolicySettings = Field(default_factory=PolicySettings)
-    deployment: DeploymentPolicy = Field(default_factory=DeploymentPolicy, description="deployment windows and freezes; default always open")
-    connectivity: ConnectivitySpec = Field(default_factory=ConnectivitySpec, description="hybrid links to on-prem sites")
+    accounts: Accounts = Field(description="the cloud accounts the stack deploys into")
+    residency: Residency = Field(description="the data-residency zone and the regions allowed within it")
+    regions: Regions = Field(description="the AWS regions (primary, optional secondary) and the Azure location")
+    sites: list[Site] = Field(default_factory=list,
+                              description="on-premises data centres reached over the hybrid links")
+    clusters: list[Cluster] = Field(default_factory=list,
+                                    description="Kubernetes clusters the stack installs operators and workloads into")
+    tags: dict[str, str] = Field(default_factory=dict,
+                                 description="tags added to every taggable cloud resource, beside the blueprint's own")
+    messaging: Messaging = Field(default_factory=Messaging, description="the brokers: the asynchronous backbone")
+    gateways: Gateways = Field(default_factory=Gateways,
+                               description="API gateways: versioned, authenticated, rate-limited APIs")
+    secrets: SecretsSpec = Field(default_factory=SecretsSpec,
+                                 description="secrets, replicated configuration and the Azure Key Vault")
+    observability: ObservabilitySpec = Field(default_factory=ObservabilitySpec,
+        description="alarms from SLOs, on-call routing, log hygiene, audit retention and rollback switches")
+    policy: PolicySettings = Field(default_factory=PolicySettings,
+                                   description="policy enforcement overrides and justified, expiring exemptions")
+    deployment: DeploymentPolicy = Field(
+        default_factory=DeploymentPolicy, description="deployment windows and freezes; default always open")
+    connectivity: ConnectivitySpec = Field(
+        default_factory=ConnectivitySpec, description="hybrid links to on-prem sites")
     routing: RoutingSpec = Field(default_factory=RoutingSpec, description="DNS traffic routing with health checks")
     processing: ProcessingSpec = Field(default_factory=ProcessingSpec, description="region-pinned processing nodes")
     failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
     prerequisites: Prerequisites = Field(default_factory=Prerequisites,
-                                         description="what exists before the stack (roles, certificates, circuits, zones)")
+        description="what exists before the stack (roles, certificates, circuits, zones)")
 
     @property
     def production(self) -> bool:

@@ -21,15 +21,18 @@ class FaultSpec(SpecModel):
     """How the primary region is made to look failed. Inverting its Route 53 health check is the default:
     it needs nothing beyond the records and checks the routing capability already builds."""
 
-    method: FaultMethod = Field(default="health-check-inversion")
-    routing_control_arn: Optional[str] = Field(
-        default=None, pattern=r"^arn:aws:route53-recovery-control::\d{12}:controlpanel/[\w-]+/routingcontrol/[\w-]+$",
-        description="ARC routing control of the primary cell (method arc-routing-control)")
+    method: FaultMethod = Field(default="health-check-inversion", description="the fault the drill injects")
+    routing_control_arn: Optional[str] = Field(default=None, pattern=r"^arn:aws:route53-recovery-control::\d{12}:controlpanel/[\w-]+/routingcontrol/[\w-]+$",
+        description="ARC routing control of the primary cell (method arc-routing-control)",
+        examples=["arn:aws:route53-recovery-control::123456789012:controlpanel/abc123/routingcontrol/def456"])
     cluster_endpoint: Optional[str] = Field(default=None, pattern=r"^https://[\w.-]+/v1$",
-                                            description="an ARC cluster endpoint (method arc-routing-control)")
-    cluster_region: Optional[str] = Field(default=None, description="region of that cluster endpoint")
+                                            description="an ARC cluster endpoint (method arc-routing-control)",
+        examples=["https://host-abc123.eu-west-1.example.com/v1"])
+    cluster_region: Optional[str] = Field(default=None, description="region of that cluster endpoint",
+        examples=["eu-west-1"])
     experiment_template_id: Optional[str] = Field(default=None, pattern=r"^EXT[\w]+$",
-                                                  description="FIS experiment template (method fis-experiment)")
+                                                  description="FIS experiment template (method fis-experiment)",
+        examples=["EXT1a2b3c4d5e6f7"])
 
     @model_validator(mode="after")
     def _method_needs(self) -> "FaultSpec":
@@ -48,8 +51,10 @@ class FailoverSpec(SpecModel):
                              "in the secondary, judged on max(measured, DNS floor)")
     rpo_messages: int = Field(default=0, ge=0, description="messages that may be lost (the drill also demands none)")
     rpo_seconds: int = Field(default=0, ge=0, description="window of sends that may be lost, in seconds")
-    fault: FaultSpec = Field(default_factory=FaultSpec)
-    record: Optional[str] = Field(default=None, description="failover record to drill; default the first one")
+    fault: FaultSpec = Field(default_factory=FaultSpec,
+                             description="how the drill makes the primary region look failed")
+    record: Optional[str] = Field(default=None, description="failover record to drill; default the first one",
+        examples=["orders.api.example.com"])
     promote_secrets: Optional[list[Name]] = Field(
         default=None, description="secrets to promote in the secondary; default those with promote_on_failover")
     synthetic_messages: int = Field(default=200, ge=10, le=10000,

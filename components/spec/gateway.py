@@ -40,8 +40,9 @@ class JwtAuth(SpecModel):
     """OAuth 2.0 bearer tokens: who issues them and for which audience (practice 2.4)."""
 
     issuer: HttpsUrl
-    audience: str = Field(min_length=1)
-    jwks_uri: Optional[HttpsUrl] = Field(default=None, description="default <issuer>/.well-known/jwks.json")
+    audience: str = Field(min_length=1, description="audience (aud claim) tokens must be issued for")
+    jwks_uri: Optional[HttpsUrl] = Field(default=None, description="default <issuer>/.well-known/jwks.json",
+        examples=["https://login.example.com/.well-known/jwks.json"])
     scopes_claim: str = Field(default="scope", description="claim listing granted scopes")
 
     @property
@@ -51,7 +52,7 @@ class JwtAuth(SpecModel):
 
 class Throttle(SpecModel):
     rate_limit: float = Field(gt=0, description="steady-state requests per second")
-    burst_limit: PositiveInt
+    burst_limit: PositiveInt = Field(description="requests allowed in a burst above the rate")
 
 
 class ClientTier(SpecModel):
@@ -59,9 +60,9 @@ class ClientTier(SpecModel):
 
     name: Name
     rate_limit: float = Field(gt=0, description="requests per second")
-    burst_limit: PositiveInt
+    burst_limit: PositiveInt = Field(description="requests allowed in a burst above the rate")
     quota: PositiveInt = Field(description="requests per quota_period")
-    quota_period: Literal["DAY", "WEEK", "MONTH"] = "DAY"
+    quota_period: Literal["DAY", "WEEK", "MONTH"] = Field(default="DAY", description="period the quota counts over")
 
 
 class ApiClient(SpecModel):
@@ -96,30 +97,37 @@ class Deprecation(SpecModel):
 class ApiVersionSpec(SpecModel):
     version: Version
     file: Optional[str] = Field(default=None, pattern=r"^apis/[a-z0-9-]+/v[1-9][0-9]*\.ya?ml$",
-                                description="OpenAPI document; default apis/<api>/<version>.yaml")
-    backend: Backend
-    deprecation: Optional[Deprecation] = None
+                                description="OpenAPI document; default apis/<api>/<version>.yaml",
+        examples=["apis/partner-orders/v2.yaml"])
+    backend: Backend = Field(description="where the version's requests go")
+    deprecation: Optional[Deprecation] = Field(default=None, description="announced retirement of this version")
 
 
 class ApiSpec(SpecModel):
     name: Name
     audience: Literal["partner", "internal"] = Field(
         description="partner: REST API with keys, usage plans and WAF; internal: HTTP API with the JWT authorizer")
-    owner: str = Field(min_length=1)
-    clouds: list[Literal["aws", "azure"]] = Field(default_factory=lambda: ["aws"], min_length=1)
+    owner: str = Field(min_length=1, description="owning team, used in tags and the catalog")
+    clouds: list[Literal["aws", "azure"]] = Field(default_factory=lambda: ["aws"], min_length=1,
+        description="clouds serving the API: API Gateway on aws, API Management on azure")
     region: str = Field(description="AWS region the API lives in")
-    domain: CustomDomain
-    auth: JwtAuth
-    versions: list[ApiVersionSpec] = Field(min_length=1)
+    domain: CustomDomain = Field(description="the API's public custom domain and certificate")
+    auth: JwtAuth = Field(description="OAuth 2.0 / JWT bearer-token validation")
+    versions: list[ApiVersionSpec] = Field(min_length=1,
+        description="major versions served side by side, each from its own OpenAPI document")
     throttle: Throttle = Field(description="stage-wide default throttle (method throttling)")
-    tiers: list[ClientTier] = Field(default_factory=list)
-    clients: list[ApiClient] = Field(default_factory=list)
-    require_idempotency_key: bool = Field(default=False, description="POST/PUT/PATCH/DELETE need an Idempotency-Key header")
+    tiers: list[ClientTier] = Field(default_factory=list,
+                                    description="client tiers: usage plans (AWS) / products (Azure)")
+    clients: list[ApiClient] = Field(default_factory=list,
+                                     description="partners given an API key in their tier's usage plan")
+    require_idempotency_key: bool = Field(
+        default=False, description="POST/PUT/PATCH/DELETE need an Idempotency-Key header")
     allowed_callers: list[Cidr] = Field(default_factory=list,
                                         description="partner APIs: source networks allowed to call (empty: anyone)")
     waf_rate_limit: int = Field(default=2000, ge=10, le=2_000_000_000,
                                 description="requests per source IP per 5 minutes before WAF blocks")
-    log_retention_days: int = 90
+    log_retention_days: int = Field(default=90,
+        description="retention of the API's access logs, days (a value CloudWatch Logs accepts)")
 
     def file_of(self, version: ApiVersionSpec) -> str:
         return version.file or f"apis/{self.name}/{version.version}.yaml"
@@ -134,12 +142,16 @@ class ApiSpec(SpecModel):
 class ApiManagementSettings(SpecModel):
     """The environment's Azure API Management instance (hosts every API that lists azure)."""
 
-    publisher_name: str = Field(min_length=1)
-    publisher_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-    sku: Literal["Developer", "Basic", "Standard", "Premium"] = "Developer"
-    capacity: PositiveInt = 1
+    publisher_name: str = Field(min_length=1, description="organisation name shown in the developer portal and e-mails")
+    publisher_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$",
+                                 description="address API Management sends system notifications to")
+    sku: Literal["Developer", "Basic", "Standard", "Premium"] = Field(default="Developer",
+                                                                      description="API Management pricing tier")
+    capacity: PositiveInt = Field(default=1, description="scale units of the SKU")
 
 
 class Gateways(SpecModel):
-    apis: list[ApiSpec] = Field(default_factory=list)
-    api_management: Optional[ApiManagementSettings] = None
+    apis: list[ApiSpec] = Field(default_factory=list,
+                                description="APIs served by API Gateway (and API Management where they list azure)")
+    api_management: Optional[ApiManagementSettings] = Field(default=None,
+        description="the Azure API Management instance; required when an API lists azure")

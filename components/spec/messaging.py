@@ -48,56 +48,71 @@ class IdempotencySpec(SpecModel):
 
 class QueueSpec(SpecModel):
     name: Name
-    fifo: bool = False
+    fifo: bool = Field(default=False,
+        description="ordered delivery: an SQS FIFO queue, a Service Bus queue with sessions, a RabbitMQ queue "
+                    "with a single active consumer")
     content_based_deduplication: bool = Field(default=True, description="FIFO only: dedupe on a body hash")
     visibility_timeout_seconds: int = Field(default=30, ge=0, le=43200,
                                             description="SQS visibility / Service Bus lock duration")
-    retention_seconds: int = Field(default=345600, ge=60, le=1209600)
+    retention_seconds: int = Field(default=345600, ge=60, le=1209600,
+                                   description="how long an unconsumed message is kept")
     max_receive_count: int = Field(default=5, ge=1, le=1000, description="deliveries before the DLQ")
-    dlq_retention_seconds: int = Field(default=1209600, ge=60, le=1209600)
-    idempotency: Optional[IdempotencySpec] = None
-    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema")
+    dlq_retention_seconds: int = Field(default=1209600, ge=60, le=1209600,
+                                       description="how long a dead-lettered message is kept")
+    idempotency: Optional[IdempotencySpec] = Field(default=None,
+                                                   description="duplicate suppression for the queue's consumers")
+    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema",
+                                                  description="event schema the queue's messages follow")
 
 
 class TopicSpec(SpecModel):
     name: Name
-    fifo: bool = False
-    subscribers: list[str] = Field(default_factory=list, description="names of this broker's queues the topic fans out to")
-    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema")
+    fifo: bool = Field(default=False, description="ordered topic (SNS FIFO); its subscribers must be FIFO queues")
+    subscribers: list[str] = Field(
+        default_factory=list, description="names of this broker's queues the topic fans out to")
+    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema",
+                                                  description="event schema the topic's messages follow")
 
 
 class ConsumerGroupSpec(SpecModel):
     name: Name
     max_lag: Optional[int] = Field(default=None, ge=1, description="lag alarm threshold; default the broker's slo")
-    idempotency: Optional[IdempotencySpec] = None
+    idempotency: Optional[IdempotencySpec] = Field(default=None,
+                                                   description="duplicate suppression for this group's consumers")
 
 
 class StreamSpec(SpecModel):
     """A Kafka topic or an event hub: partitions carry ordering per key (practice 3.5)."""
 
     name: Name
-    partitions: int = Field(default=3, ge=1, le=1024)
+    partitions: int = Field(default=3, ge=1, le=1024, description="partition count; ordering holds per partition key")
     replication_factor: Optional[int] = Field(default=None, ge=1, le=7, description="Kafka only; default 3")
-    retention_hours: int = Field(default=168, ge=1, le=8760)
+    retention_hours: int = Field(default=168, ge=1, le=8760, description="how long records are kept")
     partition_key: Optional[str] = Field(default=None, description="field whose values keep their order")
     dead_letter: bool = Field(default=True, description="also create <name>-dlq for messages consumers give up on")
-    consumer_groups: list[ConsumerGroupSpec] = Field(default_factory=list)
-    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema")
+    consumer_groups: list[ConsumerGroupSpec] = Field(default_factory=list,
+        description="consumer groups reading the stream, each with a lag alarm")
+    event_schema: Optional[SchemaBinding] = Field(default=None, alias="schema",
+                                                  description="event schema the stream's records follow")
 
 
 class BrokerSize(SpecModel):
     instance_type: Optional[str] = Field(default=None, description="Amazon MQ / MSK instance type")
     nodes: Optional[int] = Field(default=None, ge=1, le=30, description="MSK brokers, in-cluster replicas")
-    storage_gb: int = Field(default=100, ge=1, le=16384)
+    storage_gb: int = Field(default=100, ge=1, le=16384,
+                            description="storage per broker node, GiB (MSK, in-cluster brokers)")
     storage_class: Optional[str] = Field(default=None, description="in-cluster brokers: StorageClass name")
-    cpu: str = Field(default="1", pattern=r"^\d+(m|\.\d+)?$")
-    memory: str = Field(default="4Gi", pattern=r"^\d+(Mi|Gi)$")
+    cpu: str = Field(default="1", pattern=r"^\d+(m|\.\d+)?$",
+                     description="in-cluster brokers: CPU per node, as a Kubernetes quantity")
+    memory: str = Field(default="4Gi", pattern=r"^\d+(Mi|Gi)$",
+                        description="in-cluster brokers: memory per node, as a Kubernetes quantity")
 
 
 class BrokerSlo(SpecModel):
     """Practice 6.4: alarm thresholds from the business impact of a stuck consumer."""
 
-    max_message_age_seconds: int = Field(default=600, ge=60)
+    max_message_age_seconds: int = Field(default=600, ge=60,
+                                         description="alarm when the oldest waiting message is older than this")
     max_dead_letters: int = Field(default=0, ge=0, description="alarm when a DLQ holds more than this")
     max_consumer_lag: int = Field(default=10000, ge=1, description="messages a consumer group may trail by")
     max_backlog: int = Field(default=10000, ge=1, description="messages waiting in a queue or broker")
@@ -107,21 +122,26 @@ class BrokerSpec(SpecModel):
     """One cloud-agnostic broker entry; `kind` picks the backend."""
 
     name: Name
-    kind: BrokerKind
+    kind: BrokerKind = Field(description="the backend that runs the broker; decides its cloud")
     cloud: Literal["aws", "azure", "kubernetes"] = Field(default=None, validate_default=False,  # type: ignore[assignment]
-                                                         description="derived from kind")
+                                                         description="derived from kind", examples=["aws"])
     region: Optional[str] = Field(default=None, description="AWS region or Azure location (cloud kinds)")
     cluster: Optional[Name] = Field(default=None, description="cluster name (kubernetes kinds)")
     standby_region: Optional[str] = Field(default=None, description="sqs-sns: region of a warm standby copy")
-    owner: str
+    owner: str = Field(description="owning team, used in tags and the catalog")
     client_auth: Optional[Literal["iam", "scram", "tls"]] = Field(
         default=None, description="Kafka client authentication; default iam on MSK, tls on Strimzi")
     admin_password: Optional[SecretRef] = Field(default=None, description="amazon-mq-rabbitmq: admin password")
-    size: BrokerSize = Field(default_factory=BrokerSize)
-    slo: BrokerSlo = Field(default_factory=BrokerSlo)
-    queues: list[QueueSpec] = Field(default_factory=list)
-    topics: list[TopicSpec] = Field(default_factory=list)
-    streams: list[StreamSpec] = Field(default_factory=list)
+    size: BrokerSize = Field(default_factory=BrokerSize,
+                             description="instance type, node count and storage (kinds that have them)")
+    slo: BrokerSlo = Field(default_factory=BrokerSlo,
+                           description="alarm thresholds for the broker's queues, streams and consumers")
+    queues: list[QueueSpec] = Field(default_factory=list,
+                                    description="queues (queue kinds: sqs-sns, service-bus, rabbitmq-operator)")
+    topics: list[TopicSpec] = Field(default_factory=list,
+                                    description="topics fanning out to this broker's queues (queue kinds)")
+    streams: list[StreamSpec] = Field(default_factory=list,
+        description="partitioned streams: Kafka topics or event hubs (stream kinds: msk, event-hubs, strimzi-kafka)")
 
     @model_validator(mode="before")
     @classmethod
@@ -146,7 +166,8 @@ class BrokerSpec(SpecModel):
 
 
 class Messaging(SpecModel):
-    brokers: list[BrokerSpec] = Field(default_factory=list)
+    brokers: list[BrokerSpec] = Field(default_factory=list,
+        description="message brokers, one backend each (SQS/SNS, Amazon MQ, MSK, Service Bus, Event Hubs or in-cluster)")
 
     def secret_keys(self) -> set[str]:
         return {b.admin_password.secret for b in self.brokers if b.admin_password}

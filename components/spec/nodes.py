@@ -39,26 +39,29 @@ class TopicRef(SpecModel):
 class NodeResources(SpecModel):
     """Requests size the scheduler's placement; limits stop one node starving its neighbours."""
 
-    cpu_request: str = Field(default="250m", pattern=QUANTITY_CPU)
-    cpu_limit: str = Field(default="1", pattern=QUANTITY_CPU)
-    memory_request: str = Field(default="256Mi", pattern=QUANTITY_MEMORY)
-    memory_limit: str = Field(default="512Mi", pattern=QUANTITY_MEMORY)
+    cpu_request: str = Field(default="250m", pattern=QUANTITY_CPU, description="CPU request, as a Kubernetes quantity")
+    cpu_limit: str = Field(default="1", pattern=QUANTITY_CPU, description="CPU limit, as a Kubernetes quantity")
+    memory_request: str = Field(default="256Mi", pattern=QUANTITY_MEMORY,
+                                description="memory request, as a Kubernetes quantity")
+    memory_limit: str = Field(default="512Mi", pattern=QUANTITY_MEMORY,
+                              description="memory limit, as a Kubernetes quantity")
 
 
 class NodeProbes(SpecModel):
     """HTTP paths the worker serves for its startup, liveness and readiness probes (practice 6.3)."""
 
     port: int = Field(default=8080, ge=1024, le=65535, description="container port serving the probe paths")
-    startup_path: str = Field(default="/startupz", pattern=r"^/[\w./-]*$")
-    liveness_path: str = Field(default="/livez", pattern=r"^/[\w./-]*$")
-    readiness_path: str = Field(default="/readyz", pattern=r"^/[\w./-]*$")
+    startup_path: str = Field(default="/startupz", pattern=r"^/[\w./-]*$", description="HTTP path of the startup probe")
+    liveness_path: str = Field(default="/livez", pattern=r"^/[\w./-]*$", description="HTTP path of the liveness probe")
+    readiness_path: str = Field(default="/readyz", pattern=r"^/[\w./-]*$",
+                                description="HTTP path of the readiness probe")
 
 
 class NodeScaling(SpecModel):
     """Practice 3.6: KEDA scales on queue depth; the per-replica target comes from throughput and the SLO."""
 
     min_replicas: int = Field(default=2, ge=1, le=100, description="never fewer (two keep a zone outage survivable)")
-    max_replicas: int = Field(default=10, ge=1, le=500)
+    max_replicas: int = Field(default=10, ge=1, le=500, description="never more")
     messages_per_second: float = Field(default=10, gt=0, le=100000, description="one replica's sustained throughput")
 
     @model_validator(mode="after")
@@ -77,11 +80,13 @@ class NodeSpec(SpecModel):
     residency_zone: Optional[Literal["eu", "us", "uk", "apac"]] = Field(
         default=None, description="when set, the node may only run in and read from regions of this zone")
     namespace: Optional[Name] = Field(default=None, description="Kubernetes namespace; default the node's name")
-    image: str = Field(pattern=IMAGE_RE, description="registry/repo@sha256:<digest> or registry/repo:<tag> (not latest)")
-    owner: str = Field(min_length=1)
-    scaling: NodeScaling = Field(default_factory=NodeScaling)
-    resources: NodeResources = Field(default_factory=NodeResources)
-    probes: NodeProbes = Field(default_factory=NodeProbes)
+    image: str = Field(
+        pattern=IMAGE_RE, description="registry/repo@sha256:<digest> or registry/repo:<tag> (not latest)")
+    owner: str = Field(min_length=1, description="owning team, used in tags and the catalog")
+    scaling: NodeScaling = Field(default_factory=NodeScaling, description="KEDA scaling on queue depth")
+    resources: NodeResources = Field(default_factory=NodeResources,
+                                     description="container CPU and memory requests and limits")
+    probes: NodeProbes = Field(default_factory=NodeProbes, description="startup, liveness and readiness probe paths")
     consumes: list[QueueRef] = Field(min_length=1, description="queues the node reads (and scales on)")
     publishes: list[TopicRef] = Field(default_factory=list, description="topics the node may publish to")
 
@@ -99,8 +104,9 @@ class NodeSpec(SpecModel):
 class Telemetry(SpecModel):
     """Where nodes send OpenTelemetry data: a collector Service already running in every cluster."""
 
-    collector_namespace: Name = "observability"
-    collector_service: Name = "otel-collector"
+    collector_namespace: Name = Field(default="observability",
+                                      description="namespace of the OpenTelemetry collector Service")
+    collector_service: Name = Field(default="otel-collector", description="name of the OpenTelemetry collector Service")
     collector_port: int = Field(default=4317, ge=1, le=65535, description="OTLP/gRPC port")
     collector_pod_labels: dict[str, str] = Field(
         default_factory=lambda: {"app.kubernetes.io/name": "opentelemetry-collector"},
@@ -108,8 +114,9 @@ class Telemetry(SpecModel):
 
 
 class ProcessingSpec(SpecModel):
-    telemetry: Telemetry = Field(default_factory=Telemetry)
-    nodes: list[NodeSpec] = Field(default_factory=list)
+    telemetry: Telemetry = Field(default_factory=Telemetry, description="where every node sends its OpenTelemetry data")
+    nodes: list[NodeSpec] = Field(default_factory=list,
+                                  description="region-pinned worker Deployments consuming from brokers")
 
     def clusters(self) -> set[str]:
         return {n.cluster for n in self.nodes}

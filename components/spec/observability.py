@@ -47,8 +47,9 @@ class EndpointRef(SecretRef):
 
 class OncallTarget(SpecModel):
     name: Name
-    kind: Literal["pagerduty", "opsgenie", "email", "chat"]
-    endpoint: EndpointRef
+    kind: Literal["pagerduty", "opsgenie", "email", "chat"] = Field(
+        description="paging service (pagerduty, opsgenie) or notification (email, chat)")
+    endpoint: EndpointRef = Field(description="entry of the secret on-call endpoint map holding the target's address")
     severities: list[Severity] = Field(min_length=1, description="severities routed to this target")
 
     @property
@@ -58,18 +59,18 @@ class OncallTarget(SpecModel):
 
 
 class PercentObjective(SpecModel):
-    target_percent: Percent
-    severity: Severity
+    target_percent: Percent = Field(description="objective, in percent")
+    severity: Severity = Field(description="severity of the alarm when the objective is missed")
 
 
 class ValueObjective(SpecModel):
-    target: float = Field(gt=0)
-    severity: Severity
+    target: float = Field(gt=0, description="objective, in the unit the field names")
+    severity: Severity = Field(description="severity of the alarm when the objective is missed")
 
 
 class Slos(SpecModel):
     availability: Optional[PercentObjective] = Field(default=None, description="share of successful requests")
-    latency_p99_ms: Optional[ValueObjective] = None
+    latency_p99_ms: Optional[ValueObjective] = Field(default=None, description="99th-percentile latency, milliseconds")
     error_rate: Optional[PercentObjective] = Field(default=None, description="highest acceptable error share")
     backlog_age_seconds: Optional[ValueObjective] = Field(default=None, description="oldest queued message, seconds")
 
@@ -83,19 +84,21 @@ class InClusterWorkload(SpecModel):
     """Where the integration runs in Kubernetes: scraped by Prometheus, judged by PrometheusRule."""
 
     cluster: Name
-    namespace: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    namespace: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+                           description="Kubernetes namespace the workload runs in")
     port: str = Field(default="metrics", description="named Service port exposing /metrics")
 
 
 class Integration(SpecModel):
     name: Name
-    owner: str = Field(min_length=1)
+    owner: str = Field(min_length=1, description="owning team, used in tags and the catalog")
     region: str = Field(description="AWS region (CloudWatch alarms) or the environment's Azure location (Azure Monitor "
                                     "metric alerts on its Service Bus broker) the integration's metrics live in")
     broker: Optional[str] = Field(default=None, description="messaging broker whose queue it consumes")
     queue: Optional[str] = Field(default=None, description="queue whose backlog age is the backlog SLO")
-    workload: Optional[InClusterWorkload] = None
-    slos: Slos
+    workload: Optional[InClusterWorkload] = Field(default=None,
+        description="the in-cluster workload, for Prometheus scraping and rules")
+    slos: Slos = Field(description="service level objectives; each becomes an alarm at its severity")
     flags: dict[str, bool] = Field(default_factory=lambda: {"kill_switch": False, "circuit_breaker_open": False},
                                    description="AppConfig feature flags and their initial values")
 
@@ -103,21 +106,27 @@ class Integration(SpecModel):
 class RolloutStrategy(SpecModel):
     """How AppConfig rolls out flag changes; a critical alarm during the bake rolls them back."""
 
-    deployment_minutes: int = Field(default=10, ge=0, le=1440)
-    bake_minutes: int = Field(default=10, ge=0, le=1440)
-    growth_percent: float = Field(default=20, ge=1, le=100)
-    growth_type: Literal["LINEAR", "EXPONENTIAL"] = "LINEAR"
+    deployment_minutes: int = Field(default=10, ge=0, le=1440,
+                                    description="minutes a flag change takes to reach every target")
+    bake_minutes: int = Field(default=10, ge=0, le=1440,
+                              description="minutes after a rollout during which a critical alarm rolls it back")
+    growth_percent: float = Field(default=20, ge=1, le=100, description="share of targets each rollout step adds")
+    growth_type: Literal["LINEAR", "EXPONENTIAL"] = Field(default="LINEAR", description="how the steps grow")
 
 
 class ObservabilitySpec(SpecModel):
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                                2192, 2557, 2922, 3288, 3653] = 90
+                                2192, 2557, 2922, 3288, 3653] = Field(
+        default=90, description="retention of application log groups, days (a value CloudWatch Logs accepts)")
     audit_retention_days: int = Field(default=365, ge=30, le=3653, description="CloudTrail objects and audit logs")
     masked_identifiers: list[Annotated[str, AfterValidator(_data_identifier)]] = Field(
-        default_factory=lambda: ["EmailAddress", "CreditCardNumber", "AwsSecretKey"], min_length=1)
-    oncall: list[OncallTarget] = Field(default_factory=list)
-    integrations: list[Integration] = Field(default_factory=list)
-    rollout: RolloutStrategy = Field(default_factory=RolloutStrategy)
+        default_factory=lambda: ["EmailAddress", "CreditCardNumber", "AwsSecretKey"], min_length=1,
+        description="CloudWatch managed data identifiers masked in logs")
+    oncall: list[OncallTarget] = Field(default_factory=list, description="where alerts go, by severity")
+    integrations: list[Integration] = Field(default_factory=list,
+        description="integrations with SLOs: each gets alarms, a dashboard and rollback switches")
+    rollout: RolloutStrategy = Field(default_factory=RolloutStrategy,
+                                     description="how flag changes roll out through AppConfig")
 
     def targets_for(self, severity: str) -> list[OncallTarget]:
         return [t for t in self.oncall if severity in t.severities]

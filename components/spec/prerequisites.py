@@ -31,15 +31,16 @@ Purpose = Field(min_length=10, description="why the stack needs it and who owns 
 class DeployRole(SpecModel):
     """An IAM role a deployment assumes (besides accounts.aws.deploy_role_arn, which is always declared)."""
 
-    arn: str = Field(pattern=IAM_ROLE_ARN)
+    arn: str = Field(pattern=IAM_ROLE_ARN, description="the role's ARN")
     purpose: str = Purpose
 
 
 class Certificate(SpecModel):
     """An ACM certificate issued (and DNS-validated) outside the stack."""
 
-    arn: str = Field(pattern=ACM_CERTIFICATE_ARN)
-    domain: str = Field(pattern=DNS_NAME, max_length=253, description="the name it covers (a *. wildcard is written as its parent)")
+    arn: str = Field(pattern=ACM_CERTIFICATE_ARN, description="the certificate's ARN")
+    domain: str = Field(
+        pattern=DNS_NAME, max_length=253, description="the name it covers (a *. wildcard is written as its parent)")
     purpose: str = Purpose
 
     @property
@@ -50,7 +51,7 @@ class Certificate(SpecModel):
 class DirectConnectConnection(SpecModel):
     """A Direct Connect connection or LAG the network team ordered; the stack only adds virtual interfaces."""
 
-    id: str = Field(pattern=r"^dx(con|lag)-[a-z0-9]{8,}$")
+    id: str = Field(pattern=r"^dx(con|lag)-[a-z0-9]{8,}$", description="connection (dxcon-) or LAG (dxlag-) id")
     region: str = Field(description="AWS region the connection terminates in")
     site: str = Field(description="sites[].name it connects")
     purpose: str = Purpose
@@ -101,7 +102,7 @@ class ExternalResource(SpecModel):
     """Any other resource the stack refers to but does not own: a rotation function, a load balancer, a vault secret."""
 
     id: str = Field(min_length=1, description="its ARN, Azure resource id or URL, exactly as inputs carry it")
-    cloud: Literal["aws", "azure", "kubernetes"]
+    cloud: Literal["aws", "azure", "kubernetes"] = Field(description="the cloud (or cluster) the resource lives in")
     purpose: str = Purpose
 
 
@@ -118,13 +119,20 @@ SECTION_OF: dict[str, str] = {
 class Prerequisites(SpecModel):
     """The prerequisites section: one typed list per kind of thing that exists before the stack."""
 
-    deploy_roles: list[DeployRole] = Field(default_factory=list)
-    certificates: list[Certificate] = Field(default_factory=list)
-    direct_connect: list[DirectConnectConnection] = Field(default_factory=list)
-    clusters: list[ClusterPrerequisite] = Field(default_factory=list)
-    dns_delegations: list[DnsDelegation] = Field(default_factory=list)
-    external_principals: list[ExternalPrincipal] = Field(default_factory=list)
-    external_resources: list[ExternalResource] = Field(default_factory=list)
+    deploy_roles: list[DeployRole] = Field(default_factory=list,
+        description="IAM roles deployments assume, besides accounts.aws.deploy_role_arn")
+    certificates: list[Certificate] = Field(default_factory=list,
+                                            description="ACM certificates issued outside the stack")
+    direct_connect: list[DirectConnectConnection] = Field(default_factory=list,
+        description="Direct Connect connections or LAGs ordered outside the stack")
+    clusters: list[ClusterPrerequisite] = Field(default_factory=list,
+        description="what each declared cluster already has: its cloud id and namespaces")
+    dns_delegations: list[DnsDelegation] = Field(default_factory=list,
+        description="DNS zones delegated to the stack and the names it may point at")
+    external_principals: list[ExternalPrincipal] = Field(default_factory=list,
+        description="identities the stack grants access to but does not create")
+    external_resources: list[ExternalResource] = Field(default_factory=list,
+        description="other resources the stack refers to but does not own")
 
     def entries(self) -> Iterator[tuple[PrerequisiteKind, str, SpecModel]]:
         """Every declaration as (kind, identifier, model), in spec order: the checklist's rows."""

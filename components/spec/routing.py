@@ -19,8 +19,8 @@ CONTINENTS = frozenset({"AF", "AN", "AS", "EU", "NA", "OC", "SA"})
 class HealthCheckSpec(SpecModel):
     """An HTTPS health check against each entry point (practice 6.3, health checks)."""
 
-    path: str = Field(default="/health", pattern=r"^/[\x21-\x7e]*$")
-    port: int = Field(default=443, ge=1, le=65535)
+    path: str = Field(default="/health", pattern=r"^/[\x21-\x7e]*$", description="HTTPS path probed")
+    port: int = Field(default=443, ge=1, le=65535, description="TCP port probed")
     interval_seconds: Literal[10, 30] = Field(default=30, description="Route 53 supports 10 (fast) or 30 seconds")
     failure_threshold: int = Field(default=3, ge=1, le=10, description="consecutive failures before unhealthy")
 
@@ -31,8 +31,10 @@ class EntryPoint(SpecModel):
     region: str = Field(description="AWS region or Azure location the entry point runs in")
     target: str = Field(pattern=HOSTNAME, max_length=253, description="regional hostname the record points at")
     role: Optional[Literal["primary", "secondary"]] = Field(default=None, description="failover records only")
-    continents: list[str] = Field(default_factory=list, description="geolocation: continent codes served here")
-    countries: list[str] = Field(default_factory=list, description="geolocation: ISO country codes served here")
+    continents: list[str] = Field(default_factory=list, description="geolocation: continent codes served here",
+        examples=[["EU"]])
+    countries: list[str] = Field(default_factory=list, description="geolocation: ISO country codes served here",
+        examples=[["DE", "AT"]])
 
     @model_validator(mode="after")
     def _codes(self) -> "EntryPoint":
@@ -53,26 +55,31 @@ class RecordSpec(SpecModel):
     """A DNS name answered by Route 53 with one record per entry point under a routing policy."""
 
     name: str = Field(pattern=HOSTNAME, max_length=253, description="fully qualified name inside routing.zone")
-    policy: Literal["failover", "latency", "geolocation"]
-    ttl_seconds: int = Field(default=60, ge=0, le=86400)
-    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec)
-    entry_points: list[EntryPoint] = Field(min_length=1)
+    policy: Literal["failover", "latency", "geolocation"] = Field(
+        description="Route 53 routing policy of the record set")
+    ttl_seconds: int = Field(default=60, ge=0, le=86400, description="DNS time to live of each record")
+    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec,
+                                          description="health check run against each entry point")
+    entry_points: list[EntryPoint] = Field(min_length=1, description="regional entry points, one record each")
 
 
 class TrafficManagerSpec(SpecModel):
     """An Azure Traffic Manager profile for Azure entry points (Route 53 cannot health-route inside Azure's DNS)."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", description="profile name and its trafficmanager.net label")
-    method: Literal["Priority", "Performance", "Geographic"]
-    ttl_seconds: int = Field(default=60, ge=0, le=2147483647)
-    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec)
-    entry_points: list[EntryPoint] = Field(min_length=1)
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", description="profile name and its trafficmanager.net label")
+    method: Literal["Priority", "Performance", "Geographic"] = Field(description="Traffic Manager routing method")
+    ttl_seconds: int = Field(default=60, ge=0, le=2147483647, description="DNS time to live of the profile's answers")
+    health_check: HealthCheckSpec = Field(default_factory=HealthCheckSpec, description="endpoint monitoring settings")
+    entry_points: list[EntryPoint] = Field(min_length=1, description="the profile's endpoints")
 
 
 class RoutingSpec(SpecModel):
     zone: Optional[str] = Field(default=None, pattern=HOSTNAME, description="public hosted zone the records live in")
-    records: list[RecordSpec] = Field(default_factory=list)
-    traffic_managers: list[TrafficManagerSpec] = Field(default_factory=list)
+    records: list[RecordSpec] = Field(default_factory=list,
+                                      description="Route 53 records with a routing policy and health checks")
+    traffic_managers: list[TrafficManagerSpec] = Field(default_factory=list,
+        description="Azure Traffic Manager profiles for Azure entry points")
 
 
 def _entry_point_problems(path: str, policy: str, entry_points: list[EntryPoint], allowed: set[str]

@@ -27,36 +27,42 @@ class WorkloadSync(SpecModel):
     """A workload on a cluster that consumes the secret through an External Secrets `ExternalSecret`."""
 
     cluster: Name
-    namespace: str = Field(pattern=K8S_NAME)
+    namespace: str = Field(pattern=K8S_NAME, description="Kubernetes namespace of the consuming workload")
     workload: str = Field(pattern=K8S_NAME, description="consuming workload; names the ExternalSecret")
     target_secret: Optional[str] = Field(default=None, pattern=K8S_NAME,
-                                         description="Kubernetes Secret to write; default the secret's name")
+                                         description="Kubernetes Secret to write; default the secret's name",
+        examples=["orders-db-credentials"])
 
 
 class SecretSpec(SpecModel):
     name: Name
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1,
+                             description="what the secret is for, shown in Secrets Manager and the catalog")
     owner: str = Field(min_length=1, description="team that puts (or rotates) the value")
     readers: list[str] = Field(default_factory=list, description="IAM role ARNs allowed to read the value (only these)")
     replicate: bool = Field(default=True, description="replicate into the secondary region when there is one")
     promote_on_failover: bool = Field(default=False,
                                       description="the failover drill promotes the replica to a standalone secret")
-    rotation: Optional[RotationSpec] = None
-    sync: list[WorkloadSync] = Field(default_factory=list)
+    rotation: Optional[RotationSpec] = Field(default=None,
+                                             description="automatic rotation by a function the owning team runs")
+    sync: list[WorkloadSync] = Field(default_factory=list,
+        description="workloads on clusters that receive the secret through External Secrets")
 
 
 class ParameterSpec(SpecModel):
     """Non-secret configuration, replicated like secrets (SSM Parameter Store, Azure App Configuration)."""
 
     name: Name
-    value: str = Field(min_length=1, max_length=4096)
-    description: str = ""
-    replicate: bool = True
+    value: str = Field(min_length=1, max_length=4096,
+                       description="the parameter's value (never a secret: plans show it)")
+    description: str = Field(default="", description="what the parameter is for")
+    replicate: bool = Field(default=True, description="replicate into the secondary region when there is one")
     azure: bool = Field(default=False, description="also publish to the Azure App Configuration store")
 
 
 class KeyVaultSpec(SpecModel):
-    soft_delete_retention_days: int = Field(default=90, ge=7, le=90)
+    soft_delete_retention_days: int = Field(default=90, ge=7, le=90,
+                                            description="days a deleted secret can be recovered")
     readers: list[str] = Field(default_factory=list, description="Azure AD object ids granted Key Vault Secrets User")
 
     @property
@@ -67,9 +73,12 @@ class KeyVaultSpec(SpecModel):
 class SecretsSpec(SpecModel):
     refresh_interval: str = Field(default="1h", pattern=r"^\d+[smh]$",
                                   description="how often External Secrets re-reads the source (e.g. 15m, 1h)")
-    secrets: list[SecretSpec] = Field(default_factory=list)
-    parameters: list[ParameterSpec] = Field(default_factory=list)
-    key_vault: Optional[KeyVaultSpec] = None
+    secrets: list[SecretSpec] = Field(default_factory=list,
+        description="secrets in Secrets Manager, replicated and synced to workloads; values are put outside the stack")
+    parameters: list[ParameterSpec] = Field(default_factory=list,
+        description="non-secret configuration in SSM Parameter Store (and Azure App Configuration)")
+    key_vault: Optional[KeyVaultSpec] = Field(default=None,
+        description="the Azure Key Vault; absent when nothing on Azure reads secrets")
 
     def consuming_clusters(self) -> set[str]:
         return {sync.cluster for secret in self.secrets for sync in secret.sync}

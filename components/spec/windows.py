@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator, Literal, Optional
+from typing import Annotated, Any, Iterator, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from .base import SpecModel
+
+# JSON Schema's "time" format wants seconds and an offset; the spec takes local wall-clock "HH:MM".
+LocalTime = Annotated[time, WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"})]
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,8 +43,8 @@ class Window(SpecModel):
     """A weekly window: it opens on each of `days` at `start` and closes at `end` (local wall-clock times)."""
 
     days: list[Weekday] = Field(min_length=1, description="days the window opens on: mon ... sun")
-    start: time = Field(description='local opening time, quoted "HH:MM"')
-    end: time = Field(description='local closing time, quoted "HH:MM"; the window is open before it')
+    start: LocalTime = Field(description='local opening time, quoted "HH:MM"')
+    end: LocalTime = Field(description='local closing time, quoted "HH:MM"; the window is open before it')
     overnight: bool = Field(default=False, description="the window closes at `end` on the next day")
 
     _times = field_validator("start", "end", mode="before")(_quoted_time)
@@ -67,7 +70,8 @@ class Freeze(SpecModel):
 class DeploymentPolicy(SpecModel):
     """When deployments of this environment may start. The default is always open."""
 
-    timezone: str = Field(default="UTC", description="IANA time zone the windows and freezes are in, e.g. Europe/Berlin")
+    timezone: str = Field(
+        default="UTC", description="IANA time zone the windows and freezes are in, e.g. Europe/Berlin")
     windows: list[Window] = Field(default_factory=list, description="weekly windows; none means always open")
     freezes: list[Freeze] = Field(default_factory=list, description="date ranges when nothing may start")
 

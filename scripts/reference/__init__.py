@@ -1,0 +1,1 @@
+"""The environment spec, machine-readable and documented: its JSON Schema and its reference page, both from the models."""
