@@ -1,4 +1,4 @@
-"""`hybrid check FILE`: the policy rules over a plan, a `pulumi stack export` or `pulumi preview --json`."""
+"""`hybrid check FILE`: the policy rules and cloud contract checks over a plan, a `pulumi stack export` or `pulumi preview --json`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
 from ..checker.sources import SourceError, read_document, stack_of
 from ..console import FINDING, emit_json, fail, out
+from ..contracts import contract_findings, findings_json
+from ..contracts.report import contracts_blocking, print_contracts
 from ..project import environment_of_stack, load_project
 
 
@@ -23,7 +25,7 @@ def check(
     json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
-    """Run the policy rules over FILE; exit 1 when a mandatory rule fails."""
+    """Run the policy rules and cloud contract checks over FILE; exit 1 when a mandatory rule (or contract) fails."""
     try:
         document = read_document(file)
         stack = stack_of(document)
@@ -41,11 +43,13 @@ def check(
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
     verdicts = check_document(document, spec)
+    contracts = contract_findings(document, spec)
     if json_output:
         emit_json({"file": str(file), "environment": env, "verdicts": verdicts_json(verdicts),
-                   "blocking": blocking(verdicts)})
+                   "contracts": findings_json(contracts), "blocking": blocking(verdicts) or contracts_blocking(contracts)})
     else:
         out.print(f"[bold]{file}[/] judged as environment [bold]{env}[/] ({spec.tier.value})")
         print_verdicts(out, verdicts)
-    if blocking(verdicts):
+        print_contracts(out, contracts)
+    if blocking(verdicts) or contracts_blocking(contracts):
         raise typer.Exit(FINDING)

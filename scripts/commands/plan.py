@@ -14,6 +14,8 @@ from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
 from ..console import FINDING, emit_json, err, fail, out
+from ..contracts import contract_findings, findings_json
+from ..contracts.report import contracts_blocking, print_contracts
 from ..policy_config import environment_facts, write_policy_config
 
 
@@ -23,7 +25,7 @@ def plan(
     json_output: bool = typer.Option(False, "--json", help="machine-readable summary on stdout"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
-    """Plan ENV offline under the Pulumi SDK's mock engine; exit 1 when a mandatory policy fails."""
+    """Plan ENV offline under the Pulumi SDK's mock engine; exit 1 when a mandatory policy (or, once mandatory, a cloud contract) fails."""
     started = time.perf_counter()
     try:
         loaded = environments.load(root, env)
@@ -48,17 +50,23 @@ def plan(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(dumps(result.export), encoding="utf-8")
     verdicts = check_document(result.export, loaded.spec)
+    contracts_started = time.perf_counter()
+    contracts = contract_findings(result.export, loaded.spec)
+    contracts_seconds = time.perf_counter() - contracts_started
     facts = environment_facts(loaded.spec)
     timings = {"import_seconds": round(imported - started, 3), "plan_seconds": round(result.seconds, 3),
+               "contracts_seconds": round(contracts_seconds, 3),
                "total_seconds": round(time.perf_counter() - started, 3)}
     if json_output:
         emit_json({"environment": env, "stack": result.stack, "plan": str(target), "policyConfig": str(config_path),
                    "resources": len(result.resources), "byTypeAndRegion": type_region_counts(result.export, facts),
-                   "verdicts": verdicts_json(verdicts), "blocking": blocking(verdicts), "timings": timings})
+                   "verdicts": verdicts_json(verdicts), "contracts": findings_json(contracts),
+                   "blocking": blocking(verdicts) or contracts_blocking(contracts), "timings": timings})
     else:
         out.print(plan_tree(result.export, facts))
         print_verdicts(out, verdicts)
+        print_contracts(out, contracts)
         out.print(f"[dim]plan: {target} · policy config: {config_path} · {len(result.resources)} resources in "
                   f"{result.seconds:.2f}s (setup {timings['import_seconds']:.2f}s)[/]")
-    if blocking(verdicts):
+    if blocking(verdicts) or contracts_blocking(contracts):
         raise typer.Exit(FINDING)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +28,8 @@ class BasePlan:
     export: dict[str, Any] | None
     """None when the environment does not exist at the base (the change adds it)."""
     verdicts: list[dict[str, Any]]
+    contracts: list[dict[str, Any]] = field(default_factory=list)
+    """Cloud contract findings (empty for a base that predates them)."""
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -96,7 +98,8 @@ def plan_at(project: Path, envs: list[str], out_dir: Path) -> dict[str, BasePlan
             problems.append(f"{env}: planning the base failed (exit {process.returncode}):\n{tail}")
             continue
         summary = _last_json(stdout)
-        plans[env] = BasePlan(env, json.loads(out.read_text(encoding="utf-8")), summary.get("verdicts") or [])
+        plans[env] = BasePlan(env, json.loads(out.read_text(encoding="utf-8")), summary.get("verdicts") or [],
+                              summary.get("contracts") or [])
     if problems:
         raise BaseError("\n".join(problems))
     return plans

@@ -47,6 +47,12 @@ def findings_of(verdicts: Iterable[dict[str, Any]]) -> set[Finding]:
     return found
 
 
+def contract_findings_of(contracts: Iterable[dict[str, Any]], level: str) -> set[Finding]:
+    """Contract findings (`hybrid plan --json` "contracts") as findings of rule `contract:<check>`; both sides
+    are weighed at today's contract enforcement level, so only a change to the resources moves them."""
+    return {Finding(f"contract:{c['check']}", c["urn"], c["message"], level) for c in contracts}
+
+
 def delta(base: set[Finding], head: set[Finding]) -> FindingDelta:
     """A finding whose enforcement level changed counts as fixed at the old level and introduced at the new."""
     return FindingDelta(tuple(sorted(head - base)), tuple(sorted(base - head)), len(base & head))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .base import BaseError, environments_at, plan_at, prefix_in_repo, resolve, worktree
 from .compare import compare
-from .findings import delta, findings_of
+from .findings import contract_findings_of, delta, findings_of
 from .report import EnvReport
 
 
@@ -17,6 +17,7 @@ from .report import EnvReport
 class HeadPlan:
     export: dict[str, Any] | None
     verdicts: list[dict[str, Any]]
+    contracts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan_head(root: Path, env: str) -> HeadPlan:
@@ -24,13 +25,15 @@ def plan_head(root: Path, env: str) -> HeadPlan:
     from .. import environments
     from ..checker.report import verdicts_json
     from ..checker.run import check_document
+    from ..contracts import contract_findings, findings_json
     from ..planner.run import plan_environment
 
     if not (root / "environments" / f"{env}.yaml").exists():
         return HeadPlan(None, [])
     spec = environments.load(root, env).spec
     plan = plan_environment(root.resolve(), env)
-    return HeadPlan(plan.export, verdicts_json(check_document(plan.export, spec)))
+    return HeadPlan(plan.export, verdicts_json(check_document(plan.export, spec)),
+                    findings_json(contract_findings(plan.export, spec)))
 
 
 def topology_link(env: str, link_base: str) -> str:
@@ -38,9 +41,12 @@ def topology_link(env: str, link_base: str) -> str:
 
 
 def env_report(env: str, base_export: Any, base_verdicts: list[dict[str, Any]], head: HeadPlan,
-               link_base: str = "") -> EnvReport:
-    report = EnvReport(env, compare(base_export, head.export),
-                       delta(findings_of(base_verdicts), findings_of(head.verdicts)))
+               link_base: str = "", base_contracts: list[dict[str, Any]] | None = None) -> EnvReport:
+    from ..contracts.enforcement import CONTRACT_ENFORCEMENT
+
+    base = findings_of(base_verdicts) | contract_findings_of(base_contracts or [], CONTRACT_ENFORCEMENT)
+    head_findings = findings_of(head.verdicts) | contract_findings_of(head.contracts, CONTRACT_ENFORCEMENT)
+    report = EnvReport(env, compare(base_export, head.export), delta(base, head_findings))
     if base_export is None:
         report.notes.append("new environment: everything is created")
     if head.export is None:
@@ -65,6 +71,6 @@ def diff_environments(root: Path, envs: list[str] | None, ref: str, link_base: s
                 raise BaseError(f"no environment {', '.join(unknown)} in the working tree or at {ref}; expected one "
                                 f"of: {', '.join(known_environments(root))}")
         base = plan_at(project, names, Path(out))
-    reports = [env_report(env, base[env].export, base[env].verdicts, plan_head(root, env), link_base)
-               for env in names]
+    reports = [env_report(env, base[env].export, base[env].verdicts, plan_head(root, env), link_base,
+                          base[env].contracts) for env in names]
     return commit, reports
