@@ -38,8 +38,10 @@ def rate(row: dict[str, Any]) -> float:
 
 def table(rows: list[dict[str, Any]]) -> Table:
     out = Table(title="offline planner vs the SDK's stock mocks (each row a fresh process; plan = program + "
-                      "recording + export + policies; cpu is the steadier figure on a busy machine)")
-    for column in ("case", "mode", "resources", "import s", "plan s", "plan cpu s", "resources/s", "peak MiB", "vs stock wall/cpu"):
+                      "recording + export + policies + cloud contracts, the contracts also alone; cpu is the steadier "
+                      "figure on a busy machine)")
+    for column in ("case", "mode", "resources", "import s", "plan s", "plan cpu s", "contracts s", "resources/s", "peak MiB",
+                   "vs stock wall/cpu"):
         out.add_column(column, justify="left" if column in ("case", "mode") else "right")
     stock = {r["case"]: r for r in rows if r["mode"] == "stock"}
     for row in rows:
@@ -47,7 +49,8 @@ def table(rows: list[dict[str, Any]]) -> Table:
         ratio = (f"{row['plan_seconds'] / base['plan_seconds']:.2f}× / {row['plan_cpu_seconds'] / base['plan_cpu_seconds']:.2f}×"
                  if base and row["mode"] != "stock" else "")
         out.add_row(row["case"], row["mode"], str(row["resources"]), f"{row['import_seconds']:.2f}",
-                    f"{row['plan_seconds']:.2f}", f"{row['plan_cpu_seconds']:.2f}", f"{rate(row):.0f}", f"{row['peak_rss_mib']:.0f}", ratio)
+                    f"{row['plan_seconds']:.2f}", f"{row['plan_cpu_seconds']:.2f}",
+                    "" if row.get("contracts_seconds") is None else f"{row['contracts_seconds']:.2f}", f"{rate(row):.0f}", f"{row['peak_rss_mib']:.0f}", ratio)
     return out
 
 

@@ -4,7 +4,8 @@ A fresh process per measurement is what makes peak RSS (ru_maxrss, a high-water 
 down) mean "this run", and keeps one mode's warmed caches out of another's timings.
 
 Modes:
-  planner       the offline planner as `hybrid plan` runs it: recording monitor, export, policy verdicts
+  planner       the offline planner as `hybrid plan` runs it: recording monitor, export, policy verdicts,
+                cloud contract checks (timed on their own too: contracts_seconds)
   planner-sdk   the same with the SDK's defaults (thread hop per RPC, stack-trace capture) left on
   stock         the same program under pulumi.runtime.set_mocks with a plain echoing Mocks: no recording
 """
@@ -44,14 +45,19 @@ def _imports() -> None:
     warm_provider_modules()
 
 
-def _planner(root: Path, env: str) -> int:
+def _planner(root: Path, env: str) -> tuple[int, float]:
+    """(resources, seconds the contract checks took)."""
     from components.spec import load_environment
     from scripts.checker.run import check_document
+    from scripts.contracts import contract_findings
     from scripts.planner.run import plan_environment
 
     plan = plan_environment(root, env)
-    check_document(plan.export, load_environment(root / "environments" / f"{env}.yaml"))
-    return len(plan.resources)
+    spec = load_environment(root / "environments" / f"{env}.yaml")
+    check_document(plan.export, spec)
+    started = time.perf_counter()
+    contract_findings(plan.export, spec)
+    return len(plan.resources), time.perf_counter() - started
 
 
 def _stock(root: Path, env: str) -> int:
@@ -89,9 +95,10 @@ def measure(mode: str, root: Path, env: str) -> dict[str, Any]:
         from scripts.planner import fast_runtime
 
         fast_runtime.ENABLED = False
-    resources = _stock(root, env) if mode == "stock" else _planner(root, env)
+    resources, contracts = (_stock(root, env), None) if mode == "stock" else _planner(root, env)
     finished, cpu_finished = time.perf_counter(), _cpu_seconds()
     return {"mode": mode, "env": env, "resources": resources, "import_seconds": round(imported - started, 3),
+            "contracts_seconds": None if contracts is None else round(contracts, 3),
             "plan_seconds": round(finished - imported, 3),
             "plan_cpu_seconds": round(cpu_finished - cpu_imported, 3), "peak_rss_mib": round(_peak_rss_mib(), 1)}
 

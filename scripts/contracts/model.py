@@ -99,6 +99,14 @@ class Document:
 
     def __post_init__(self) -> None:
         self.by_urn = {s.urn: s for s in self.states}
+        self._strings: dict[str, list[tuple[str, str]]] = {}
+
+    def strings(self, state: State) -> list[tuple[str, str]]:
+        """`strings(state.inputs)`, computed once per resource (several checks walk the same inputs)."""
+        found = self._strings.get(state.urn)
+        if found is None:
+            found = self._strings[state.urn] = list(strings(state.inputs))
+        return found
 
     @classmethod
     def of(cls, document: Any) -> "Document":

@@ -180,8 +180,9 @@ def check_naming(doc: Document, context) -> Iterator[Finding]:
         check = f"{state.package.replace('-native', '')}-naming"
         shown = f"auto-named {rule.what} like {name!r}" if auto else f"{rule.what} {name!r}"
         unique = " (globally unique: it becomes a public DNS name)" if rule.globally_unique else ""
-        for problem in rule.problems(name):
-            yield Finding(state.urn, check, f"the cloud refuses {shown}{unique}: it {problem}; "
+        problems = list(rule.problems(name))
+        if problems:
+            yield Finding(state.urn, check, f"the cloud refuses {shown}{unique}: it {'; it '.join(problems)}; "
                                             f"rename it (rules: {rule.source or RULE_PAGES[state.package]})")
         flag = FIFO_TYPES.get(state.type)
         if flag and not auto and bool(state.inputs.get(flag)) != name.endswith(".fifo"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from .context import Context
-from .model import Document, Finding, State, identifiers_of, strings
+from .model import Document, Finding, State, identifiers_of
 
 
 def _service_bus_entity(doc: Document, state: State, value: str) -> set[str]:
@@ -38,14 +38,14 @@ def referenced(doc: Document, state: State, path: str, value: str) -> set[str]:
     if resolver:
         return resolver(doc, state, value) - {state.urn}
     owners = doc.owners(value) - {state.urn}
-    return {urn for urn in owners if not any(v == value for _, v in strings(doc.by_urn[urn].inputs))} or set()
+    return {urn for urn in owners if not any(v == value for _, v in doc.strings(doc.by_urn[urn]))} or set()
 
 
 def check_ordering(doc: Document, context: Context) -> Iterator[Finding]:
     for state in doc.custom():
         missing: dict[str, list[str]] = {}  # target URN -> input paths naming it
         before: set[str] | None = None
-        for path, value in strings(state.inputs):
+        for path, value in doc.strings(state):
             targets = referenced(doc, state, path, value)
             if not targets:
                 continue

@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from .context import Context
-from .model import ARN_RE, Document, Finding, State, strings
+from .model import ARN_RE, Document, Finding, State
 
 WILDCARD = re.compile(r"[*?]|\$\{")
 BUILT_IN_AZURE = re.compile(r"^/subscriptions/[^/]+(/resourceGroups/[^/]+)?/providers/Microsoft\.Authorization/roleDefinitions/", re.I)
@@ -49,7 +49,7 @@ def dangling(doc: Document, context: Context, state: State, path: str, value: st
 def check_references(doc: Document, context: Context) -> Iterator[Finding]:
     for state in doc.custom():
         reported: set[str] = set()
-        for path, value in strings(state.inputs):
+        for path, value in doc.strings(state):
             if value in reported:
                 continue
             problem = dangling(doc, context, state, path, value)

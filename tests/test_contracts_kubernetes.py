@@ -1,0 +1,104 @@
+"""Kubernetes wiring: namespaces, selectors (with operator-generated Services), references and vendored CRDs."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from components.cluster.addons import OPERATORS
+from components.spec import parse_environment
+from scripts.contracts import crds
+from scripts.contracts.kubernetes import check_kubernetes
+from scripts.contracts.run import contract_findings
+
+from .conftest import load_spec_data
+from .contract_states import checks_of, export, res
+
+STRIMZI = res("kubernetes:helm.sh/v3:Release", "strimzi", {"chart": "strimzi-kafka-operator", "version": "0.45.0",
+                                                           "namespace": "strimzi-system", "createNamespace": True})
+PROMETHEUS = res("kubernetes:helm.sh/v3:Release", "prom", {"chart": "kube-prometheus-stack", "version": "67.9.0",
+                                                           "namespace": "monitoring", "createNamespace": True})
+NAMESPACE = res("kubernetes:core/v1:Namespace", "ns", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "msg"}})
+
+
+def kafka(**spec) -> dict:
+    body = {"kafka": {"listeners": [{"name": "tls", "port": 9093, "type": "internal", "tls": True}],
+                      "config": {"offsets.topic.replication.factor": 3}}, "entityOperator": {"topicOperator": {}}}
+    return res("kubernetes:kafka.strimzi.io/v1beta2:Kafka", "kafka",
+               {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "Kafka", "metadata": {"name": "events", "namespace": "msg"},
+                "spec": {**body, **spec}})
+
+
+def topic(version: str = "v1beta2", **spec) -> dict:
+    return res(f"kubernetes:kafka.strimzi.io/{version}:KafkaTopic", "topic",
+               {"apiVersion": f"kafka.strimzi.io/{version}", "kind": "KafkaTopic",
+                "metadata": {"name": "readings", "namespace": "msg", "labels": {"strimzi.io/cluster": "events"}},
+                "spec": {"partitions": 3, "replicas": 3, **spec}})
+
+
+def monitor(selector: dict, port: str = "tcp-tls") -> dict:
+    return res("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "monitor",
+               {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
+                "metadata": {"name": "events", "namespace": "msg"},
+                "spec": {"selector": {"matchLabels": selector}, "endpoints": [{"port": port}]}})
+
+
+def findings(*states, spec=None):
+    return checks_of(contract_findings(export(*states), spec, [check_kubernetes]))
+
+
+def test_the_vendored_releases_are_the_ones_the_cluster_add_ons_pin():
+    pinned = {op.chart: op.version for op in OPERATORS.values()}
+    for chart, release in crds.RELEASES.items():
+        assert pinned.get(chart) == release.chart_version, chart
+        assert (crds.HERE / release.folder).is_dir()
+        assert any((crds.HERE / release.folder).glob("LICENSE*")), f"{release.folder} carries no licence"
+
+
+def test_the_index_is_in_step_with_the_vendored_files():
+    assert crds.build_index()["kinds"] == crds.index()
+
+
+def test_a_correct_kafka_stack_has_no_findings():
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(), topic(),
+                    monitor({"strimzi.io/cluster": "events", "strimzi.io/kind": "Kafka"})) == []
+
+
+def test_a_namespace_nothing_creates():
+    assert findings(STRIMZI, kafka()) == [("k8s-namespace", "kafka")]
+    data = copy.deepcopy(load_spec_data("prod"))
+    data["prerequisites"] = {"clusters": [{"name": "eks-fra", "namespaces": ["msg"], "purpose": "created by cluster admins"}]}
+    assert findings(STRIMZI, kafka(), spec=parse_environment(data, "environments/prod.yaml")) == []
+
+
+def test_a_service_monitor_that_selects_nothing_or_a_port_no_service_names():
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(), monitor({"app.kubernetes.io/name": "events"})) == [
+        ("k8s-selector", "monitor")]
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(), monitor({"strimzi.io/cluster": "events"}, port="metrics")) == [
+        ("k8s-selector", "monitor")]
+
+
+def test_a_custom_resource_no_installed_operator_serves():
+    assert findings(NAMESPACE, kafka()) == [("crd-unserved", "kafka")]
+    assert findings(STRIMZI, NAMESPACE, topic("v1")) == [("crd-unserved", "topic")]
+
+
+def test_a_custom_resource_the_crd_schema_refuses_or_prunes():
+    assert findings(STRIMZI, NAMESPACE, topic(partitions="three")) == [("crd-schema", "topic")]
+    assert findings(STRIMZI, NAMESPACE, topic(retention="7d")) == [("crd-schema", "topic")]
+
+
+def test_references_to_service_accounts_stores_and_scale_targets():
+    deployment = res("kubernetes:apps/v1:Deployment", "app", {"metadata": {"name": "app", "namespace": "msg"}, "spec": {
+        "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"serviceAccountName": "app", "containers": []}}}})
+    account = res("kubernetes:core/v1:ServiceAccount", "sa", {"metadata": {"name": "app", "namespace": "msg"}})
+    assert findings(NAMESPACE, deployment, account) == []
+    assert findings(NAMESPACE, deployment) == [("k8s-reference", "app")]
+
+
+@pytest.mark.parametrize("chart", sorted(crds.RELEASES))
+def test_every_release_serves_kinds(chart):
+    release = crds.RELEASES[chart]
+    served = [k for k, v in crds.index().items() if v["release"] == release.folder]
+    assert served and all(k.split("/")[0] in release.groups for k in served)
