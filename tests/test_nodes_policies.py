@@ -93,10 +93,19 @@ def test_probes_and_limits_compliant(plans):
 def test_missing_probe_and_limit(plans):
     state = copy.deepcopy(node(plans, "deployment"))
     container = state["inputs"]["spec"]["template"]["spec"]["containers"][0]
-    del container["startupProbe"]
+    del container["readinessProbe"]
     del container["resources"]["limits"]["memory"]
     assert messages(verdict("workload-probes-and-limits", view(state))) == [
-        "container order-billing lacks startupProbe", "container order-billing has no memory limit"]
+        "container order-billing lacks readinessProbe", "container order-billing has no memory limit"]
+
+
+def test_a_missing_startup_probe_is_advice_not_a_violation(plans):
+    state = copy.deepcopy(node(plans, "deployment"))
+    del state["inputs"]["spec"]["template"]["spec"]["containers"][0]["startupProbe"]
+    assert verdict("workload-probes-and-limits", view(state)).passed
+    advice = verdict("workload-startup-probe", view(state))
+    assert messages(advice) == ["container order-billing has no startupProbe (advice)"]
+    assert advice.level == "advisory" and not advice.blocking
 
 
 # --- workload-disruption-budget -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 from components.alerting import alert_topic_name
 from policies.rules.evaluate import evaluate
 from policies.rules.framework import Resource
-from policies.rules.observability import RULES
+from policies.rules import ALL_RULES as RULES
 
 from .conftest import by_name, by_type, load_spec_data
 

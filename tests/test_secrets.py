@@ -13,7 +13,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.rules.evaluate import evaluate
 from policies.rules.framework import Resource
-from policies.rules.secrets import RULES
+from policies.rules import ALL_RULES as RULES
 from scripts.planner.export import dumps
 
 from .conftest import ROOT, by_name, by_type, load_spec_data

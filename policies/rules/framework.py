@@ -8,6 +8,7 @@ Messages name what is wrong and how to fix it; they never echo a property value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -15,6 +16,16 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 CLOUD_PACKAGES = frozenset({"aws", "azure-native", "kubernetes"})
 TIERS = ("development", "staging", "production")
 LEVELS = ("advisory", "mandatory", "disabled")
+SEVERITIES = ("low", "medium", "high", "critical")
+# azure-native publishes every API version under its own token (azure-native:keyvault/v20230701:Vault);
+# a rule written for the default token judges them all.
+_AZURE_VERSIONED = re.compile(r"^azure-native:([^/:]+)/v[0-9a-z]+:(\w+)$")
+
+
+def canonical_type(type_: str) -> str:
+    """The default-version type token for an azure-native versioned token; other tokens unchanged."""
+    match = _AZURE_VERSIONED.match(type_)
+    return f"azure-native:{match.group(1)}:{match.group(2)}" if match else type_
 
 
 class NotApplicable(Exception):
@@ -60,7 +71,11 @@ StackCheck = Callable[[list[Resource], RuleContext], Iterable[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One policy: its check and the metadata the pack, the offline checker and docs/policies.md all read."""
+
     id: str
+    concern: str
+    """The concern it judges (policies/rules/concerns.py), the key of the generated resource-type table."""
     description: str
     severity: str
     remediation: str
@@ -79,7 +94,7 @@ class Rule:
 
     def applies_to(self, type_: str) -> bool:
         if self.types is not None:
-            return type_ in self.types
+            return canonical_type(type_) in self.types
         return type_.split(":")[0] in CLOUD_PACKAGES or type_.startswith("pulumi:providers:")
 
     def level_for(self, tier: str) -> str:
@@ -107,13 +122,7 @@ def exempted(rule_config: Mapping[str, Any], resource: Resource, today: date) ->
 
 
 def json_prop(props: Mapping[str, Any], key: str) -> Any:
-    """A property that may hold a JSON document as a string (policies, redrive settings)."""
-    import json
+    """A property that may hold a JSON document as a string or an object (policies, redrive settings)."""
+    from .values import document
 
-    value = props.get(key)
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
+    return document(props.get(key)) if hasattr(props, "get") else None

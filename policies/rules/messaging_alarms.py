@@ -7,9 +7,8 @@ label selectors in their PrometheusRule expressions.
 
 from __future__ import annotations
 
-from typing import Iterable
 
-from .framework import Resource, Rule, RuleContext
+from .framework import Resource
 from .messaging_transport import get
 
 SQS = "aws:sqs/queue:Queue"
@@ -47,41 +46,3 @@ def _watched(resources: list[Resource]) -> tuple[set[tuple[str, str]], set[str],
             for group in get(r.props, "spec.groups") or []:
                 exprs.extend(str(rule.get("expr", "")) for rule in group.get("rules") or [])
     return cloudwatch, azure, exprs
-
-
-def check_lag_alarms(resources: list[Resource], ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    cloudwatch, azure, exprs = _watched(resources)
-    for r in resources:
-        if r.type not in PATHS or _is_dead_letter(r):
-            continue
-        props = r.props
-        if r.type == SQS:
-            ok = ("QueueName", str(props.get("name"))) in cloudwatch
-        elif r.type == MSK:
-            ok = ("Cluster Name", str(props.get("clusterName"))) in cloudwatch
-        elif r.type == SB_QUEUE:
-            ok = str(props.get("queueName")) in azure
-        elif r.type == SB_SUBSCRIPTION:
-            # a forwarding subscription's messages are watched on the queue it forwards to
-            ok = (str(props.get("forwardTo")) in azure) if props.get("forwardTo") else \
-                f"{props.get('topicName')}/subscriptions/{props.get('subscriptionName')}" in azure
-        elif r.type == EVENT_HUB:
-            ok = str(props.get("eventHubName")) in azure
-        elif r.type == KAFKA_TOPIC:
-            ok = any(f'topic="{get(props, "metadata.name")}"' in e for e in exprs)
-        else:
-            ok = any(f'queue="{get(props, "spec.name")}"' in e for e in exprs)
-        if not ok:
-            yield r.urn, "consumer path has no lag or backlog alarm routed to an alert destination"
-
-
-RULES = [
-    Rule(id="lag-alarm-required",
-         description="Every consumer path (queue, subscription, Kafka topic or cluster, event hub) has a lag or backlog "
-                     "alarm that notifies someone.",
-         severity="high",
-         remediation="Declare the path through the Broker component, which creates the alarm from the broker's slo and "
-                     "routes it to the environment's alert topic / action group.",
-         check=check_lag_alarms, stack=True,
-         types=frozenset(PATHS | {CW_ALARM, AZ_ALERT, PROM_RULE})),
-]

@@ -1,15 +1,16 @@
-"""Network rules: nothing open to the internet but HTTPS (practice 5.5, exposed endpoints), and IPsec
+"""Network shapes for the ingress and tunnel rules: nothing open to the internet but HTTPS (practice 5.5, exposed endpoints), and IPsec
 tunnels with IKEv2 and strong proposals only (practice 8.1, secure hybrid tunnels; 5.1, encryption in transit)."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .framework import NotApplicable, Resource, Rule, RuleContext
+from .values import as_list, strings
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 NSG = "azure-native:network:NetworkSecurityGroup"
 NSG_RULE = "azure-native:network:SecurityRule"
 VPN = "aws:ec2/vpnConnection:VpnConnection"
@@ -17,57 +18,55 @@ AZURE_CONNECTION = "azure-native:network:VirtualNetworkGatewayConnection"
 
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
 # Azure spells "anyone" several ways in a rule's source.
-AZURE_WORLD = WORLD | {"*", "internet", "any"}
+AZURE_WORLD = WORLD | {"*", "internet", "any", "0.0.0.0", "::"}
 PUBLIC_PORT = 443
+ALL_PROTOCOLS = frozenset({"-1", "all", "*"})
 
 
-def _https_only(protocol: Any, from_port: Any, to_port: Any) -> bool:
-    return str(protocol).lower() in ("tcp", "6") and from_port == PUBLIC_PORT and to_port == PUBLIC_PORT
+def _ports(from_port: Any, to_port: Any) -> str:
+    try:
+        low, high = int(from_port), int(to_port)
+    except (TypeError, ValueError):
+        return "every port"
+    if (low, high) in ((0, 65535), (-1, -1)):
+        return "every port"
+    return f"port {low}" if low == high else f"ports {low}-{high}"
 
 
-def _aws_world(rule: Mapping[str, Any], *keys: str) -> bool:
-    for key in keys:
-        value = rule.get(key)
-        values = value if isinstance(value, list) else [value]
-        if any(str(v) in WORLD for v in values if v is not None):
-            return True
-    return False
+def aws_exposure(protocol: Any, from_port: Any, to_port: Any) -> str | None:
+    """What a world-open AWS rule admits, or None when that is TCP 443 alone (the public entry point's port).
+
+    AWS writes protocols as names or numbers; "-1" means every protocol and every port."""
+    name = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(str(protocol).lower(), str(protocol).lower())
+    if name in ALL_PROTOCOLS:
+        return "every protocol and port"
+    ports = _ports(from_port, to_port)
+    if name == "tcp" and ports == f"port {PUBLIC_PORT}":
+        return None
+    return f"{name.upper()} {ports}"
 
 
-def _azure_rule_problem(rule: Mapping[str, Any]) -> bool:
+def aws_world(rule: Mapping[str, Any], *keys: str) -> list[str]:
+    """The world-open sources among the rule's CIDR inputs (each a list or a single CIDR)."""
+    return sorted({str(v) for key in keys for v in as_list(rule.get(key)) if str(v) in WORLD})
+
+
+def azure_exposure(rule: Mapping[str, Any]) -> str | None:
+    """What an inbound allow rule from anywhere admits, or None when nothing or only TCP 443
+    (unset protocol or ports count as every protocol or port)."""
     if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
-        return False
-    sources = [rule.get("sourceAddressPrefix"), *(rule.get("sourceAddressPrefixes") or [])]
-    if not any(str(s).lower() in AZURE_WORLD for s in sources if s is not None):
-        return False
-    ports = [rule.get("destinationPortRange"), *(rule.get("destinationPortRanges") or [])]
-    ports = [str(p) for p in ports if p is not None]
-    return not (str(rule.get("protocol", "")).lower() == "tcp" and ports and all(p == str(PUBLIC_PORT) for p in ports))
-
-
-def check_open_ingress(resource: Resource, ctx: RuleContext) -> Iterable[str]:
-    props = resource.props
-    if resource.type == SG:
-        for index, rule in enumerate(props.get("ingress") or []):
-            if _aws_world(rule, "cidrBlocks", "ipv6CidrBlocks") and not _https_only(
-                    rule.get("protocol"), rule.get("fromPort"), rule.get("toPort")):
-                yield f"inline ingress rule {index} is open to the internet on a port other than 443"
-    elif resource.type == SG_RULE:
-        if props.get("type") != "ingress":
-            raise NotApplicable("an egress rule opens nothing to callers")
-        if _aws_world(props, "cidrBlocks", "ipv6CidrBlocks") and not _https_only(
-                props.get("protocol"), props.get("fromPort"), props.get("toPort")):
-            yield "ingress rule is open to the internet on a port other than 443"
-    elif resource.type == SG_INGRESS:
-        if _aws_world(props, "cidrIpv4", "cidrIpv6") and not _https_only(
-                props.get("ipProtocol"), props.get("fromPort"), props.get("toPort")):
-            yield "ingress rule is open to the internet on a port other than 443"
-    elif resource.type == NSG:
-        for index, rule in enumerate(props.get("securityRules") or []):
-            if _azure_rule_problem(rule.get("properties", rule) if isinstance(rule, Mapping) else {}):
-                yield f"security rule {index} allows inbound traffic from the internet on a port other than TCP 443"
-    elif _azure_rule_problem(props):
-        yield "security rule allows inbound traffic from the internet on a port other than TCP 443"
+        return None
+    sources = strings([rule.get("sourceAddressPrefix"), *as_list(rule.get("sourceAddressPrefixes"))])
+    if not any(s.lower() in AZURE_WORLD for s in sources):
+        return None
+    protocol = str(rule.get("protocol") or "*").lower()
+    ports = list(dict.fromkeys(strings([rule.get("destinationPortRange"), *as_list(rule.get("destinationPortRanges"))])))
+    ports = ports or ["*"]
+    if protocol == "tcp" and all(p == str(PUBLIC_PORT) for p in ports):
+        return None
+    described = "every port" if "*" in ports else ("port " if len(ports) == 1 and "-" not in ports[0] else "ports ") \
+        + ", ".join(ports)
+    return f"every protocol on {described}" if protocol in ALL_PROTOCOLS else f"{protocol.upper()} {described}"
 
 
 # The bar every tunnel must meet; components/connectivity/crypto.py builds tunnels to it (a test compares).
@@ -96,40 +95,3 @@ def _aws_tunnel(props: Mapping[str, Any], tunnel: int) -> Iterable[str]:
                 yield f"tunnel {tunnel} phase {phase} leaves {kind} to AWS defaults, which include weak proposals"
             elif not set(offered) <= strong:
                 yield f"tunnel {tunnel} phase {phase} offers a weak proposal in {kind}"
-
-
-def check_vpn_crypto(resource: Resource, ctx: RuleContext) -> Iterable[str]:
-    props = resource.props
-    if resource.type == VPN:
-        for tunnel in (1, 2):
-            yield from _aws_tunnel(props, tunnel)
-        return
-    if str(props.get("connectionType")) != "IPsec":
-        raise NotApplicable("not an IPsec connection (ExpressRoute and VNet-to-VNet carry no IKE proposals here)")
-    if props.get("connectionProtocol") != "IKEv2":
-        yield "connection does not pin IKEv2 (unset means IKEv1 may be negotiated)"
-    policies = props.get("ipsecPolicies") or []
-    if not policies:
-        yield "connection has no explicit IPsec/IKE policy: Azure's default offer includes weak proposals"
-    for index, policy in enumerate(policies):
-        for key, strong in AZURE_STRONG.items():
-            if policy.get(key) not in strong:
-                yield f"IPsec policy {index} uses a weak or missing {key}"
-
-
-RULES = [
-    Rule(id="no-open-ingress",
-         description="No security group, security group rule or network security rule admits traffic from "
-                     "0.0.0.0/0 or ::/0, except TCP 443 to a public entry point.",
-         severity="critical",
-         remediation="Restrict the source to known CIDRs (partners, on-prem sites, the VPC), or publish the "
-                     "service on 443 behind a gateway.",
-         check=check_open_ingress, types=frozenset({SG, SG_RULE, SG_INGRESS, NSG, NSG_RULE})),
-    Rule(id="vpn-strong-crypto",
-         description="IPsec tunnels negotiate IKEv2 only, with AES-256 (GCM or CBC), SHA-2 integrity and "
-                     "Diffie-Hellman group 14 or stronger in both phases.",
-         severity="high",
-         remediation="Build tunnels with components.connectivity (HybridLink), which pins the proposals in "
-                     "components/connectivity/crypto.py; on Azure, set connectionProtocol IKEv2 and an ipsecPolicies entry.",
-         check=check_vpn_crypto, types=frozenset({VPN, AZURE_CONNECTION})),
-]

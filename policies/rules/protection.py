@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from .framework import NotApplicable, Resource, Rule, RuleContext
 
 # Resources whose loss loses data, messages, keys or names others depend on.
 STATEFUL = {
@@ -28,22 +25,3 @@ STATEFUL |= {"aws:apigateway/apiKey:ApiKey", "aws:apigateway/domainName:DomainNa
 # Hybrid links: a circuit or virtual interface is re-ordered through the provider when lost.
 STATEFUL |= {"azure-native:network:ExpressRouteCircuit", "aws:directconnect/transitVirtualInterface:TransitVirtualInterface"}
 
-
-def check_protected(resource: Resource, ctx: RuleContext) -> Iterable[str]:
-    if resource.type not in STATEFUL:
-        raise NotApplicable("not a stateful resource")
-    if ctx.tier != "production":
-        raise NotApplicable("protection is required in production tiers only")
-    if not resource.protect:
-        yield "stateful resource is not protected: a destroy or replacement would lose its data"
-
-
-RULES = [
-    Rule(id="protect-stateful-resources",
-         description="Stateful resources (brokers, queues, topics, keys, secrets, DNS zones, VPN connections) are "
-                     "protected in production.",
-         severity="high",
-         remediation="Create the resource with ResourceOptions(protect=True) (components do this when the tier is "
-                     "production).",
-         check=check_protected, types=frozenset(STATEFUL)),
-]

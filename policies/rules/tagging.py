@@ -1,13 +1,18 @@
-"""Ownership tags (practice 7.5, service catalog): every taggable resource says whose it is and what it costs."""
+"""Which types take cost tags, and a resource's effective tags (practice 7.5, service catalog)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from .coverage import taggable
+from .framework import Resource
+from .values import document, is_map
 
-from .framework import NotApplicable, Resource, Rule, RuleContext, json_prop
-
-# Types the blueprint creates that accept tags. A test fails when a planned type is in neither set.
-TAGGABLE = {
+# `tags` inputs that are not cost-allocation tags.
+NOT_COST_TAGS = {
+    "azure-native:appconfiguration:KeyValue": "key-value tags are lookup labels inside the store, not ARM tags",
+}
+# The blueprint's own types, classified by hand before the SDKs were read; kept so a test still fails when a
+# planned type is in neither set.
+BUILT_TAGGABLE = {
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/securityGroup:SecurityGroup",
     "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:kms/key:Key", "aws:sqs/queue:Queue", "aws:sns/topic:Topic",
     "azure-native:resources:ResourceGroup", "azure-native:network:VirtualNetwork",
@@ -18,7 +23,7 @@ UNTAGGABLE = {
 }
 # Messaging (issue 3): brokers, their dedup stores, registries and alarms carry tags; entities inside a
 # namespace or cluster, and Kubernetes objects (labels, not tags), do not.
-TAGGABLE |= {
+BUILT_TAGGABLE |= {
     "aws:mq/broker:Broker", "aws:msk/cluster:Cluster", "aws:dynamodb/table:Table", "aws:glue/registry:Registry",
     "aws:glue/schema:Schema", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/logGroup:LogGroup",
     "azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace", "azure-native:monitor:MetricAlert",
@@ -36,7 +41,7 @@ UNTAGGABLE |= {
     "kubernetes:cert-manager.io/v1:Certificate", "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
 }
 # Secrets, audit and observability (issue 6).
-TAGGABLE |= {
+BUILT_TAGGABLE |= {
     "aws:appconfig/application:Application", "aws:appconfig/configurationProfile:ConfigurationProfile",
     "aws:appconfig/deployment:Deployment", "aws:appconfig/deploymentStrategy:DeploymentStrategy",
     "aws:appconfig/environment:Environment", "aws:cloudtrail/trail:Trail", "aws:cloudwatch/compositeAlarm:CompositeAlarm",
@@ -70,7 +75,7 @@ UNTAGGABLE |= {
 
 
 # API gateways (issue 4).
-TAGGABLE |= {
+BUILT_TAGGABLE |= {
     "aws:apigateway/apiKey:ApiKey", "aws:apigateway/domainName:DomainName", "aws:apigateway/restApi:RestApi",
     "aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan", "aws:apigateway/vpcLink:VpcLink",
     "aws:apigatewayv2/api:Api", "aws:apigatewayv2/domainName:DomainName", "aws:apigatewayv2/stage:Stage",
@@ -88,7 +93,7 @@ UNTAGGABLE |= {
     "azure-native:apimanagement:ProductApi", "azure-native:apimanagement:ProductPolicy",
 }
 # Hybrid links and DNS routing (issue 5, part A).
-TAGGABLE |= {
+BUILT_TAGGABLE |= {
     "aws:ec2transitgateway/transitGateway:TransitGateway", "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
     "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/vpnConnection:VpnConnection",
     "aws:directconnect/gateway:Gateway", "aws:directconnect/transitVirtualInterface:TransitVirtualInterface",
@@ -102,33 +107,17 @@ UNTAGGABLE |= {
     "aws:route53/record:Record",
 }
 
+# Every type whose inputs include `tags` (generated from the provider SDKs: coverage.json).
+TAGGABLE = (taggable() | BUILT_TAGGABLE) - set(NOT_COST_TAGS)
+
+
 def effective_tags(resource: Resource) -> dict:
     """The resource's tags over its AWS provider's default tags, as AWS applies them."""
     tags: dict = {}
-    default = json_prop(resource.provider_props, "defaultTags") if resource.provider_props else None
-    if isinstance(default, dict):
-        tags.update(default.get("tags") or {})
+    default = document(resource.provider_props.get("defaultTags")) if resource.provider_props else None
+    if is_map(default) and is_map(default.get("tags")):
+        tags.update({k: default["tags"][k] for k in default["tags"]})
     own = resource.props.get("tags")
-    if isinstance(own, dict) or hasattr(own, "keys"):
-        tags.update({k: own[k] for k in own.keys()})
+    if is_map(own):
+        tags.update({k: own[k] for k in own})
     return tags
-
-
-def check_tags(resource: Resource, ctx: RuleContext) -> Iterable[str]:
-    if resource.type not in TAGGABLE:
-        raise NotApplicable("resource type takes no tags")
-    required = list(ctx.config.get("requiredTags") or [])
-    missing = [key for key in required if key not in effective_tags(resource)]
-    if missing:
-        yield f"missing required tags: {', '.join(missing)}"
-
-
-RULES = [
-    Rule(id="required-tags",
-         description="Taggable resources carry the required ownership and cost tags (own or provider default tags).",
-         severity="medium",
-         remediation="Add the tags to the environment spec's tags (they flow to every provider's default tags) "
-                     "or to the resource.",
-         check=check_tags, types=frozenset(TAGGABLE),
-         config_properties={"requiredTags": {"type": "array", "items": {"type": "string"}}}),
-]

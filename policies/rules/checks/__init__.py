@@ -1,0 +1,1 @@
+"""One rule per module, named after its id; registry.discover() finds them."""

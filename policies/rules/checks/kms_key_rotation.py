@@ -1,0 +1,48 @@
+"""Automatic rotation of symmetric customer-managed KMS keys (practice 5.1).
+
+AWS rotates only symmetric encryption keys with key material it generated in KMS itself: asymmetric and
+HMAC keys, imported key material (origin EXTERNAL) and keys in custom key stores cannot rotate
+automatically, and a replica key follows its primary's rotation.
+https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys.html
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..framework import NotApplicable, Resource, Rule, RuleContext
+from ..values import flag
+
+KEY = "aws:kms/key:Key"
+EXTERNAL_KEY = "aws:kms/externalKey:ExternalKey"
+REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+REPLICA_EXTERNAL_KEY = "aws:kms/replicaExternalKey:ReplicaExternalKey"
+SYMMETRIC = "SYMMETRIC_DEFAULT"
+
+
+def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
+    if resource.type in (EXTERNAL_KEY, REPLICA_EXTERNAL_KEY):
+        raise NotApplicable("imported key material (origin EXTERNAL) cannot rotate automatically")
+    if resource.type == REPLICA_KEY:
+        raise NotApplicable("a replica key shares its primary key's rotation")
+    props = resource.props
+    spec = str(props.get("customerMasterKeySpec") or props.get("keySpec") or SYMMETRIC)
+    if spec != SYMMETRIC:
+        raise NotApplicable(f"{spec.split('_')[0].lower()} keys cannot rotate automatically")
+    if str(props.get("keyUsage") or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT":
+        raise NotApplicable("only encryption keys rotate automatically")
+    if props.get("customKeyStoreId"):
+        raise NotApplicable("keys in a custom key store cannot rotate automatically")
+    if str(props.get("origin") or "AWS_KMS") == "EXTERNAL":
+        raise NotApplicable("imported key material (origin EXTERNAL) cannot rotate automatically")
+    # Unset is the provider's default, false.
+    if not flag(props.get("enableKeyRotation"), False):
+        yield "symmetric key does not rotate: set enableKeyRotation to true"
+
+
+RULE = Rule(
+    id="kms-key-rotation", concern="key-rotation",
+    description="Symmetric customer-managed KMS keys rotate automatically (not applicable where AWS cannot rotate).",
+    severity="medium",
+    remediation="Set enableKeyRotation true (optionally rotationPeriodInDays); every key the components create does.",
+    check=check, types=frozenset({KEY, EXTERNAL_KEY, REPLICA_KEY, REPLICA_EXTERNAL_KEY}))
