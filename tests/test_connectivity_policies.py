@@ -75,14 +75,16 @@ def sg(cidr, port, protocol="tcp"):
 
 
 @pytest.mark.parametrize("type_, props, findings", [
-    (network.SG, sg("0.0.0.0/0", 443), 0), (network.SG, sg("10.0.0.0/8", 22), 0), (network.SG, sg("0.0.0.0/0", 22), 1),
+    (network.SG, {**sg("0.0.0.0/0", 443), "tags": {"public-entry-point": "true"}}, 0), (network.SG, sg("0.0.0.0/0", 443), 1),
+    (network.SG, sg("10.0.0.0/8", 22), 0), (network.SG, sg("0.0.0.0/0", 22), 1),
     (network.SG, {"ingress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "ipv6CidrBlocks": ["::/0"]}]}, 1),
-    (network.SG_RULE, {"type": "ingress", "protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}, 0),
+    (network.SG_RULE, {"type": "ingress", "protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}, 1),
     (network.SG_RULE, {"type": "ingress", "protocol": "tcp", "fromPort": 0, "toPort": 65535, "cidrBlocks": ["0.0.0.0/0"]}, 1),
-    (network.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "::/0"}, 0),
+    (network.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "::/0",
+                          "tags": {"public-entry-point": "true"}}, 0),
     (network.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389, "cidrIpv4": "0.0.0.0/0"}, 1),
     (network.NSG_RULE, {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "Internet",
-                        "destinationPortRange": "443"}, 0),
+                        "destinationPortRange": "443"}, 1),
     (network.NSG_RULE, {"direction": "Inbound", "access": "Allow", "protocol": "*", "sourceAddressPrefix": "*",
                         "destinationPortRange": "*"}, 1),
     (network.NSG_RULE, {"direction": "Inbound", "access": "Deny", "protocol": "*", "sourceAddressPrefix": "*",

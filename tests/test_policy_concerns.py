@@ -26,8 +26,18 @@ AZURE = "security rule admits inbound internet traffic on {}"
 
 # --- open ingress --------------------------------------------------------------------------------
 
+ENTRY_POINT = {"public-entry-point": "true"}
+PARTNERS = ["198.51.100.0/24"]
+
+
 def https(**extra):
     return {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"], **extra}
+
+
+def test_https_from_anywhere_needs_a_declared_public_entry_point():
+    assert_change("no-open-ingress", SG, {"ingress": [https()], "tags": ENTRY_POINT}, {"tags": DELETE},
+                  [INLINE.format("TCP port 443 without the public-entry-point=true tag that declares a public "
+                                 "entry point")])
 
 
 @pytest.mark.parametrize("change, exposed", [
@@ -39,50 +49,59 @@ def https(**extra):
     ({"ingress.0.cidrBlocks": "0.0.0.0/0", "ingress.0.fromPort": 0, "ingress.0.toPort": 65535}, "TCP every port"),
 ])
 def test_inline_security_group_ingress(change, exposed):
-    assert_change("no-open-ingress", SG, {"ingress": [https()]}, change, [INLINE.format(exposed)])
+    assert_change("no-open-ingress", SG, {"ingress": [https()], "tags": ENTRY_POINT}, change, [INLINE.format(exposed)])
 
 
 def test_default_security_group_inline_ingress():
-    assert_change("no-open-ingress", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", {"ingress": [https()]},
+    assert_change("no-open-ingress", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+                  {"ingress": [https()], "tags": ENTRY_POINT},
                   {"ingress.0.protocol": "-1"}, [INLINE.format("every protocol and port")])
 
 
 @pytest.mark.parametrize("change, exposed", [
-    ({"fromPort": 22, "toPort": 22}, "TCP port 22"), ({"protocol": "-1", "fromPort": 0, "toPort": 0},
-                                                      "every protocol and port"),
-    ({"cidrBlocks": DELETE, "ipv6CidrBlocks": ["::/0"], "fromPort": 3389, "toPort": 3389}, "TCP port 3389"),
-    ({"protocol": "6", "fromPort": 8000, "toPort": 8080}, "TCP ports 8000-8080"),
+    ({"cidrBlocks": ["0.0.0.0/0"], "fromPort": 22, "toPort": 22}, "TCP port 22"),
+    ({"cidrBlocks": ["0.0.0.0/0"], "protocol": "-1", "fromPort": 0, "toPort": 0}, "every protocol and port"),
+    ({"ipv6CidrBlocks": ["::/0"], "fromPort": 3389, "toPort": 3389}, "TCP port 3389"),
+    ({"cidrBlocks": ["0.0.0.0/0"], "protocol": "6", "fromPort": 8000, "toPort": 8080}, "TCP ports 8000-8080"),
+    ({"cidrBlocks": ["0.0.0.0/0"]}, "TCP port 443 without the public-entry-point=true tag that declares a public "
+                                    "entry point"),
 ])
 def test_security_group_rule(change, exposed):
-    assert_change("no-open-ingress", SG_RULE, {"type": "ingress", **https()}, change, [SEPARATE.format(exposed)])
+    assert_change("no-open-ingress", SG_RULE, {"type": "ingress", **https(cidrBlocks=PARTNERS)}, change,
+                  [SEPARATE.format(exposed)])
 
 
 @pytest.mark.parametrize("change, exposed", [
     ({"ipProtocol": "-1"}, "every protocol and port"),
     ({"cidrIpv4": DELETE, "cidrIpv6": "::/0", "fromPort": 22, "toPort": 22}, "TCP port 22")])
 def test_vpc_ingress_rule(change, exposed):
-    compliant = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "0.0.0.0/0"}
+    compliant = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "0.0.0.0/0", "tags": ENTRY_POINT}
     assert_change("no-open-ingress", SG_INGRESS, compliant, change, [SEPARATE.format(exposed)])
 
 
-AZURE_HTTPS = {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "Internet",
+AZURE_HTTPS = {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "198.51.100.0/24",
                "destinationPortRange": "443"}
 
 
 @pytest.mark.parametrize("change, exposed", [
-    ({"destinationPortRange": "22"}, "TCP port 22"), ({"protocol": "*"}, "every protocol on port 443"),
-    ({"destinationPortRange": "*"}, "TCP every port"),
-    ({"sourceAddressPrefix": "0.0.0.0/0", "destinationPortRange": "3389-3390"}, "TCP ports 3389-3390")])
+    ({"sourceAddressPrefix": "Internet", "destinationPortRange": "22"}, "TCP port 22"),
+    ({"sourceAddressPrefix": "*", "protocol": "*"}, "every protocol on port 443"),
+    ({"sourceAddressPrefix": "Internet", "destinationPortRange": "*"}, "TCP every port"),
+    ({"sourceAddressPrefix": "0.0.0.0/0", "destinationPortRange": "3389-3390"}, "TCP ports 3389-3390"),
+    ({"sourceAddressPrefixes": ["::/0"]}, "TCP port 443 without the public-entry-point=true tag that declares a "
+                                          "public entry point")])
 def test_azure_security_rule(change, exposed):
     assert_change("no-open-ingress", NSG_RULE, AZURE_HTTPS, change, [AZURE.format(exposed)])
 
 
 def test_azure_inline_and_versioned_security_rules():
-    assert_change("no-open-ingress", NSG, {"securityRules": [AZURE_HTTPS]},
+    assert_change("no-open-ingress", NSG, {"securityRules": [{**AZURE_HTTPS, "sourceAddressPrefix": "Internet"}],
+                                           "tags": ENTRY_POINT},
                   {"securityRules.0.destinationPortRanges": ["443", "22"]},
                   ["security rule 0 admits inbound internet traffic on TCP ports 443, 22"])
     assert findings("no-open-ingress", "azure-native:network/v20230901:SecurityRule",
-                    {**AZURE_HTTPS, "destinationPortRange": "22"}) == [AZURE.format("TCP port 22")]
+                    {**AZURE_HTTPS, "sourceAddressPrefix": "*", "destinationPortRange": "22"}) == [
+        AZURE.format("TCP port 22")]
 
 
 # --- least privilege -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .values import as_list, strings
+from .values import as_list, is_map, strings
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -21,6 +21,14 @@ WORLD = frozenset({"0.0.0.0/0", "::/0"})
 AZURE_WORLD = WORLD | {"*", "internet", "any", "0.0.0.0", "::"}
 PUBLIC_PORT = 443
 ALL_PROTOCOLS = frozenset({"-1", "all", "*"})
+# HTTPS from anywhere is for public entry points only, and a group says it is one with this tag.
+ENTRY_POINT_TAG = "public-entry-point"
+NOT_DECLARED = f"without the {ENTRY_POINT_TAG}=true tag that declares a public entry point"
+
+
+def declared_entry_point(props: Mapping[str, Any]) -> bool:
+    tags = props.get("tags")
+    return is_map(tags) and str(tags.get(ENTRY_POINT_TAG, "")).lower() == "true"
 
 
 def _ports(from_port: Any, to_port: Any) -> str:
@@ -33,8 +41,8 @@ def _ports(from_port: Any, to_port: Any) -> str:
     return f"port {low}" if low == high else f"ports {low}-{high}"
 
 
-def aws_exposure(protocol: Any, from_port: Any, to_port: Any) -> str | None:
-    """What a world-open AWS rule admits, or None when that is TCP 443 alone (the public entry point's port).
+def aws_exposure(protocol: Any, from_port: Any, to_port: Any, entry_point: bool = False) -> str | None:
+    """What a world-open AWS rule admits, or None when that is TCP 443 alone on a declared public entry point.
 
     AWS writes protocols as names or numbers; "-1" means every protocol and every port."""
     name = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(str(protocol).lower(), str(protocol).lower())
@@ -42,7 +50,7 @@ def aws_exposure(protocol: Any, from_port: Any, to_port: Any) -> str | None:
         return "every protocol and port"
     ports = _ports(from_port, to_port)
     if name == "tcp" and ports == f"port {PUBLIC_PORT}":
-        return None
+        return None if entry_point else f"TCP port {PUBLIC_PORT} {NOT_DECLARED}"
     return f"{name.upper()} {ports}"
 
 
@@ -51,9 +59,9 @@ def aws_world(rule: Mapping[str, Any], *keys: str) -> list[str]:
     return sorted({str(v) for key in keys for v in as_list(rule.get(key)) if str(v) in WORLD})
 
 
-def azure_exposure(rule: Mapping[str, Any]) -> str | None:
-    """What an inbound allow rule from anywhere admits, or None when nothing or only TCP 443
-    (unset protocol or ports count as every protocol or port)."""
+def azure_exposure(rule: Mapping[str, Any], entry_point: bool = False) -> str | None:
+    """What an inbound allow rule from anywhere admits, or None when nothing, or only TCP 443 on a declared
+    public entry point (unset protocol or ports count as every protocol or port)."""
     if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
         return None
     sources = strings([rule.get("sourceAddressPrefix"), *as_list(rule.get("sourceAddressPrefixes"))])
@@ -63,7 +71,7 @@ def azure_exposure(rule: Mapping[str, Any]) -> str | None:
     ports = list(dict.fromkeys(strings([rule.get("destinationPortRange"), *as_list(rule.get("destinationPortRanges"))])))
     ports = ports or ["*"]
     if protocol == "tcp" and all(p == str(PUBLIC_PORT) for p in ports):
-        return None
+        return None if entry_point else f"TCP port {PUBLIC_PORT} {NOT_DECLARED}"
     described = "every port" if "*" in ports else ("port " if len(ports) == 1 and "-" not in ports[0] else "ports ") \
         + ", ".join(ports)
     return f"every protocol on {described}" if protocol in ALL_PROTOCOLS else f"{protocol.upper()} {described}"
