@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pulumi
@@ -11,12 +12,18 @@ from .gateway.sources import read_api_documents, read_authorizer_code
 from .gateway.wiring import GatewaySources
 from .platform import build_platform
 from .spec import SpecError, load_environment
+from .spec.base import NAME_RE
+from .spec.documents import read_text
 
 def run(root: Path) -> None:
     """`root` is the project directory (where Pulumi.yaml and environments/ live)."""
     config = pulumi.Config()
+    env = config.require("environment")
+    if not re.match(NAME_RE, env):
+        raise pulumi.RunError(f"config hybrid:environment {env!r} is not an environment name; expected lower-case "
+                              "letters, digits and dashes (as environments/<name>.yaml)")
     try:
-        spec = load_environment(root / "environments" / f"{config.require('environment')}.yaml")
+        spec = load_environment(root / "environments" / f"{env}.yaml")
     except SpecError as error:
         # RunError prints the message without a Python traceback: the issues already name file and field.
         raise pulumi.RunError(f"invalid environment spec:\n{error}") from None
@@ -24,7 +31,7 @@ def run(root: Path) -> None:
                          | spec.messaging.secret_keys() | spec.connectivity.secret_keys())
     secrets = {key: config.require_secret(key) for key in secret_keys}
     # Event schemas are repository files; the spec loader already checked that each one exists.
-    schema_texts = {f: (root / f).read_text(encoding="utf-8") for f in schema_files(spec)}
+    schema_texts = {f: read_text(root / f) for f in schema_files(spec)}
     gateway_sources = GatewaySources(read_api_documents(root, spec), read_authorizer_code(root))
     for name, value in build_platform(spec, secrets, schema_texts, gateway_sources).items():
         pulumi.export(name, value)

@@ -8,16 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..spec import EnvironmentSpec
+from ..spec.documents import read_yaml
 
 AUTHORIZER_DIR = Path("functions") / "jwt_authorizer"
 
 
 def read_api_documents(root: Path, spec: EnvironmentSpec) -> dict[str, dict[str, dict[str, Any]]]:
     """API name -> version -> parsed OpenAPI document."""
-    return {api.name: {v.version: yaml.safe_load((root / api.file_of(v)).read_text(encoding="utf-8"))
+    return {api.name: {v.version: read_yaml(root / api.file_of(v)).data
                        for v in api.versions}
             for api in spec.gateways.apis}
 

@@ -6,21 +6,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from .base import SecretRef
 from .checks import cross_field_problems
+from .documents import DocumentError, YamlDocument, read_yaml as read_yaml_document
 from .environment import EnvironmentSpec
 
 
 @dataclass(frozen=True)
 class SpecIssue:
+    """One problem: the file, the field path inside it, what was expected, and where it was written (1-based)."""
+
     file: str
     path: str
     message: str
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.message}"
+        where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
+        return f"{self.file}: {self.path}: {self.message}{where}"
+
+    @classmethod
+    def of(cls, error: DocumentError) -> "SpecIssue":
+        """A reader's error as an issue (the position, when known, is both the path and the location)."""
+        return cls(error.file, error.where, error.message, error.line, error.column)
 
 
 class SpecError(Exception):
@@ -49,10 +60,31 @@ _FRIENDLY = {
 }
 
 
+def _model_of(annotation: Any) -> list[type[BaseModel]]:
+    """The spec models an annotation can hold (through Optional, list, dict, Union and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) or () for m in _model_of(arg)]
+
+
+def touches_secret(loc: tuple[Any, ...], model: type[BaseModel] = EnvironmentSpec) -> bool:
+    """Whether an error location lies in (or is) a field typed as a secret reference: its input is never shown."""
+    models = [model]
+    for part in loc:
+        if any(issubclass(m, SecretRef) for m in models):
+            return True
+        if not isinstance(part, str):
+            continue
+        fields = [f for m in models for name, f in m.model_fields.items() if part in (name, f.alias)]
+        if fields:
+            models = [sub for f in fields for sub in _model_of(f.annotation)]
+    return any(issubclass(m, SecretRef) for m in models)
+
+
 def _describe(error: dict[str, Any]) -> str:
     message = _FRIENDLY.get(error["type"], error["msg"].removeprefix("Value error, "))
     value = error.get("input")
-    secretish = "secret" in message or any("kubeconfig" in str(p) for p in error["loc"])
+    secretish = "secret" in message or touches_secret(tuple(error["loc"]))
     if error["type"] not in _FRIENDLY and not secretish and isinstance(value, (int, float, str)) and not isinstance(value, bool):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         if shown not in message:
@@ -60,35 +92,41 @@ def _describe(error: dict[str, Any]) -> str:
     return message
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse YAML, turning syntax errors into a SpecIssue naming line and column."""
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse YAML through the bounded reader, turning every reading problem into a SpecError."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError([SpecIssue(str(path), "(file)", "file not found")]) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise SpecError([SpecIssue(str(path), where, f"invalid YAML: {exc.problem}")]) from None
+        return read_yaml_document(path)
+    except DocumentError as error:
+        raise SpecError([SpecIssue.of(error)]) from None
+
+
+def _issue(source: str, document: YamlDocument | None, loc: tuple[Any, ...] | str, path: str, message: str) -> SpecIssue:
+    at = document.position(loc) if document is not None else None
+    return SpecIssue(source, path, message, *(at or (None, None)))
 
 
 def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | None = None,
-                      root: Path | None = None) -> EnvironmentSpec:
+                      root: Path | None = None, document: YamlDocument | None = None) -> EnvironmentSpec:
+    """Validate parsed spec data; `document` (when the data came from a file) places each issue at its line."""
     if not isinstance(data, dict):
-        raise SpecError([SpecIssue(source, "(top level)", "expected a mapping of environment fields")])
+        raise SpecError([_issue(source, document, (), "(top level)", "expected a mapping of environment fields")])
     try:
         spec = EnvironmentSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError([SpecIssue(source, format_loc(e["loc"]), _describe(e)) for e in exc.errors()]) from None
+        raise SpecError([_issue(source, document, tuple(e["loc"]), format_loc(e["loc"]), _describe(e))
+                         for e in exc.errors()]) from None
     problems = cross_field_problems(spec, declared_secret_keys, root)
     if problems:
-        raise SpecError([SpecIssue(source, path, message) for path, message in problems])
+        raise SpecError([_issue(source, document, path, path, message) for path, message in problems])
     return spec
 
 
 def load_environment(path: Path, declared_secret_keys: set[str] | None = None) -> EnvironmentSpec:
     """Load and fully validate environments/<env>.yaml; raises SpecError listing every issue."""
-    spec = parse_environment(read_yaml(path), str(path), declared_secret_keys, root=path.parent.parent)
+    document = read_yaml(path)
+    spec = parse_environment(document.data, str(path), declared_secret_keys, root=path.parent.parent,
+                             document=document)
     if spec.name != path.stem:
-        raise SpecError([SpecIssue(str(path), "name", f"expected {path.stem!r} to match the file name, got {spec.name!r}")])
+        raise SpecError([_issue(str(path), document, "name", "name",
+                                f"expected {path.stem!r} to match the file name, got {spec.name!r}")])
     return spec

@@ -128,7 +128,9 @@ def _schemas(i: int, broker: BrokerSpec, root: Optional[Path]) -> Iterator[Probl
             if binding.compatibility not in AZURE_SCHEMA_MODES:
                 yield (f"{base}.{path}.compatibility",
                        f"Event Hubs schema groups offer {', '.join(sorted(AZURE_SCHEMA_MODES))} only")
-        if root is not None and not (root / binding.file).is_file():
+        if ".." in Path(binding.file).parts:
+            yield f"{base}.{path}.file", "expected a path inside schemas/ (no `..`)"
+        elif root is not None and not (root / binding.file).is_file():
             yield f"{base}.{path}.file", f"schema file {binding.file} not found; expected a file under schemas/"
 
 

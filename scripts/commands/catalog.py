@@ -37,7 +37,7 @@ def catalog(
             kinds[entity["kind"]] = kinds.get(entity["kind"], 0) + 1
         written.append({"environment": name, "catalog": str(info), "topology": str(topology), "entities": kinds})
     if json_output:
-        emit_json(written)
+        emit_json({"environments": written})
         return
     for item in written:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(item["entities"].items()))

@@ -10,7 +10,7 @@ import typer
 from components.spec import SpecError
 
 from .. import environments
-from ..checker.sources import SourceError, read_document, stack_of
+from ..checker.sources import SourceError, projects_of, read_document, stacks_of
 from ..console import FINDING, emit_json, fail, out
 from ..diff.compare import compare
 from ..diff.markdown import render
@@ -35,9 +35,22 @@ def drift(
         fail(f"environment {env!r} is invalid", error.issues)
     try:
         reality = read_document(export)
-        if not isinstance(reality, dict) or "deployment" not in reality:
+        if "deployment" not in reality:
             raise SourceError(f"{export}: expected `pulumi stack export` output ({{version, deployment: {{...}}}})")
         intent = read_document(plan_file) if plan_file else None
+        if intent is not None and "deployment" not in intent:
+            raise SourceError(f"{plan_file}: expected a plan written by `hybrid plan` ({{version, deployment: {{...}}}})")
+        for label, document in ((export, reality), (plan_file, intent)):
+            if document is None:
+                continue
+            others = projects_of(document) - {loaded.project.name}
+            if others:
+                raise SourceError(f"{label} holds resources of project {', '.join(sorted(others))}; expected project "
+                                  f"{loaded.project.name!r} (this one)")
+            others = stacks_of(document) - {loaded.stack}
+            if others:
+                raise SourceError(f"{label} holds resources of stack {', '.join(sorted(others))}, but environment "
+                                  f"{env!r} deploys stack {loaded.stack!r}")
     except SourceError as error:
         fail(str(error))
     if intent is None:
@@ -47,9 +60,6 @@ def drift(
             intent = plan_environment(root.resolve(), env).export
         except PlanError as error:
             fail(f"the program for {env!r} cannot be planned: {error}")
-    stack = stack_of(reality)
-    if stack is not None and stack != loaded.stack:
-        fail(f"{export} is an export of stack {stack!r}, but environment {env!r} deploys stack {loaded.stack!r}")
     report = EnvReport(env, compare(reality, intent, drift=True))
     if json_output:
         emit_json({"export": str(export), **report_json(report, DRIFT_LABELS)})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from components.spec.documents import DocumentError as ReadError, read_yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 
@@ -27,11 +27,9 @@ class DocumentError(Exception):
 def read_document(path: Path) -> dict[str, Any]:
     """Parse a YAML/JSON OpenAPI file; raises DocumentError naming line and column on bad syntax."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise DocumentError(Finding(where, f"invalid YAML: {exc.problem}")) from None
+        data = read_yaml(path).data
+    except ReadError as error:
+        raise DocumentError(Finding(error.where, error.message)) from None
     if not isinstance(data, dict):
         raise DocumentError(Finding("(top level)", "expected an OpenAPI document (a mapping with openapi, info, paths)"))
     return data
