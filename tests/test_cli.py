@@ -38,7 +38,7 @@ def test_validate_lists_every_problem_and_exits_2_without_a_traceback(project_co
 def test_validate_json(project_copy):
     result = invoke("validate", "dev", "--json", "--root", str(project_copy))
     assert result.exit_code == 0
-    assert json.loads(result.output) == {"version": 1, "valid": True, "problems": {"dev": []}}
+    assert json.loads(result.output) == {"version": 1, "valid": True, "problems": {"dev": []}, "warnings": {}}
 
 
 def test_validate_reports_an_unknown_environment(project_copy):
@@ -87,7 +87,7 @@ def test_check_exits_1_on_a_mandatory_violation_naming_the_resource_not_the_valu
                 del r["inputs"]["redrivePolicy"]
     result = invoke("check", str(export_file(tmp_path, plans, mutate=strip_redrive)))
     assert result.exit_code == 1
-    assert "dead-letter-queue-required mandatory, 1 violation(s)" in result.output
+    assert "dead-letter-queue-required mandatory, 1 violation" in result.output
     assert "aws:sqs/queue:Queue::orders-euc1-billing-orders: queue has no dead-letter queue" in result.output
 
 

@@ -295,7 +295,8 @@ def parse_yaml(text: str, label: str) -> YamlDocument:
             return YamlDocument(None, {})
         _check_expansion(node, label)
         _check_duplicates(node, label)
-        return YamlDocument(loader.construct_document(node), _positions(node))
+        positions = _positions(node)  # before construction, which flattens merge keys in place
+        return YamlDocument(loader.construct_document(node), positions)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

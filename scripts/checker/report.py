@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from policies.rules.evaluate import Verdict
+from scripts.console import plural
 
 
 def short(urn: str) -> str:
@@ -35,15 +37,15 @@ def print_verdicts(console: Console, verdicts: list[Verdict]) -> None:
             notes.append(f"{len(v.exempted)} exempted")
         if v.not_applicable:
             reasons = sorted({r for _, r in v.not_applicable})
-            notes.append(f"{len(v.not_applicable)} not applicable ({'; '.join(reasons)})")
+            notes.append(f"{len(v.not_applicable)} not applicable: {'; '.join(reasons)}")
         if v.unknown:
             notes.append(f"{len(v.unknown)} not judged: values unknown until apply")
-        suffix = f" [dim]({', '.join(notes)})[/]" if notes else ""
+        suffix = f" [dim]({escape(', '.join(notes))})[/]" if notes else ""
         if v.passed:
             console.print(f"  [green]✓[/] {v.rule.id}{suffix}")
             continue
         colour = "red" if v.level == "mandatory" else "yellow"
-        console.print(f"  [{colour}]✗ {v.rule.id}[/] [{colour}]{v.level}[/], {len(v.violations)} violation(s){suffix}")
+        console.print(f"  [{colour}]✗ {v.rule.id}[/] [{colour}]{v.level}[/], {plural(len(v.violations), 'violation')}{suffix}")
         for urn, message in v.violations:
             console.print(f"      {short(urn)}: {message}", markup=False)
         console.print(f"      fix: {v.rule.remediation}", markup=False, style="dim")

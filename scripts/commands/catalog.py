@@ -11,7 +11,7 @@ from components.spec import SpecError
 
 from .. import environments
 from ..catalog.write import write_catalog
-from ..console import emit_json, fail, out
+from ..console import emit_json, fail, out, plural
 
 
 def catalog(
@@ -40,5 +40,5 @@ def catalog(
         emit_json({"environments": written})
         return
     for item in written:
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(item["entities"].items()))
+        counts = ", ".join(plural(n, k) for k, n in sorted(item["entities"].items()))
         out.print(f"{item['environment']}: {item['catalog']} ({counts}) · {item['topology']}", markup=False)

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from components.spec import SpecError
+from components.spec.documents import STDIN
 
 from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
@@ -20,12 +22,14 @@ from ..project import environment_of_stack, load_project
 
 
 def check(
-    file: Path = typer.Argument(..., help="plan JSON, `pulumi stack export` output or `pulumi preview --json` output"),
+    file: Path = typer.Argument(..., help="plan JSON, `pulumi stack export` output or `pulumi preview --json` "
+                                          "output; - reads standard input"),
     env: Optional[str] = typer.Option(None, "--env", help="environment to judge against; default: from the URNs' stack"),
     json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Run the policy rules and cloud contract checks over FILE; exit 1 when a mandatory rule (or contract) fails."""
+    label = "(standard input)" if str(file) == STDIN else str(file)
     try:
         document = read_document(file)
         stack = stack_of(document)
@@ -33,11 +37,11 @@ def check(
         fail(str(error))
     if env is None:
         if stack is None:
-            fail(f"{file}: cannot tell which stack this is (no URNs, or several stacks); pass --env")
+            fail(f"{label}: cannot tell which stack this is (no URNs, or several stacks); pass --env")
         try:
             env = environment_of_stack(load_project(root), stack)
         except SpecError as error:
-            fail(f"{file}: stack {stack!r} has no stack config in stacks/; pass --env", error.issues)
+            fail(f"{label}: stack {stack!r} has no stack config in stacks/; pass --env", error.issues)
     try:
         spec = environments.load(root, env).spec
     except SpecError as error:
@@ -45,10 +49,10 @@ def check(
     verdicts = check_document(document, spec)
     contracts = contract_findings(document, spec)
     if json_output:
-        emit_json({"file": str(file), "environment": env, "verdicts": verdicts_json(verdicts),
+        emit_json({"file": label, "environment": env, "verdicts": verdicts_json(verdicts),
                    "contracts": findings_json(contracts), "blocking": blocking(verdicts) or contracts_blocking(contracts)})
     else:
-        out.print(f"[bold]{file}[/] judged as environment [bold]{env}[/] ({spec.tier.value})")
+        out.print(f"[bold]{escape(label)}[/] judged as environment [bold]{escape(env)}[/] ({spec.tier.value})")
         print_verdicts(out, verdicts)
         print_contracts(out, contracts)
     if blocking(verdicts) or contracts_blocking(contracts):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 
 from components.spec import SpecError
 from components.spec.windows import deployment_allowed
@@ -35,7 +36,7 @@ def _progress(event: str, step: StepRecord) -> None:
     else:
         mark = {"ok": "[green]✓[/]", "failed": "[red]✗[/]", "aborted": "[yellow]![/]"}.get(step.outcome, "·")
         err.print(f"  {mark} {step.name:<26} {step.seconds:6.2f} s{'  [cyan](emulated)[/]' if step.emulated else ''}"
-                  f"  [dim]{step.detail[:110]}[/]")
+                  f"  [dim]{escape(step.detail[:110])}[/]")
 
 
 def _interrupt_on_sigterm() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from components.spec import SpecError
 
@@ -66,7 +67,7 @@ def plan(
         out.print(plan_tree(result.export, facts))
         print_verdicts(out, verdicts)
         print_contracts(out, contracts)
-        out.print(f"[dim]plan: {target} · policy config: {config_path} · {len(result.resources)} resources in "
+        out.print(f"[dim]plan: {escape(str(target))} · policy config: {escape(str(config_path))} · {len(result.resources)} resources in "
                   f"{result.seconds:.2f}s (setup {timings['import_seconds']:.2f}s)[/]")
     if blocking(verdicts) or contracts_blocking(contracts):
         raise typer.Exit(FINDING)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from components.spec import SpecError
 
@@ -53,14 +54,14 @@ def check(
             out.print(f"no schema changed since {base}")
         for r in results:
             if r.error:
-                err.print(f"[bold red]✗ {r.file}[/] ({r.mode}): unreadable: {r.error}", markup=True)
+                err.print(f"[bold red]✗ {escape(r.file)}[/] ({r.mode}): unreadable: {escape(r.error)}")
             elif r.problems:
-                err.print(f"[bold red]✗ {r.file}[/] breaks {r.mode}:")
+                out.print(f"[bold red]✗ {escape(r.file)}[/] breaks {r.mode}:")
                 for problem in r.problems:
-                    err.print(f"  - {problem}", markup=False)
+                    out.print(f"  - {problem}", markup=False)
             else:
-                against = ", ".join(r.compared_with) or "nothing (new schema)"
-                out.print(f"[green]✓ {r.file}[/] {r.mode} against {against}")
+                against = ", ".join(r.compared_with) or "nothing, a new schema"
+                out.print(f"[green]✓ {escape(r.file)}[/] {r.mode} against {escape(against)}")
     if any(r.error for r in results):
         raise typer.Exit(BAD_INPUT)
     if any(r.problems for r in results):

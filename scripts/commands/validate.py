@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from components.spec import SpecError
 
 from .. import environments
-from ..console import BAD_INPUT, emit_json, err, fail, out
+from ..console import BAD_INPUT, emit_json, err, fail, out, plural, warn
 from ..policy_config import write_policy_config
 
 
@@ -23,22 +24,26 @@ def validate(
     if not names:
         fail(f"no environments found under {root / 'environments'}")
     problems: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
     for name in names:
         try:
             loaded = environments.load(root, name)
             write_policy_config(root, loaded.spec)
-            problems[name] = []
+            problems[name], warnings[name] = [], [str(w) for w in loaded.warnings]
         except SpecError as error:
-            problems[name] = [str(i) for i in error.issues]
+            problems[name], warnings[name] = [str(i) for i in error.issues], []
     if json_output:
-        emit_json({"valid": not any(problems.values()), "problems": problems})
+        emit_json({"valid": not any(problems.values()), "problems": problems,
+                   "warnings": {name: found for name, found in warnings.items() if found}})
     else:
         for name, issues in problems.items():
+            for warning in warnings[name]:
+                warn(warning)
             if issues:
-                err.print(f"[bold red]✗ {name}[/]: {len(issues)} problem(s)")
+                err.print(f"[bold red]✗ {escape(name)}[/]: {plural(len(issues), 'problem')}")
                 for issue in issues:
                     err.print(f"  - {issue}", markup=False)
             else:
-                out.print(f"[green]✓ {name}[/] is valid")
+                out.print(f"[green]✓ {escape(name)}[/] is valid")
     if any(problems.values()):
         raise typer.Exit(BAD_INPUT)

@@ -15,7 +15,10 @@ from components.spec import SpecError
 from components.spec.windows import deployment_allowed
 
 from .. import environments
-from ..console import FINDING, emit_json, fail, out
+from ..console import FINDING, emit_json, fail, out, warn
+
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
+"""--at is refused outside these years: the window search looks days ahead, and datetime ends at 9999."""
 
 
 def parse_at(text: Optional[str], zone_name: str) -> datetime:
@@ -26,10 +29,17 @@ def parse_at(text: Optional[str], zone_name: str) -> datetime:
         at = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
         fail(f"--at {text!r} is not an ISO 8601 time; expected e.g. 2025-06-02T10:30:00+02:00 or 2025-06-02T08:30Z")
+    if not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
+        fail(f"--at {text!r} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}; expected a time a deployment could "
+             "really start at")
     if at.tzinfo is None:
         from zoneinfo import ZoneInfo
 
         at = at.replace(tzinfo=ZoneInfo(zone_name))
+    try:
+        at.astimezone(timezone.utc)
+    except OverflowError:
+        fail(f"--at {text!r} is out of range once converted to UTC")
     return at
 
 
@@ -42,11 +52,17 @@ def window(
 ) -> None:
     """Say whether a deployment of ENV may start now (or --at); exit 1 when it may not."""
     try:
-        policy = environments.load(root, env).spec.deployment
+        loaded = environments.load(root, env)
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
+    for warning in loaded.warnings:
+        warn(warning)
+    policy = loaded.spec.deployment
     instant = parse_at(at, policy.timezone)
-    decision = deployment_allowed(policy, instant)
+    try:
+        decision = deployment_allowed(policy, instant)
+    except OverflowError:
+        fail(f"--at {at!r}: the window search runs past the end of the calendar; expected an earlier time")
     if json_output:
         emit_json({"environment": env, "at": instant.isoformat(), "timezone": policy.timezone, **decision.as_json()})
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from rich.markup import escape
 from rich.tree import Tree
 
 from policies.rules.placement import region_of
@@ -29,7 +30,7 @@ def plan_tree(export: dict[str, Any], policy_facts: dict[str, Any]) -> Tree:
     stack = resources[0]
     counts = counts_by_component(export, policy_facts)
     custom = sum(1 for r in resources if r.get("custom"))
-    tree = Tree(f"[bold]{stack['urn'].split('::')[-1]}[/] ({len(resources)} resources, {custom} custom)")
+    tree = Tree(f"[bold]{escape(stack['urn'].split('::')[-1])}[/] ({len(resources)} resources, {custom} custom)")
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for state in resources[1:]:
         if not state.get("custom"):
@@ -37,9 +38,9 @@ def plan_tree(export: dict[str, Any], policy_facts: dict[str, Any]) -> Tree:
 
     def add(node: Tree, urn: str) -> None:
         for (type_, region), n in sorted(counts.get(urn, {}).items()):
-            node.add(f"{type_} [dim]×{n} · {region}[/]")
+            node.add(f"{escape(type_)} [dim]×{n} · {escape(region)}[/]")
         for child in sorted(children.get(urn, []), key=lambda s: s["urn"]):
-            add(node.add(f"[cyan]{child['type']}[/] {child['urn'].split('::')[-1]}"), child["urn"])
+            add(node.add(f"[cyan]{escape(child['type'])}[/] {escape(child['urn'].split('::')[-1])}"), child["urn"])
 
     add(tree, stack["urn"])
     return tree
