@@ -126,7 +126,7 @@ def test_cli_exit_codes(repo):
     assert subprocess.run(cli, capture_output=True, text=True).returncode == 0
     (repo / "schemas/o.avsc").write_text(avro({"name": "c", "type": "string"}))
     broken = subprocess.run(cli, capture_output=True, text=True)
-    assert broken.returncode == 1 and "field(s) c" in broken.stderr
+    assert broken.returncode == 1 and "field(s) c" in broken.stdout  # a finding: stdout
     (repo / "schemas/o.avsc").write_text("{not json")
     assert subprocess.run(cli, capture_output=True, text=True).returncode == 2
     assert subprocess.run(cli[:-4] + ["--base", "no-such-ref", "--root", str(repo)],
