@@ -12,6 +12,8 @@ from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
 from policies.rules import ALL_RULES
 
+from .files import write_atomic
+
 
 def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
     return {
@@ -60,9 +62,9 @@ def unknown_rule_issues(spec: EnvironmentSpec, source: str) -> list[SpecIssue]:
 
 
 def write_policy_config(root: Path, spec: EnvironmentSpec) -> Path:
+    """Raises WriteError (scripts.files) when the file cannot be written."""
     path = root / "policies" / "config" / f"{spec.name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(policy_config(spec), indent=2, sort_keys=True) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text)
     return path

@@ -4,6 +4,7 @@ a hang, or a secret echoed back."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -264,3 +265,66 @@ def test_markup_in_user_input_prints_as_text(tmp_path):
 def test_window_at_extreme_dates_exits_2(project_copy, at):
     result = run("window", "dev", "--at", at, "--root", str(project_copy))
     assert result.exit_code == 2 and "outside the years" in result.output
+
+
+# ---- writes ---------------------------------------------------------------------------------------------------
+
+
+def test_an_interrupted_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    import os
+
+    from scripts.files import write_atomic
+
+    target = tmp_path / "plans" / "staging.json"
+    write_atomic(target, '{"version": 3}\n')
+
+    def killed(fd):
+        raise KeyboardInterrupt  # as if the process were stopped between writing and renaming
+
+    monkeypatch.setattr(os, "fsync", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, '{"version": 3, "deployment": {"half": ')
+    assert target.read_text() == '{"version": 3}\n'
+    assert [p.name for p in target.parent.iterdir()] == ["staging.json"]  # no temporary left behind
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path):
+    from scripts.files import WriteError, write_atomic
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with pytest.raises(WriteError, match="cannot write /dev/full: No space left on device"):
+        write_atomic(Path("/dev/full"), "x" * 100_000)
+
+
+@pytest.fixture
+def plan_files(tmp_path, plans):
+    (tmp_path / "prod.json").write_text(json.dumps(plans["prod"].export))
+    return tmp_path / "prod.json"
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("{tmp}", "is a directory; expected a file path"),
+    ("{tmp}/missing/report.md", "does not exist"),
+    ("{tmp}/prod.json/report.md", "is a file"),
+    ("/dev/full", "No space left on device"),
+])
+def test_out_paths_that_cannot_be_written_exit_2(plan_files, where, expected):
+    target = where.format(tmp=plan_files.parent)
+    result = run("drift", "prod", "--export", str(plan_files), "--plan", str(plan_files), "--out", target)
+    assert result.exit_code == 2 and expected in result.output, result.output
+
+
+def test_a_reports_file_in_place_of_the_folder_stops_the_drill_before_it_starts(project_copy):
+    (project_copy / "reports").write_text("not a folder")
+    result = run("drill", "dev", "--root", str(project_copy))
+    assert result.exit_code == 2 and "is a file" in result.output
+
+
+def test_a_policy_config_folder_that_is_a_file_exits_2(project_copy):
+    import shutil
+
+    shutil.rmtree(project_copy / "policies" / "config")
+    (project_copy / "policies" / "config").write_text("")
+    result = run("validate", "dev", "--root", str(project_copy))
+    assert result.exit_code == 2 and "is a file" in result.output

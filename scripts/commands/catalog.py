@@ -11,6 +11,7 @@ from components.spec import SpecError
 
 from .. import environments
 from ..catalog.write import write_catalog
+from ..files import WriteError
 from ..console import emit_json, fail, out, plural
 
 
@@ -31,7 +32,10 @@ def catalog(
             spec = environments.load(root, name).spec
         except SpecError as error:
             fail(f"environment {name!r} is invalid", error.issues)
-        info, topology, entities = write_catalog(spec, root, out_dir if out_dir.is_absolute() else root / out_dir)
+        try:
+            info, topology, entities = write_catalog(spec, root, out_dir if out_dir.is_absolute() else root / out_dir)
+        except WriteError as error:
+            fail(str(error))
         kinds: dict[str, int] = {}
         for entity in entities:
             kinds[entity["kind"]] = kinds.get(entity["kind"], 0) + 1

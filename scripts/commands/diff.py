@@ -11,6 +11,7 @@ from components.spec import SpecError
 
 from ..console import FINDING, emit_json, fail, out
 from ..diff.base import BaseError
+from ..files import WriteError, check_writable, write_atomic
 from ..diff.markdown import render
 from ..diff.report import report_json
 from ..planner.export import PlanError
@@ -31,6 +32,11 @@ def diff(
     mandatory policy, 2 on bad input (such as a base ref that does not exist)."""
     if (env is None) == (not all_envs):
         fail("name one environment or pass --all (not both)")
+    try:
+        if out_path:
+            check_writable(out_path)
+    except WriteError as error:
+        fail(str(error))
     from ..diff.run import diff_environments
 
     try:
@@ -45,7 +51,10 @@ def diff(
     title = f"Infrastructure diff against `{base}` (`{commit[:10]}`)"
     markdown = render(reports, title, more="run `hybrid diff --json` or see the workflow's artifact for every detail")
     if out_path:
-        out_path.write_text(markdown, encoding="utf-8")
+        try:
+            write_atomic(out_path, markdown)
+        except WriteError as error:
+            fail(str(error))
     if json_output:
         emit_json({"base": {"ref": base, "commit": commit}, "blocking": blocking,
                    "environments": [report_json(r) for r in reports]})

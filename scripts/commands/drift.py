@@ -13,6 +13,7 @@ from .. import environments
 from ..checker.sources import SourceError, projects_of, read_document, stacks_of
 from ..console import FINDING, emit_json, fail, out
 from ..diff.compare import compare
+from ..files import WriteError, check_writable, write_atomic
 from ..diff.markdown import render
 from ..diff.report import DRIFT_LABELS, EnvReport, report_json
 from ..planner.export import PlanError
@@ -33,6 +34,11 @@ def drift(
         loaded = environments.load(root, env)
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
+    try:
+        if out_path:
+            check_writable(out_path)
+    except WriteError as error:
+        fail(str(error))
     try:
         reality = read_document(export)
         if "deployment" not in reality:
@@ -68,6 +74,9 @@ def drift(
                           more="run `hybrid drift --json` for every detail", sides=SIDES)
         out.print(markdown, markup=False, highlight=False)
     if out_path:
-        out_path.write_text(render([report], f"Drift of `{env}`", DRIFT_LABELS, sides=SIDES), encoding="utf-8")
+        try:
+            write_atomic(out_path, render([report], f"Drift of `{env}`", DRIFT_LABELS, sides=SIDES))
+        except WriteError as error:
+            fail(str(error))
     if not report.diff.empty:
         raise typer.Exit(FINDING)

@@ -20,6 +20,7 @@ from components.spec.windows import deployment_allowed
 
 from ..console import BAD_INPUT, FINDING, emit_json, err, fail, out
 from ..drill import report
+from ..files import WriteError, check_writable
 from ..drill.clients import Clients
 from ..drill.inventory import DrillInputError
 from ..drill.runner import Drill, DrillResult, StepRecord
@@ -75,7 +76,10 @@ def _dry_run(prepared, window: dict[str, Any], json_output: bool) -> None:
 
 
 def _finish(result: DrillResult, reports: Path, json_output: bool) -> None:
-    json_path, md_path = report.write(result, reports)
+    try:
+        json_path, md_path = report.write(result, reports)
+    except WriteError as error:
+        fail(str(error))
     if json_output:
         emit_json({**result.as_json(), "report": {"json": str(json_path), "markdown": str(md_path)}})
     else:
@@ -111,6 +115,10 @@ def drill(
         fail(f"--target {target!r}: expected local or aws")
     if force_reason is not None and not force_reason.strip():
         fail("--force-reason needs a reason (it goes in the report)")
+    try:
+        check_writable(root / "reports" / "drill.json", create_parent=True)  # before the drill changes anything
+    except WriteError as error:
+        fail(str(error))
     try:
         from scripts import environments
 

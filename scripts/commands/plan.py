@@ -14,9 +14,10 @@ from components.spec import SpecError
 from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
-from ..console import FINDING, emit_json, err, fail, out
+from ..console import FINDING, emit_json, err, fail, out, warn
 from ..contracts import contract_findings, findings_json
 from ..contracts.report import contracts_blocking, print_contracts
+from ..files import WriteError, check_writable, write_atomic
 from ..policy_config import environment_facts, write_policy_config
 
 
@@ -32,7 +33,14 @@ def plan(
         loaded = environments.load(root, env)
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
-    config_path = write_policy_config(root, loaded.spec)
+    for warning in loaded.warnings:
+        warn(warning)
+    target = out_path or root / "plans" / f"{env}.json"
+    try:
+        check_writable(target, create_parent=out_path is None)
+        config_path = write_policy_config(root, loaded.spec)
+    except WriteError as error:
+        fail(str(error))
     if not json_output:
         err.print(f"[dim]planning {env} (stack {loaded.stack}) under the mock engine…[/]")
     from ..planner.export import PlanError, dumps
@@ -47,9 +55,10 @@ def plan(
         result = plan_environment(root.resolve(), env)
     except PlanError as error:
         fail(f"the program for {env!r} cannot be planned: {error}")
-    target = out_path or root / "plans" / f"{env}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dumps(result.export), encoding="utf-8")
+    try:
+        write_atomic(target, dumps(result.export))
+    except WriteError as error:
+        fail(str(error))
     verdicts = check_document(result.export, loaded.spec)
     contracts_started = time.perf_counter()
     contracts = contract_findings(result.export, loaded.spec)

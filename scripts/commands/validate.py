@@ -11,6 +11,7 @@ from components.spec import SpecError
 
 from .. import environments
 from ..console import BAD_INPUT, emit_json, err, fail, out, plural, warn
+from ..files import WriteError
 from ..policy_config import write_policy_config
 
 
@@ -32,6 +33,8 @@ def validate(
             problems[name], warnings[name] = [], [str(w) for w in loaded.warnings]
         except SpecError as error:
             problems[name], warnings[name] = [str(i) for i in error.issues], []
+        except WriteError as error:
+            fail(str(error))
     if json_output:
         emit_json({"valid": not any(problems.values()), "problems": problems,
                    "warnings": {name: found for name, found in warnings.items() if found}})

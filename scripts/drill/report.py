@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import write_atomic
 from .runner import DrillResult, dumps
 
 
@@ -46,9 +47,8 @@ def markdown(result: DrillResult) -> str:
 
 
 def write(result: DrillResult, reports: Path) -> tuple[Path, Path]:
-    reports.mkdir(parents=True, exist_ok=True)
     stem = f"drill-{result.env}-{result.started_at.replace(':', '').replace('+0000', 'Z')}-{result.run_id}"
     json_path, md_path = reports / f"{stem}.json", reports / f"{stem}.md"
-    json_path.write_text(dumps(result) + "\n")
-    md_path.write_text(markdown(result))
+    write_atomic(json_path, dumps(result) + "\n")
+    write_atomic(md_path, markdown(result))
     return json_path, md_path

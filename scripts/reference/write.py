@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from ..files import write_atomic
 
 from .markdown import REFERENCE_FILE, render
 from .schema import SCHEMA_FILE, schema_text
@@ -21,9 +22,6 @@ def write_generated(root: Path) -> list[Path]:
         path = root / relative
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomic(path, text)
         written.append(relative)
     return written

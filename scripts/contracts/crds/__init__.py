@@ -73,4 +73,6 @@ def release_of_group(group: str) -> Release | None:
 
 
 def write_index() -> None:
-    INDEX.write_text(json.dumps(build_index(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    from scripts.files import write_atomic
+
+    write_atomic(INDEX, json.dumps(build_index(), sort_keys=True, separators=(",", ":")) + "\n")
