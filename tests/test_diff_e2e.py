@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -62,3 +63,53 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
 
     missing = hybrid(repo, "diff", "dev", "--base", "no-such-branch")
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_an_interrupted_diff_leaves_no_worktree_folder_or_child_behind(repo, tmp_path):
+    import os
+    import signal
+    import time
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo), "HOME": str(repo), "TMPDIR": str(temporary)}
+    diff = subprocess.Popen([sys.executable, "-m", "scripts.cli_main", "diff", "dev", "--base", "HEAD"], cwd=repo,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    children = ""
+    while not children and time.monotonic() < deadline:  # until the child plan runs in the worktree
+        time.sleep(0.05)
+        children = subprocess.run(["pgrep", "-f", f"out {temporary}/hybrid-diff-plans"], capture_output=True,
+                                  text=True).stdout
+    assert children and diff.poll() is None, diff.communicate()
+    diff.send_signal(signal.SIGTERM)
+    _, stderr = diff.communicate(timeout=60)
+    assert diff.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr and "cleaned up" in stderr
+    assert git(repo, "worktree", "list").count("\n") == 1
+    assert list(temporary.iterdir()) == []
+    for pid in children.split():
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "State:\tZ" in status.read_text(), (pid, status.read_text(), Path(f"/proc/{pid}/cmdline").read_text())
+
+
+def test_the_next_run_sweeps_what_a_killed_run_left(repo, tmp_path, monkeypatch):
+    from scripts.diff.interrupt import sweep
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process id that no longer runs
+    left = tmp_path / f"hybrid-diff-base-{dead.pid}-x" / "base"
+    git(repo, "worktree", "add", "--detach", "--quiet", str(left), "HEAD")
+    plans = tmp_path / f"hybrid-diff-plans-{dead.pid}-y"
+    plans.mkdir()
+    mine = tmp_path / f"hybrid-diff-plans-{os.getpid()}-z"
+    mine.mkdir()
+    removed = sweep(repo)
+    assert left in removed and plans in removed
+    assert git(repo, "worktree", "list").count("\n") == 1
+    assert not left.parent.exists() or not left.exists()
+    assert not plans.exists() and mine.exists()  # a live run's folder is left alone

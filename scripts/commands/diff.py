@@ -9,8 +9,9 @@ import typer
 
 from components.spec import SpecError
 
-from ..console import FINDING, emit_json, fail, out
+from ..console import FINDING, emit_json, err, fail, out
 from ..diff.base import BaseError
+from ..diff.interrupt import Interrupted
 from ..files import WriteError, check_writable, write_atomic
 from ..diff.markdown import render
 from ..diff.report import report_json
@@ -41,6 +42,9 @@ def diff(
 
     try:
         commit, reports = diff_environments(root, None if all_envs else [env], base, link_base)
+    except Interrupted as stop:
+        err.print(f"[yellow]{stop}[/]: the temporary worktree, folders and child plans are cleaned up")
+        raise typer.Exit(128 + stop.signum)
     except BaseError as error:
         fail(str(error))
     except SpecError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+
+from .interrupt import BASE_PREFIX, deferred, owned_prefix, stop_process_group
 
 
 class BaseError(Exception):
@@ -55,7 +58,7 @@ def prefix_in_repo(root: Path) -> str:
 @contextmanager
 def worktree(root: Path, commit: str) -> Iterator[Path]:
     """A detached checkout of `commit` in a temporary folder, gone when the block ends."""
-    holder = Path(tempfile.mkdtemp(prefix="hybrid-diff-base-"))
+    holder = Path(tempfile.mkdtemp(prefix=owned_prefix(BASE_PREFIX)))
     path = holder / "base"
     added = _git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
     try:
@@ -66,9 +69,7 @@ def worktree(root: Path, commit: str) -> Iterator[Path]:
         if path.exists():
             _git(root, "worktree", "remove", "--force", str(path))
         _git(root, "worktree", "prune")
-        for leftover in sorted(holder.rglob("*"), reverse=True):
-            leftover.unlink() if leftover.is_file() or leftover.is_symlink() else leftover.rmdir()
-        holder.rmdir()
+        shutil.rmtree(holder, ignore_errors=True)
 
 
 def environments_at(project: Path) -> list[str]:
@@ -80,14 +81,24 @@ def plan_at(project: Path, envs: list[str], out_dir: Path) -> dict[str, BasePlan
     if not (project / "scripts" / "cli_main.py").exists():
         raise BaseError("the base ref predates `hybrid plan` (no scripts/cli_main.py): pick a newer base")
     env_vars = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
-    running = {}
-    for env in envs:
-        if not (project / "environments" / f"{env}.yaml").exists():
-            continue
-        out = out_dir / f"{env}.json"
-        running[env] = (out, subprocess.Popen(
-            [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out), "--json"],
-            cwd=project, env=env_vars, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    running: dict[str, tuple[Path, subprocess.Popen]] = {}
+    try:
+        for env in envs:
+            if not (project / "environments" / f"{env}.yaml").exists():
+                continue
+            out = out_dir / f"{env}.json"
+            with deferred():  # a signal now would lose the child between its start and its record
+                running[env] = (out, subprocess.Popen(
+                    [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out), "--json"],
+                    cwd=project, env=env_vars, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                    start_new_session=True))  # its own process group: stopped with it, never left as an orphan
+        return _collect(running, envs)
+    finally:
+        for _, process in running.values():
+            stop_process_group(process)
+
+
+def _collect(running: dict[str, tuple[Path, subprocess.Popen]], envs: list[str]) -> dict[str, BasePlan]:
     plans = {env: BasePlan(env, None, []) for env in envs}
     problems = []
     for env, (out, process) in running.items():

@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import BaseError, environments_at, plan_at, prefix_in_repo, resolve, worktree
 from .compare import compare
+from .interrupt import PLANS_PREFIX, owned_prefix, signals_interrupt, sweep
 from .findings import contract_findings_of, delta, findings_of
 from .report import EnvReport
 
@@ -62,7 +63,9 @@ def diff_environments(root: Path, envs: list[str] | None, ref: str, link_base: s
     from ..environments import known_environments
 
     commit = resolve(root, ref)
-    with worktree(root, commit) as checkout, tempfile.TemporaryDirectory(prefix="hybrid-diff-plans-") as out:
+    sweep(root)  # what a killed run left behind
+    with signals_interrupt(), worktree(root, commit) as checkout, \
+            tempfile.TemporaryDirectory(prefix=owned_prefix(PLANS_PREFIX)) as out:
         project = checkout / prefix_in_repo(root)
         names = envs if envs is not None else sorted(set(known_environments(root)) | set(environments_at(project)))
         if envs is not None:
