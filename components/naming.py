@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _DIRECTIONS = {"central": "c", "north": "n", "south": "s", "east": "e", "west": "w",
                "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
@@ -21,3 +22,21 @@ def physical_name(*parts: str, limit: int = 80, suffix: str = "") -> str:
     """Join name parts with dashes, truncated so that name + suffix fits a service's length limit."""
     name = "-".join(p for p in parts if p)
     return name[: limit - len(suffix)].rstrip("-") + suffix
+
+
+@dataclass(frozen=True)
+class EstateNames:
+    """The estate's affixes, applied to every name a cloud requires to be globally unique.
+
+    Names elsewhere (SQS queues, IAM roles, metric alerts) are unique within an account or resource group
+    already and stay unaffixed, so they read the same in every estate."""
+
+    prefix: str = ""
+    suffix: str = ""
+
+    def unique(self, *parts: str, limit: int) -> str:
+        """prefix-parts-suffix within `limit` characters: the parts are shortened, never the affixes."""
+        head = f"{self.prefix}-" if self.prefix else ""
+        tail = f"-{self.suffix}" if self.suffix else ""
+        body = physical_name(*parts, limit=limit - len(head) - len(tail))
+        return re.sub(r"-{2,}", "-", f"{head}{body}{tail}")

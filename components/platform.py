@@ -18,7 +18,7 @@ from .messaging.operators import operators_needed as messaging_operators
 from .network.aws_network import AwsNetwork, AwsNetworkArgs
 from .network.azure_network import AzureNetwork, AzureNetworkArgs
 from .observability import prometheus
-from .observability.wiring import build_secrets_audit_observability
+from .observability.wiring import build_alert_routes, build_secrets_audit_observability
 from .providers import build_providers, platform_tags
 from .routing.wiring import build_routing
 from .secrets import external_secrets
@@ -55,6 +55,8 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
                                      pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
               for cluster, ops in sorted(operator_needs.items())}
 
+    # Alert topics and action groups first: every alarm below names them by their outputs.
+    observability = build_alert_routes(spec, providers, secrets, azure_resource_group, addons)
     brokers = {}
     for broker in spec.messaging.brokers:
         brokers[broker.name] = Broker(broker.name, BrokerArgs(
@@ -62,15 +64,16 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
             aws_providers=dict(providers.aws), protect=spec.production,
             key_deletion_days=30 if spec.production else 7,
             **broker_args(spec, providers, networks, vnet if azure_resource_group is not None else None, addons,
-                          secrets, schema_texts or {})))
+                          secrets, schema_texts or {}, observability.routes)))
     outputs["queue_urls"] = {name: b.queue_urls for name, b in brokers.items()}
     outputs["topic_arns"] = {name: b.topic_arns for name, b in brokers.items()}
     outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}
     outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
-                                                     brokers))
-    outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None, secrets))
+                                                     observability, brokers))
+    outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,
+                                      secrets, observability.routes))
     outputs.update(build_routing(spec, providers, azure_resource_group))
     outputs.update(build_nodes(spec, providers, brokers, addons))
     return outputs

@@ -6,7 +6,6 @@ import copy
 
 import pytest
 
-from components.messaging.service_bus import namespace_id
 from components.observability.azure_alerts import AZURE_SEVERITY, plan_azure_alerts
 from components.spec.observability import Integration
 
@@ -41,8 +40,6 @@ def test_severity_mapping():
 
 
 def test_prod_plans_a_metric_alert_per_azure_integration_from_its_slo(plans):
-    spec = load_spec_data("prod")
-    sub = spec["accounts"]["azure"]["subscription_id"]
     integrations = azure_integrations("prod")
     assert integrations, "prod is expected to declare an integration in its Azure location"
     for item in integrations:
@@ -56,14 +53,13 @@ def test_prod_plans_a_metric_alert_per_azure_integration_from_its_slo(plans):
         assert criterion["dimensions"][0]["values"] == [item["queue"]]
         assert inputs["severity"] == AZURE_SEVERITY[slo["severity"]]
         assert inputs["location"] == "global"
-        group = inputs["resourceGroupName"]
-        assert inputs["scopes"] == [namespace_id(sub, group, "prod", item["broker"])]
+        # Scope and action group are the outputs of the resources they name, so the engine orders them.
         namespace = by_name(plans["prod"], f"{item['broker']}-namespace")
-        assert inputs["scopes"][0].lower() == namespace["id"].lower()
+        assert inputs["scopes"] == [namespace["id"]]
         assert namespace["urn"] in alert["dependencies"]
         [action] = inputs["actions"]
-        assert action["actionGroupId"].endswith(f"/resourceGroups/{group}/providers/microsoft.insights/"
-                                                f"actionGroups/prod-alerts-{slo['severity']}")
+        group = by_name(plans["prod"], f"observability-azure-{slo['severity']}")
+        assert action["actionGroupId"] == group["id"] and group["urn"] in alert["dependencies"]
         assert inputs["tags"]["integration"] == item["name"] and inputs["tags"]["severity"] == slo["severity"]
         # no CloudWatch alarms or AppConfig switches for an Azure integration
         assert not [r for r in by_type(plans["prod"], "aws:cloudwatch/metricAlarm:MetricAlarm")

@@ -14,7 +14,7 @@ import pulumi
 from pulumi_aws import cloudwatch, directconnect, ec2, ec2transitgateway
 from pulumi_azure_native import network
 
-from ..alerting import alert_topic_arn
+from ..alerting import AlertRoutes
 from ..spec.connectivity import LinkSpec
 from ..spec.foundation import Site
 from . import crypto
@@ -66,7 +66,7 @@ class HybridLinkArgs:
     environment: str
     """Environment name, the prefix of every physical name."""
     account: str
-    """AWS account id, for the alert topic ARNs."""
+    """AWS account id the link's resources live in."""
     link: LinkSpec
     """The link from the spec."""
     site: Site
@@ -79,6 +79,8 @@ class HybridLinkArgs:
     """Set for azure links."""
     protect: bool = False
     """Protect stateful resources (VPN connections, circuits, virtual interfaces): production."""
+    alerts: AlertRoutes = field(default_factory=AlertRoutes)
+    """The alert topics the tunnel and connection alarms page through."""
 
 
 class HybridLink(pulumi.ComponentResource):
@@ -115,7 +117,7 @@ class HybridLink(pulumi.ComponentResource):
     def _alarm(self, name: str, args: HybridLinkArgs, description: str, namespace: str, metric: str,
                dimensions: dict[str, pulumi.Input[str]], comparison: str, threshold: float, statistic: str) -> None:
         region = str(args.link.region)
-        topic = alert_topic_arn(args.environment, args.account, region, "critical")
+        topic = args.alerts.topic(region, "critical")
         cloudwatch.MetricAlarm(
             name, alarm_description=description, namespace=namespace, metric_name=metric, dimensions=dimensions,
             statistic=statistic, period=300, evaluation_periods=3, datapoints_to_alarm=3, threshold=threshold,

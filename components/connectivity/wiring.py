@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 import pulumi
 
+from ..alerting import AlertRoutes
 from ..network.azure_network import AzureNetwork
 from ..providers import ProviderSet, platform_tags
 from ..spec import EnvironmentSpec
@@ -26,7 +27,8 @@ def inside_cidr_plan(spec: EnvironmentSpec) -> dict[str, Any]:
 
 
 def build_connectivity(spec: EnvironmentSpec, providers: ProviderSet, networks: dict[str, Any],
-                       azure_network: Optional[AzureNetwork], secrets: dict[str, pulumi.Output[str]]) -> dict[str, object]:
+                       azure_network: Optional[AzureNetwork], secrets: dict[str, pulumi.Output[str]],
+                       alerts: AlertRoutes) -> dict[str, object]:
     section = spec.connectivity
     if not section.links:
         return {}
@@ -89,7 +91,7 @@ def build_connectivity(spec: EnvironmentSpec, providers: ProviderSet, networks: 
         component = HybridLink(f"link-{link.name}", HybridLinkArgs(
             environment=spec.name, account=spec.accounts.aws.account_id, link=link, site=sites[link.site],
             preshared_keys={e: keys[e] for e in psk_entries(link)}, aws=aws_side, azure=azure_side,
-            protect=spec.production), opts)
+            protect=spec.production, alerts=alerts), opts)
         summaries[link.name] = component.device_summary
     outputs: dict[str, object] = {"hybrid_links": summaries}
     if hubs:

@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr
 import pulumi
 from pulumi_azure_native import apimanagement, applicationinsights, monitor, operationalinsights
 
-from ..naming import physical_name
+from ..naming import EstateNames, physical_name
 from ..spec.gateway import ApiManagementSettings, ApiSpec
 from .aws_rest import lifecycle_of
 from .documents import CORRELATION_HEADER, IDEMPOTENCY_HEADER
@@ -76,6 +76,12 @@ def product_policy(rate_limit: float, burst_limit: int, quota: int, period: str)
             "</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>")
 
 
+def service_name(names: EstateNames, environment: str, location: str) -> str:
+    """1-50 letters, digits and hyphens, starting with a letter; global (it is <name>.azure-api.net).
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapimanagement"""
+    return names.unique("apim", environment, location, limit=50)
+
+
 @dataclass(frozen=True)
 class ApimHost:
     service_name: pulumi.Output[str]
@@ -91,7 +97,7 @@ class ApiManagement(pulumi.ComponentResource):
 
     def __init__(self, name: str, settings: ApiManagementSettings, environment: str, location: str,
                  resource_group_name: pulumi.Input[str], apis: list[ApiSpec], tags: dict[str, str], protect: bool,
-                 opts: pulumi.ResourceOptions | None = None):
+                 opts: pulumi.ResourceOptions | None = None, *, names: EstateNames = EstateNames()):
         super().__init__("hybrid:gateway:ApiManagement", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         hostnames = [apimanagement.HostnameConfigurationArgs(
@@ -99,7 +105,7 @@ class ApiManagement(pulumi.ComponentResource):
             key_vault_id=api.domain.azure_certificate_secret_id,
             negotiate_client_certificate=bool(api.domain.mtls_truststore_uri)) for api in apis]
         service = apimanagement.ApiManagementService(
-            f"{name}-service", service_name=physical_name("apim", environment, location, limit=50),
+            f"{name}-service", service_name=service_name(names, environment, location),
             resource_group_name=resource_group_name, location=location,
             publisher_name=settings.publisher_name, publisher_email=settings.publisher_email,
             sku=apimanagement.ApiManagementServiceSkuPropertiesArgs(name=settings.sku, capacity=settings.capacity),

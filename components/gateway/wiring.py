@@ -36,7 +36,8 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
         location = spec.regions.azure.location
         apim = ApiManagement(f"apim-{location}", spec.gateways.api_management, spec.name, location,
                              azure_resource_group, azure_apis, platform_tags(spec), spec.production,
-                             pulumi.ResourceOptions(provider=providers.for_azure(location)))
+                             pulumi.ResourceOptions(provider=providers.for_azure(location)),
+                             names=spec.estate_names())
     site_cidrs = [str(s.cidr) for s in spec.sites]
     gateways = {}
     for api in apis:

@@ -12,7 +12,7 @@ import pulumi
 from pulumi_aws import cloudwatch
 from pulumi_azure_native import monitor
 
-from ..alerting import alert_topic_arn, alert_topic_name
+from ..alerting import AlertRoutes
 from ..naming import physical_name
 from ..spec.messaging import BrokerSpec
 from .backend import BuildContext, LagMetric
@@ -35,7 +35,7 @@ def cloudwatch_alarms(parent: pulumi.Resource, ctx: BuildContext, region: str, m
                       prefix: str) -> list[cloudwatch.MetricAlarm]:
     alarms = []
     for metric in metrics:
-        topic = alert_topic_arn(ctx.environment, ctx.aws_account, region, metric.severity)
+        topic = ctx.alerts.topic(region, metric.severity)
         alarms.append(cloudwatch.MetricAlarm(
             f"{prefix}-{label(metric)}-alarm",
             name=physical_name(ctx.environment, ctx.spec.name, label(metric), limit=255),
@@ -48,12 +48,6 @@ def cloudwatch_alarms(parent: pulumi.Resource, ctx: BuildContext, region: str, m
                   "consumer-path": metric.path},
             opts=ctx.opts(parent, ctx.aws_provider)))
     return alarms
-
-
-def azure_action_group_id(subscription: str, resource_group: str, environment: str, severity: str) -> str:
-    """The action group observability creates per severity (named like the alert topic) in the location's group."""
-    return (f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/microsoft.insights/"
-            f"actionGroups/{alert_topic_name(environment, severity)}")
 
 
 def azure_metric_alerts(parent: pulumi.Resource, ctx: BuildContext, scope: pulumi.Input[str],
@@ -74,7 +68,7 @@ def azure_metric_alerts(parent: pulumi.Resource, ctx: BuildContext, scope: pulum
             scopes=[scope], evaluation_frequency="PT1M", window_size="PT5M", auto_mitigate=True,
             criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
                 odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", all_of=criteria),
-            actions=[monitor.MetricAlertActionArgs(action_group_id=ctx.azure_action_groups[metric.severity])],
+            actions=[monitor.MetricAlertActionArgs(action_group_id=ctx.alerts.action_group(metric.severity))],
             tags={**ctx.tags, "broker": ctx.spec.name, "owner": ctx.spec.owner, "consumer-path": metric.path},
             opts=ctx.opts(parent, ctx.azure_provider)))
     return alerts
@@ -89,8 +83,7 @@ def _criterion(metric: LagMetric, operator: str) -> monitor.MetricCriteriaArgs:
                     for k, v in metric.dimensions.items()])
 
 
-def prometheus_rules(spec: BrokerSpec, environment: str, aws_account: str, region: str,
-                     metrics: Iterable[LagMetric]) -> list[dict]:
+def prometheus_rules(spec: BrokerSpec, routes: AlertRoutes, region: str, metrics: Iterable[LagMetric]) -> list[dict]:
     """PrometheusRule alert entries; Alertmanager forwards them to the SNS topic named in the annotation."""
     rules = []
     for metric in metrics:
@@ -102,6 +95,6 @@ def prometheus_rules(spec: BrokerSpec, environment: str, aws_account: str, regio
             "labels": {"severity": metric.severity, "broker": spec.name, "owner": spec.owner,
                        "consumer_path": metric.path},
             "annotations": {"summary": describe(spec, metric),
-                            "sns_topic_arn": alert_topic_arn(environment, aws_account, region, metric.severity)},
+                            "sns_topic_arn": routes.topic(region, metric.severity)},
         })
     return rules

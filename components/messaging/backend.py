@@ -7,6 +7,8 @@ from typing import Any, Mapping, Optional
 
 import pulumi
 
+from ..alerting import AlertRoutes
+from ..naming import EstateNames
 from ..spec.messaging import BrokerSpec
 
 
@@ -66,13 +68,14 @@ class BuildContext:
     aws_placement: Optional[AwsPlacement] = None
     azure_provider: Optional[pulumi.ProviderResource] = None
     azure_placement: Optional[AzurePlacement] = None
-    azure_action_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    alerts: AlertRoutes = field(default_factory=AlertRoutes)
     cluster_provider: Optional[pulumi.ProviderResource] = None
     cluster_addons: Optional[pulumi.Resource] = None
     admin_password: Optional[pulumi.Output[str]] = None
     schema_texts: Mapping[str, str] = field(default_factory=dict)
     log_retention_days: int = 90
     masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
+    names: EstateNames = field(default_factory=EstateNames)
 
     def opts(self, parent: pulumi.Resource, provider: Optional[pulumi.ProviderResource], stateful: bool = False,
              **extra: Any) -> pulumi.ResourceOptions:
@@ -85,3 +88,5 @@ class BackendResult:
     endpoints: dict[str, Any] = field(default_factory=dict)
     """Connection endpoints (never credentials)."""
     lag_metrics: list[LagMetric] = field(default_factory=list)
+    namespace_id: Optional[pulumi.Output[str]] = None
+    """The Azure namespace's resource id (Service Bus, Event Hubs): alerts on it are scoped to this output."""

@@ -7,6 +7,8 @@ from typing import Mapping, Optional
 
 import pulumi
 
+from ..alerting import AlertRoutes
+from ..naming import EstateNames
 from ..spec.messaging import BrokerSpec
 from . import amazon_mq, event_hubs, msk, rabbitmq_operator, service_bus, sqs_sns, strimzi
 from .backend import AwsPlacement, AzurePlacement, BackendResult, BuildContext, LagMetric
@@ -36,8 +38,8 @@ class BrokerArgs:
     """Explicit Azure provider per location."""
     azure_placement: Optional[AzurePlacement] = None
     """Resource group and private-endpoint subnet of the Azure location."""
-    azure_action_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Azure Monitor action group id per alert severity (the Azure side of the alert topics)."""
+    alerts: AlertRoutes = field(default_factory=AlertRoutes)
+    """The alert topics and Azure action groups (outputs of the observability component) alarms route to."""
     cluster_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
     """Explicit Kubernetes provider per cluster name."""
     cluster_addons: Mapping[str, pulumi.Resource] = field(default_factory=dict)
@@ -52,6 +54,8 @@ class BrokerArgs:
     """Retention of broker log groups (the environment's log policy)."""
     masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
     """Data identifiers masked in broker log groups (practice 5.2)."""
+    estate_names: EstateNames = field(default_factory=EstateNames)
+    """The estate's affixes for globally unique names (Service Bus and Event Hubs namespaces)."""
 
 
 class Broker(pulumi.ComponentResource):
@@ -62,6 +66,8 @@ class Broker(pulumi.ComponentResource):
     queue_arns: pulumi.Output[dict]
     topic_arns: pulumi.Output[dict]
     endpoints: pulumi.Output[dict]
+    namespace_id: Optional[pulumi.Output[str]]
+    """Resource id of the Azure namespace (Service Bus, Event Hubs); None for other kinds."""
     lag_metrics: pulumi.Output[dict]
     """Consumer path -> [{signal, metric, namespace, statistic, threshold, dimensions}]: what to scale on."""
 
@@ -93,6 +99,7 @@ class Broker(pulumi.ComponentResource):
         self.queue_arns = pulumi.Output.from_input({r: b.queue_arns for r, b in self.regions.items()})
         self.topic_arns = pulumi.Output.from_input({r: b.topic_arns for r, b in self.regions.items()})
         self.endpoints = pulumi.Output.from_input(result.endpoints)
+        self.namespace_id = result.namespace_id
         self.lag_metrics = pulumi.Output.from_input(metrics_by_path(result.lag_metrics))
         self.register_outputs({"queue_urls": self.queue_urls, "queue_arns": self.queue_arns,
                                "topic_arns": self.topic_arns, "endpoints": self.endpoints,
@@ -133,7 +140,7 @@ def context(name: str, args: BrokerArgs) -> BuildContext:
         name=name, spec=spec, environment=args.environment, aws_account=args.aws_account, production=production,
         protect=args.protect, key_deletion_days=args.key_deletion_days, tags=dict(args.tags),
         aws_provider=aws_provider, aws_placement=placement, azure_provider=azure_provider,
-        azure_placement=args.azure_placement, azure_action_groups=dict(args.azure_action_groups),
+        azure_placement=args.azure_placement, alerts=args.alerts,
         cluster_provider=cluster_provider, cluster_addons=args.cluster_addons.get(spec.cluster or ""),
         admin_password=password, schema_texts=dict(args.schema_texts), log_retention_days=args.log_retention_days,
-        masked_identifiers=tuple(args.masked_identifiers))
+        masked_identifiers=tuple(args.masked_identifiers), names=args.estate_names)

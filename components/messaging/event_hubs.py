@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import eventhub
 
-from ..naming import physical_name
+from ..naming import EstateNames
 from .alarms import azure_metric_alerts
 from .backend import BackendResult, BuildContext, LagMetric
 from .registry import event_hubs_schema_groups
@@ -38,13 +38,19 @@ def lag_metrics(ctx: BuildContext) -> tuple[list[LagMetric], dict[str, LagMetric
     return metrics, outgoing
 
 
+def namespace_name(names: EstateNames, environment: str, broker: str) -> str:
+    """6-50 letters, digits and hyphens, globally unique, never ending in `-sb` or `-mgmt` (Azure's naming rules,
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsofteventhub)."""
+    return names.unique(environment, broker, "hubs", limit=50)
+
+
 def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     spec, placement = ctx.spec, ctx.azure_placement
     assert placement is not None and ctx.azure_provider is not None
     prefix = ctx.name
     tier = sku(ctx.production)
     namespace = eventhub.Namespace(
-        f"{prefix}-namespace", namespace_name=physical_name(ctx.environment, spec.name, "eh", limit=50),
+        f"{prefix}-namespace", namespace_name=namespace_name(ctx.names, ctx.environment, spec.name),
         resource_group_name=placement.resource_group_name, location=spec.region,
         sku=eventhub.SkuArgs(name=tier, tier=tier, capacity=1), minimum_tls_version="1.2", disable_local_auth=True,
         kafka_enabled=True, zone_redundant=tier == "Premium",
@@ -71,4 +77,4 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix, companions=outgoing)
     event_hubs_schema_groups(parent, ctx, namespace, prefix)
     return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint},
-                         lag_metrics=metrics + list(outgoing.values()))
+                         lag_metrics=metrics + list(outgoing.values()), namespace_id=namespace.id)

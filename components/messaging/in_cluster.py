@@ -57,7 +57,7 @@ def disruption_budget(parent: pulumi.Resource, ctx: BuildContext, selector: dict
 def alert_rules(parent: pulumi.Resource, ctx: BuildContext, metrics: list[LagMetric], region: str,
                 depends_on: list[pulumi.Resource]) -> CustomResource:
     """A PrometheusRule; Alertmanager (observability) forwards by the sns_topic_arn annotation."""
-    rules = prometheus_rules(ctx.spec, ctx.environment, ctx.aws_account, region, metrics)
+    rules = prometheus_rules(ctx.spec, ctx.alerts, region, metrics)
     return custom(parent, ctx, "lag-rules", "monitoring.coreos.com/v1", "PrometheusRule", f"{ctx.spec.name}-lag",
                   {"groups": [{"name": f"{ctx.spec.name}-lag", "rules": rules}]}, depends_on=depends_on)
 

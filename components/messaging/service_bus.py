@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import servicebus
 
-from ..naming import physical_name
+from ..naming import EstateNames, physical_name
 from ..spec.messaging import QueueSpec
 from .alarms import azure_metric_alerts
 from .backend import BackendResult, BuildContext, LagMetric
@@ -23,15 +23,11 @@ def sku(production: bool) -> str:
     return "Premium" if production else "Standard"
 
 
-def namespace_name(environment: str, broker: str) -> str:
-    """The namespace's physical name (observability derives the alert scope from it)."""
-    return physical_name(environment, broker, "sb", limit=50)
-
-
-def namespace_id(subscription: str, resource_group: str, environment: str, broker: str) -> str:
-    """The namespace's ARM resource id, known before it exists (like the derived action group ids)."""
-    return (f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{METRIC_NAMESPACE}/"
-            f"{namespace_name(environment, broker)}")
+def namespace_name(names: EstateNames, environment: str, broker: str) -> str:
+    """The namespace's physical name: 6-50 letters, digits and hyphens, globally unique, and never ending in
+    `-sb` or `-mgmt`, which Azure reserves (hence `bus`, and the estate's affixes for uniqueness).
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftservicebus"""
+    return names.unique(environment, broker, "bus", limit=50)
 
 
 def queue_settings(queue: QueueSpec) -> dict:
@@ -64,7 +60,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     group = placement.resource_group_name
     tier = sku(ctx.production)
     namespace = servicebus.Namespace(
-        f"{prefix}-namespace", namespace_name=namespace_name(ctx.environment, spec.name),
+        f"{prefix}-namespace", namespace_name=namespace_name(ctx.names, ctx.environment, spec.name),
         resource_group_name=group, location=spec.region,
         sku=servicebus.SBSkuArgs(name=tier, tier=tier, capacity=1 if tier == "Premium" else None),
         minimum_tls_version="1.2", disable_local_auth=True, zone_redundant=tier == "Premium",
@@ -74,9 +70,10 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
         opts=ctx.opts(parent, ctx.azure_provider, True))
     opts = ctx.opts(parent, ctx.azure_provider, True)
     queues = {q.name: q for q in spec.queues}
-    for queue in spec.queues:
-        servicebus.Queue(f"{prefix}-{queue.name}", queue_name=queue.name, namespace_name=namespace.name,
-                         resource_group_name=group, **queue_settings(queue), opts=opts)
+    created = {queue.name: servicebus.Queue(f"{prefix}-{queue.name}", queue_name=queue.name,
+                                            namespace_name=namespace.name, resource_group_name=group,
+                                            **queue_settings(queue), opts=opts)
+               for queue in spec.queues}
     for topic in spec.topics:
         resource = servicebus.Topic(
             f"{prefix}-{topic.name}", topic_name=topic.name, namespace_name=namespace.name, resource_group_name=group,
@@ -87,16 +84,18 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
             settings.pop("requires_duplicate_detection", None)
             settings.pop("duplicate_detection_history_time_window", None)
             # The subscription forwards into the subscriber's queue, where its consumer, DLQ and alarms live.
+            # Azure refuses a forward to a queue that does not exist yet: the queue's own name output orders them.
             servicebus.Subscription(
                 f"{prefix}-{topic.name}-to-{subscriber}", subscription_name=subscriber, topic_name=resource.name,
-                namespace_name=namespace.name, resource_group_name=group, forward_to=subscriber,
+                namespace_name=namespace.name, resource_group_name=group, forward_to=created[subscriber].name,
                 dead_lettering_on_filter_evaluation_exceptions=True, **settings,
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[resource])))
     metrics = lag_metrics(ctx)
     azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix)
     if ctx.production:
         _private_endpoint(parent, ctx, namespace, prefix)
-    return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, lag_metrics=metrics)
+    return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, lag_metrics=metrics,
+                         namespace_id=namespace.id)
 
 
 def _private_endpoint(parent: pulumi.Resource, ctx: BuildContext, namespace: servicebus.Namespace, prefix: str) -> None:

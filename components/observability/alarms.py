@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_aws import cloudwatch
 
-from ..alerting import alert_topic_arn
+from ..alerting import AlertRoutes
 from ..messaging.sqs_sns import queue_name
 from ..spec.messaging import BrokerSpec
 from ..spec.observability import Integration
@@ -78,7 +78,7 @@ def _error_ratio_queries(dimensions: dict, period: int) -> list[cloudwatch.Metri
 
 
 def build_integration_alarms(parent: pulumi.Resource, name: str, integration: Integration, environment: str,
-                             account: str, broker: BrokerSpec | None, opts: pulumi.ResourceOptions
+                             routes: AlertRoutes, broker: BrokerSpec | None, opts: pulumi.ResourceOptions
                              ) -> tuple[dict[str, cloudwatch.MetricAlarm], cloudwatch.CompositeAlarm]:
     region = integration.region
     dimensions = {"Environment": environment, "Integration": integration.name}
@@ -86,7 +86,7 @@ def build_integration_alarms(parent: pulumi.Resource, name: str, integration: In
     alarms: dict[str, cloudwatch.MetricAlarm] = {}
     plans = plan_alarms(integration, environment, broker)
     for plan in plans:
-        topic = alert_topic_arn(environment, account, region, plan.severity)
+        topic = routes.topic(region, plan.severity)
         common = dict(
             name=f"{environment}-{integration.name}-{plan.suffix}",
             alarm_description=f"SLO {plan.slo} of {integration.name} ({plan.severity}); owner {integration.owner}",
@@ -105,7 +105,7 @@ def build_integration_alarms(parent: pulumi.Resource, name: str, integration: In
     critical = [alarms[p.suffix] for p in plans if p.severity == "critical"]
     rule = pulumi.Output.all(*[a.name for a in critical]).apply(
         lambda names: " OR ".join(f'ALARM("{n}")' for n in sorted(names)))
-    page = alert_topic_arn(environment, account, region, "critical")
+    page = routes.topic(region, "critical")
     composite = cloudwatch.CompositeAlarm(
         f"{name}-critical", alarm_name=f"{environment}-{integration.name}-critical",
         alarm_description=f"Any critical SLO breach of {integration.name}: pages on-call and rolls back its flags",

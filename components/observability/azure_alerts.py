@@ -1,8 +1,7 @@
 """Azure Monitor metric alerts from the SLOs of an integration that lives in the environment's Azure location.
 
 The alert is scoped to the Service Bus namespace of the integration's broker and routed to the action group
-of its severity (the ones this component creates, ids derived like the broker's lag alerts so previews and
-policies see them before they exist). A metric alert compares one platform metric with a static threshold:
+of its severity, both by the id outputs of those resources, so the engine creates them first. A metric alert compares one platform metric with a static threshold:
 the p99 latency objective maps to the namespace's ServerSendLatency (milliseconds, Average only, so the alert
 fires when even the average exceeds the objective). The spec check refuses the SLOs that have no faithful
 single-metric form on Service Bus (ratios, message age); see AZURE_SLOS in components/spec/observability.py.
@@ -15,8 +14,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import monitor
 
-from ..messaging.alarms import azure_action_group_id
-from ..messaging.service_bus import METRIC_NAMESPACE, namespace_id
+from ..alerting import AlertRoutes
+from ..messaging.service_bus import METRIC_NAMESPACE
 from ..naming import physical_name
 from ..spec.observability import Integration
 from .thresholds import latency_threshold_ms
@@ -51,17 +50,13 @@ def plan_azure_alerts(integration: Integration) -> list[AzureAlertPlan]:
     return plans
 
 
-def build_azure_alerts(name: str, integration: Integration, environment: str, subscription: str,
-                       resource_group: pulumi.Input[str], tags: dict[str, str],
+def build_azure_alerts(name: str, integration: Integration, environment: str, scope: pulumi.Input[str],
+                       routes: AlertRoutes, resource_group: pulumi.Input[str], tags: dict[str, str],
                        opts: pulumi.ResourceOptions) -> dict[str, monitor.MetricAlert]:
-    """`opts` carries parent, the Azure provider and dependencies on the broker and the action groups."""
-    assert integration.broker is not None
-    scope = pulumi.Output.from_input(resource_group).apply(
-        lambda group: namespace_id(subscription, group, environment, integration.broker))
+    """`scope` is the broker namespace's id output; `opts` carries parent and the Azure provider."""
     alerts = {}
     for plan in plan_azure_alerts(integration):
-        group_id = pulumi.Output.from_input(resource_group).apply(
-            lambda group, sev=plan.severity: azure_action_group_id(subscription, group, environment, sev))
+        group_id = routes.action_group(plan.severity)
         criterion = monitor.MetricCriteriaArgs(
             criterion_type="StaticThresholdCriterion", name=f"{plan.slo}-{plan.metric}"[:60], metric_name=plan.metric,
             metric_namespace=METRIC_NAMESPACE, operator="GreaterThan", threshold=plan.threshold,

@@ -4,11 +4,12 @@ and in-cluster monitoring for one environment."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 from pulumi_aws import cloudwatch, iam
 
+from ..alerting import AlertRoutes
 from ..naming import region_code
 from ..spec.messaging import BrokerSpec
 from ..spec.observability import ObservabilitySpec
@@ -62,12 +63,14 @@ class ObservabilityArgs:
     """Kubernetes provider per cluster."""
     cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
     """ClusterAddons per cluster: custom resources wait for the Prometheus operator's CRDs."""
-    broker_resources: dict[str, pulumi.Resource] = field(default_factory=dict)
-    """Broker components by name: Azure metric alerts wait for the namespace they are scoped to."""
 
 
 class Observability(pulumi.ComponentResource):
-    alert_topic_arns: dict[str, dict[str, str]]
+    """Built in two steps: the constructor creates the alert routes every other capability's alarms name
+    (so it runs first), `watch(brokers)` then adds the integrations' alarms on the brokers."""
+
+    alert_topic_arns: dict[str, dict[str, pulumi.Output[str]]]
+    routes: AlertRoutes
     composite_alarm_arns: dict[str, pulumi.Output[str]]
     action_group_ids: dict[str, pulumi.Output[str]]
     metric_alert_ids: dict[str, list[pulumi.Output[str]]]
@@ -85,16 +88,23 @@ class Observability(pulumi.ComponentResource):
             self.action_groups = build_action_groups(self, name, spec, env, args.azure.resource_group_name,
                                                      args.azure.provider, args.secrets, args.azure.tags)
         self.action_group_ids = {severity: group.id for severity, group in self.action_groups.items()}
+        self.routes = AlertRoutes(topics=self.alert_topic_arns, action_groups=self.action_group_ids)
         self.escalation = escalation_map(spec)
         self.composite_alarm_arns = {}
         self.metric_alert_ids = {}
+        self._name, self._args = name, args
+
+    def watch(self, brokers: Mapping[str, pulumi.Resource]) -> None:
+        """The integrations' SLO alarms, dashboard and rollback switches; `brokers` are the Broker components
+        by name (Azure alerts are scoped to their namespace's id output)."""
+        name, args, spec = self._name, self._args, self._args.spec
         if spec.integrations:
-            self._integrations(name, args)
+            self._integrations(name, args, brokers)
         self.register_outputs({"alert_topic_arns": self.alert_topic_arns, "escalation": self.escalation,
                                "composite_alarm_arns": self.composite_alarm_arns,
                                "action_group_ids": self.action_group_ids, "metric_alert_ids": self.metric_alert_ids})
 
-    def _integrations(self, name: str, args: ObservabilityArgs) -> None:
+    def _integrations(self, name: str, args: ObservabilityArgs, brokers: Mapping[str, pulumi.Resource]) -> None:
         spec, env = args.spec, args.environment
         primary = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region])
         role = iam.Role(f"{name}-appconfig-alarms", name=f"{env}-appconfig-alarm-monitor",
@@ -108,13 +118,13 @@ class Observability(pulumi.ComponentResource):
         for integration in spec.integrations:
             region = integration.region
             if args.azure and region == args.azure.location:
-                self._azure_integration(name, integration, args)
+                self._azure_integration(name, integration, args, brokers)
                 continue
             opts = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region])
             broker = args.brokers.get(integration.broker) if integration.broker else None
             pairs.append((integration, broker))
             prefix = f"{name}-{integration.name}"
-            _, composite = build_integration_alarms(self, prefix, integration, env, args.account, broker, opts)
+            _, composite = build_integration_alarms(self, prefix, integration, env, self.routes, broker, opts)
             self.composite_alarm_arns[integration.name] = composite.arn
             if region not in strategies:
                 strategies[region] = build_strategy(f"{name}-{region_code(region)}-flags-strategy", env, spec.rollout,
@@ -129,18 +139,21 @@ class Observability(pulumi.ComponentResource):
                              dashboard_body=dashboard_body(env, pairs), opts=primary)
 
 
-    def _azure_integration(self, name: str, integration, args: ObservabilityArgs) -> None:
+    def _azure_integration(self, name: str, integration, args: ObservabilityArgs,
+                           brokers: Mapping[str, pulumi.Resource]) -> None:
         """An integration in the Azure location: metric alerts on its Service Bus namespace (no CloudWatch,
         AppConfig or dashboard row: those watch AWS metrics), plus in-cluster rules when it has a workload."""
         azure = args.azure
         assert azure is not None
         prefix = f"{name}-{integration.name}"
-        waits = list(self.action_groups.values())
-        if integration.broker in args.broker_resources:
-            waits.append(args.broker_resources[integration.broker])
-        alerts = build_azure_alerts(prefix, integration, args.environment, azure.subscription_id,
+        broker = brokers.get(integration.broker or "")
+        scope = getattr(broker, "namespace_id", None)
+        if scope is None:
+            raise ValueError(f"integration {integration.name}: broker {integration.broker} has no Azure namespace "
+                             "to scope its metric alerts to")
+        alerts = build_azure_alerts(prefix, integration, args.environment, scope, self.routes,
                                     azure.resource_group_name, azure.tags,
-                                    pulumi.ResourceOptions(parent=self, provider=azure.provider, depends_on=waits))
+                                    pulumi.ResourceOptions(parent=self, provider=azure.provider))
         self.metric_alert_ids[integration.name] = [a.id for _, a in sorted(alerts.items())]
         if integration.workload:
             cluster = integration.workload.cluster

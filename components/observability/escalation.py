@@ -8,7 +8,7 @@ import pulumi
 from pulumi_aws import kms, sns
 from pulumi_azure_native import monitor
 
-from ..alerting import SEVERITIES, alert_topic_arn, alert_topic_name
+from ..alerting import SEVERITIES, alert_topic_name
 from ..naming import region_code
 from ..spec.observability import ObservabilitySpec, OncallTarget
 from .documents import alert_key_policy, alert_topic_policy
@@ -19,8 +19,8 @@ SNS_PROTOCOL = {"pagerduty": "https", "opsgenie": "https", "chat": "https", "ema
 
 def build_region_topics(parent: pulumi.Resource, name: str, spec: ObservabilitySpec, environment: str, account: str,
                         region: str, provider: pulumi.ProviderResource, secrets: dict[str, pulumi.Output[str]],
-                        protect: bool, key_deletion_days: int) -> dict[str, str]:
-    """Create one region's alert topics; returns severity -> topic ARN."""
+                        protect: bool, key_deletion_days: int) -> dict[str, pulumi.Output[str]]:
+    """Create one region's alert topics; returns severity -> topic ARN (the topic's own output)."""
     prefix = f"{name}-{region_code(region)}"
     opts = pulumi.ResourceOptions(parent=parent, provider=provider)
     stateful = pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect)
@@ -30,18 +30,17 @@ def build_region_topics(parent: pulumi.Resource, name: str, spec: ObservabilityS
     kms.Alias(f"{prefix}-alerts-key-alias", name=f"alias/{environment}-alerts", target_key_id=key.key_id, opts=opts)
     arns = {}
     for severity in SEVERITIES:
-        arn = alert_topic_arn(environment, account, region, severity)
         topic = sns.Topic(f"{prefix}-alerts-{severity}", name=alert_topic_name(environment, severity),
                           kms_master_key_id=key.arn, tags={"severity": severity}, opts=stateful)
         sns.TopicPolicy(f"{prefix}-alerts-{severity}-policy", arn=topic.arn,
-                        policy=alert_topic_policy(arn, account, region), opts=opts)
+                        policy=topic.arn.apply(lambda arn: alert_topic_policy(arn, account, region)), opts=opts)
         for target in spec.targets_for(severity):
             sns.TopicSubscription(
                 f"{prefix}-alerts-{severity}-to-{target.name}", topic=topic.arn, protocol=SNS_PROTOCOL[target.kind],
                 endpoint=endpoint(secrets, target.endpoint),
                 # PagerDuty and Opsgenie confirm SNS subscriptions themselves; mail and chat confirm by hand.
                 endpoint_auto_confirms=target.pages, opts=opts)
-        arns[severity] = arn
+        arns[severity] = topic.arn
     return arns
 
 

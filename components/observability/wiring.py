@@ -15,20 +15,44 @@ from ..spec import EnvironmentSpec
 from .component import AzureTarget, Observability, ObservabilityArgs
 
 
+def _azure_provider(spec: EnvironmentSpec, providers: ProviderSet,
+                    azure_resource_group: Optional[pulumi.Input[str]]) -> Optional[pulumi.ProviderResource]:
+    if spec.regions.azure and spec.accounts.azure and providers.azure and azure_resource_group is not None:
+        return providers.for_azure(spec.regions.azure.location)
+    return None
+
+
+def build_alert_routes(spec: EnvironmentSpec, providers: ProviderSet, secrets: dict[str, pulumi.Output[str]],
+                       azure_resource_group: Optional[pulumi.Input[str]],
+                       cluster_addons: dict[str, pulumi.Resource]) -> Observability:
+    """The Observability component's first step: the alert topics and action groups every alarm names.
+
+    Built before any capability with alarms; `build_secrets_audit_observability` finishes it."""
+    azure_provider = _azure_provider(spec, providers, azure_resource_group)
+    location = spec.regions.azure.location if spec.regions.azure else ""
+    return Observability("observability", ObservabilityArgs(
+        spec=spec.observability, environment=spec.name, account=spec.accounts.aws.account_id,
+        primary_region=spec.regions.aws.primary.region, aws_providers=dict(providers.aws),
+        brokers={b.name: b for b in spec.messaging.brokers}, secrets=secrets, protect=spec.production,
+        key_deletion_days=30 if spec.production else 7,
+        azure=AzureTarget(azure_provider, azure_resource_group, platform_tags(spec), location,
+                          spec.accounts.azure.subscription_id)
+        if azure_provider and spec.accounts.azure else None,
+        cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
+
+
 def build_secrets_audit_observability(spec: EnvironmentSpec, providers: ProviderSet,
                                       secrets: dict[str, pulumi.Output[str]],
                                       azure_resource_group: Optional[pulumi.Input[str]],
-                                      cluster_addons: dict[str, pulumi.Resource],
+                                      cluster_addons: dict[str, pulumi.Resource], observability: Observability,
                                       brokers: Optional[dict[str, pulumi.Resource]] = None) -> dict[str, object]:
-    """Create the three components; returns their stack outputs."""
+    """Create the secrets and audit components and finish observability; returns their stack outputs."""
     account = spec.accounts.aws.account_id
     primary = spec.regions.aws.primary.region
     secondary = spec.regions.aws.secondary.region if spec.regions.aws.secondary else None
     key_days = 30 if spec.production else 7
     tags = platform_tags(spec)
-    azure_provider = None
-    if spec.regions.azure and spec.accounts.azure and providers.azure and azure_resource_group is not None:
-        azure_provider = providers.for_azure(spec.regions.azure.location)
+    azure_provider = _azure_provider(spec, providers, azure_resource_group)
     location = spec.regions.azure.location if spec.regions.azure else ""
 
     vault = SecretsReplication("secrets", SecretsReplicationArgs(
@@ -36,7 +60,8 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         secondary_region=secondary, aws_providers=dict(providers.aws), protect=spec.production,
         production=spec.production, key_deletion_days=key_days,
         azure=AzureVaultTarget(azure_provider, location, azure_resource_group, spec.accounts.azure.subscription_id,
-                               spec.accounts.azure.tenant_id, tags) if azure_provider and spec.accounts.azure else None,
+                               spec.accounts.azure.tenant_id, tags, spec.estate_names())
+        if azure_provider and spec.accounts.azure else None,
         clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
     audit = AuditTrail("audit", AuditTrailArgs(
         environment=spec.name, account=account, home_region=primary, provider=providers.for_aws(primary),
@@ -44,13 +69,7 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         key_deletion_days=key_days,
         azure=AzureAudit(azure_provider, location, azure_resource_group, getattr(vault, "key_vault_id", None), tags)
         if azure_provider else None))
-    observability = Observability("observability", ObservabilityArgs(
-        spec=spec.observability, environment=spec.name, account=account, primary_region=primary,
-        aws_providers=dict(providers.aws), brokers={b.name: b for b in spec.messaging.brokers}, secrets=secrets,
-        protect=spec.production, key_deletion_days=key_days,
-        azure=AzureTarget(azure_provider, azure_resource_group, tags, location, spec.accounts.azure.subscription_id)
-        if azure_provider and spec.accounts.azure else None,
-        cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons, broker_resources=dict(brokers or {})))
+    observability.watch(dict(brokers or {}))
     return {"secret_arns": vault.secret_arns, "secret_replica_regions": vault.replica_regions,
             "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
             "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,

@@ -7,13 +7,14 @@ because the failover drill computes its DNS floor from them (practice 8.6).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import pulumi
 from pulumi_aws import route53
 from pulumi_azure_native import trafficmanager
 
+from ..naming import EstateNames
 from ..spec.routing import HealthCheckSpec, RoutingSpec
 from .plan import dns_failover_floor_seconds, plan_records, traffic_manager_interval
 
@@ -32,6 +33,14 @@ class TrafficRoutingArgs:
     """Resource group for Traffic Manager profiles."""
     azure_tags: Optional[dict[str, str]] = None
     """Tags for Azure resources (Azure has no provider-level default tags)."""
+    names: EstateNames = field(default_factory=EstateNames)
+    """The estate's affixes: Traffic Manager DNS labels are global across every Azure customer."""
+
+
+def dns_label(names: EstateNames, environment: str, profile: str) -> str:
+    """The profile's <label>.trafficmanager.net: 1-63 letters, digits and hyphens, unique across Azure.
+    https://learn.microsoft.com/azure/traffic-manager/traffic-manager-manage-profiles"""
+    return names.unique(environment, profile, limit=63)
 
 
 def _health_outputs(health: HealthCheckSpec, ttl: int) -> dict[str, int]:
@@ -100,7 +109,7 @@ class TrafficRouting(pulumi.ComponentResource):
                 f"{name}-{profile.name}", profile_name=f"{args.environment}-{profile.name}",
                 resource_group_name=args.azure_resource_group, location="global", profile_status="Enabled",
                 traffic_routing_method=profile.method,
-                dns_config=trafficmanager.DnsConfigArgs(relative_name=f"{args.environment}-{profile.name}",
+                dns_config=trafficmanager.DnsConfigArgs(relative_name=dns_label(args.names, args.environment, profile.name),
                                                         ttl=profile.ttl_seconds),
                 monitor_config=trafficmanager.MonitorConfigArgs(
                     protocol="HTTPS", port=profile.health_check.port, path=profile.health_check.path,
@@ -108,6 +117,6 @@ class TrafficRouting(pulumi.ComponentResource):
                     tolerated_number_of_failures=profile.health_check.failure_threshold - 1),
                 endpoints=endpoints, tags=args.azure_tags,
                 opts=pulumi.ResourceOptions(parent=self, provider=args.azure_provider))
-            self.records[f"{args.environment}-{profile.name}.trafficmanager.net"] = {
+            self.records[f"{dns_label(args.names, args.environment, profile.name)}.trafficmanager.net"] = {
                 "policy": profile.method, **_health_outputs(profile.health_check, profile.ttl_seconds)}
         self.register_outputs({"zone_id": self.zone_id, "name_servers": self.name_servers, "records": self.records})

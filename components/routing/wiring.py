@@ -22,7 +22,7 @@ def build_routing(spec: EnvironmentSpec, providers: ProviderSet,
     routing = TrafficRouting("routing", TrafficRoutingArgs(
         environment=spec.name, spec=section, protect=spec.production,
         azure_provider=providers.for_azure(azure) if azure else None, azure_resource_group=azure_resource_group,
-        azure_tags=platform_tags(spec)),
+        azure_tags=platform_tags(spec), names=spec.estate_names()),
         pulumi.ResourceOptions(provider=providers.for_aws(spec.regions.aws.primary.region)))
     outputs: dict[str, object] = {"dns_routing": routing.records}
     if routing.zone_id is not None:

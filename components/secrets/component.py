@@ -14,7 +14,7 @@ import pulumi
 from pulumi_aws import kms, secretsmanager, ssm
 from pulumi_azure_native import appconfiguration, authorization, keyvault
 
-from ..naming import region_code
+from ..naming import EstateNames, region_code
 from ..spec.foundation import Cluster
 from ..spec.secrets import SecretsSpec
 from .documents import secret_policy, secrets_key_policy
@@ -38,6 +38,8 @@ class AzureVaultTarget:
     """Azure AD tenant of the vault."""
     tags: dict[str, str]
     """Platform tags (Azure has no provider default tags)."""
+    names: EstateNames = field(default_factory=EstateNames)
+    """The estate's affixes: vault and store names are global across every Azure customer."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,18 @@ class SecretsReplicationArgs:
     """Kubernetes provider per cluster."""
     cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
     """ClusterAddons per cluster: ESO objects wait for its CRDs."""
+
+
+def vault_name(names: EstateNames, environment: str) -> str:
+    """3-24 letters, digits and single hyphens, starting with a letter; global (<name>.vault.azure.net).
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault"""
+    return names.unique(environment, "kv", limit=24)
+
+
+def config_store_name(names: EstateNames, environment: str) -> str:
+    """5-50 letters, digits and hyphens; global (<name>.azconfig.io).
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftappconfiguration"""
+    return names.unique(environment, "config", limit=50)
 
 
 def secret_name(environment: str, name: str) -> str:
@@ -156,7 +170,7 @@ class SecretsReplication(pulumi.ComponentResource):
         vault_uri = None
         if vault_spec:
             vault = keyvault.Vault(
-                f"{name}-vault", vault_name=f"{args.environment}-integration-kv"[:24],
+                f"{name}-vault", vault_name=vault_name(azure.names, args.environment),
                 resource_group_name=azure.resource_group_name, location=azure.location, tags=azure.tags,
                 properties=keyvault.VaultPropertiesArgs(
                     tenant_id=azure.tenant_id, sku=keyvault.SkuArgs(family="A", name="standard"),
@@ -176,7 +190,7 @@ class SecretsReplication(pulumi.ComponentResource):
             vault_uri = vault.properties.apply(lambda p: p.vault_uri if p else None)
         azure_parameters = [p for p in args.spec.parameters if p.azure]
         if azure_parameters:
-            store_name = f"{args.environment}-integration-config"
+            store_name = config_store_name(azure.names, args.environment)
             store = appconfiguration.ConfigurationStore(
                 f"{name}-config-store", config_store_name=store_name, resource_group_name=azure.resource_group_name,
                 location=azure.location, sku=appconfiguration.SkuArgs(name="standard"), disable_local_auth=True,

@@ -6,6 +6,7 @@ from typing import Optional
 
 from pydantic import Field
 
+from ..naming import EstateNames
 from .base import Name, SpecModel
 from .foundation import Accounts, Cluster, PolicySettings, Regions, Residency, Site, Tier
 from .gateway import Gateways
@@ -18,6 +19,7 @@ from .routing import RoutingSpec
 from .nodes import ProcessingSpec
 from .failover import FailoverSpec
 from .prerequisites import Prerequisites
+from .naming import NamingSpec, estate_hash
 
 
 class EnvironmentSpec(SpecModel):
@@ -52,10 +54,19 @@ class EnvironmentSpec(SpecModel):
     failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
     prerequisites: Prerequisites = Field(default_factory=Prerequisites,
         description="what exists before the stack (roles, certificates, circuits, zones)")
+    naming: NamingSpec = Field(default_factory=NamingSpec,
+                               description="estate prefix/suffix of globally unique names (Key Vault, Service Bus ...)")
 
     @property
     def production(self) -> bool:
         return self.tier is Tier.production
+
+    def estate_names(self) -> EstateNames:
+        """The affixes of globally unique names; with none declared, a suffix only this estate's accounts hash to."""
+        if self.naming.prefix is None and self.naming.suffix is None:
+            azure = self.accounts.azure.subscription_id if self.accounts.azure else ""
+            return EstateNames(suffix=estate_hash(self.accounts.aws.account_id, azure))
+        return EstateNames(prefix=self.naming.prefix or "", suffix=self.naming.suffix or "")
 
     def aws_region_names(self) -> list[str]:
         return [r.region for r in self.regions.aws.all()]
