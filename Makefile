@@ -8,7 +8,16 @@ ENVS ?= dev staging prod
 
 .PHONY: setup plan test bench clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed policies/venv/.installed
+
+# The policy pack's own virtualenv, named by policies/PulumiPolicy.yaml: the Pulumi CLI runs a local Python
+# pack with it but never creates it (in CI, `pulumi install` in policies/ does the same). Only the pack's
+# requirements go in, so a pack that imports anything else fails here, not first in the engine.
+policies/venv/.installed: policies/requirements.txt constraints.txt
+	$(PYTHON) -m venv policies/venv
+	policies/venv/bin/python -m pip install --quiet --upgrade pip
+	policies/venv/bin/python -m pip install --quiet -c constraints.txt -r policies/requirements.txt
+	@touch $@
 
 # Schema compatibility tools (buf for Protobuf, json-schema-diff for JSON Schema) come from npm.
 node_modules/.installed: package.json package-lock.json
