@@ -27,9 +27,7 @@ def run(root: Path) -> None:
     except SpecError as error:
         # RunError prints the message without a Python traceback: the issues already name file and field.
         raise pulumi.RunError(f"invalid environment spec:\n{error}") from None
-    secret_keys = sorted({c.kubeconfig.secret for c in spec.clusters} | spec.observability.secret_keys()
-                         | spec.messaging.secret_keys() | spec.connectivity.secret_keys())
-    secrets = {key: config.require_secret(key) for key in secret_keys}
+    secrets = {key: config.require_secret(key) for key in spec.secret_config_keys()}
     # Event schemas are repository files; the spec loader already checked that each one exists.
     schema_texts = {f: read_text(root / f) for f in schema_files(spec)}
     gateway_sources = GatewaySources(read_api_documents(root, spec), read_authorizer_code(root))

@@ -73,7 +73,8 @@ def test_pull_request_previews_every_stack_with_the_policy_pack_and_its_config()
     workflow = load("pull-request.yml")
     preview = workflow["jobs"]["preview"]
     assert sorted(preview["strategy"]["matrix"]["stack"]) == sorted(SHIPPED)
-    action = next(s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
+    action = next(s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions@")
+                  and "command" in s.get("with", {}))
     assert action["with"]["command"] == "preview" and action["with"]["comment-on-pr"] is True
     assert action["with"]["policyPacks"] == "policies"
     assert action["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
@@ -94,3 +95,107 @@ def test_the_policy_config_is_written_before_every_pulumi_step_that_passes_it():
                     earlier = " ".join(s.get("run", "") for s in steps[:index])
                     assert "hybrid validate" in earlier, f"{path.name}:{name} passes a policy config it never wrote"
     assert checked >= 2
+
+
+# --- the real path: a pinned CLI, the policy pack's virtualenv, secret config from ESC or CI secrets ---
+
+def pulumi_jobs() -> list[tuple[str, str, list[dict]]]:
+    """(workflow, job, steps) of every job that runs `pulumi preview` or `pulumi up`."""
+    found = []
+    for path in WORKFLOWS:
+        for name, job in load(path.name)["jobs"].items():
+            steps = job.get("steps", [])
+            if any(s.get("uses", "").startswith("pulumi/actions@") and s.get("with", {}).get("command") in
+                   ("preview", "up") for s in steps):
+                found.append((path.name, name, steps))
+    return found
+
+
+def sdk_pin() -> str:
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    return pins["pulumi"].strip()
+
+
+def test_every_pulumi_job_installs_the_cli_pinned_to_the_sdk_version_first():
+    jobs = pulumi_jobs()
+    assert len(jobs) >= 2
+    for workflow, name, steps in jobs:
+        actions = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@")]
+        for action in actions:
+            assert str(action["with"].get("pulumi-version")) == sdk_pin(), f"{workflow}:{name}: CLI not pinned"
+        first_cli = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("pulumi/actions@"))
+        assert "command" not in steps[first_cli]["with"], f"{workflow}:{name}: install the CLI before using it"
+
+
+def test_every_job_that_passes_the_policy_pack_creates_its_virtualenv_with_pulumi_install():
+    for workflow, name, steps in pulumi_jobs():
+        runs = [(i, s) for i, s in enumerate(steps) if s.get("run", "").strip() == "pulumi install"]
+        assert runs and runs[0][1].get("working-directory") == "policies", f"{workflow}:{name}"
+        action = next(i for i, s in enumerate(steps) if "policyPacks" in s.get("with", {}))
+        assert runs[0][0] < action
+
+
+def secret_variable(key: str) -> str:
+    import re
+
+    return "SECRET_" + re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).upper()
+
+
+def test_every_pulumi_job_supplies_secret_config_through_esc_or_ci_secrets_before_it_runs():
+    declared = {k for k, v in yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"].items()
+                if isinstance(v, dict) and v.get("secret")}
+    for workflow, name, steps in pulumi_jobs():
+        action = next(i for i, s in enumerate(steps) if s.get("with", {}).get("command") in ("preview", "up"))
+        earlier = steps[:action]
+        esc = [s for s in earlier if "pulumi config env add" in s.get("run", "")]
+        ci = [s for s in earlier if "set-secret-config.sh" in s.get("run", "")]
+        assert esc and esc[0]["if"] == "vars.PULUMI_ESC_PROJECT != ''", f"{workflow}:{name}: no ESC path"
+        assert ci and ci[0]["if"] == "vars.PULUMI_ESC_PROJECT == ''", f"{workflow}:{name}: no CI-secrets path"
+        assert set(ci[0]["env"]) == {secret_variable(k) for k in declared}, f"{workflow}:{name}"
+        # A self-managed backend needs no Pulumi Cloud token: the action logs in to PULUMI_BACKEND_URL.
+        assert steps[action]["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
+
+
+def test_the_reusable_up_workflow_receives_every_secret_deploy_passes():
+    declared = load("pulumi-up.yml")["on"]["workflow_call"]["secrets"]
+    for name, job in load("deploy.yml")["jobs"].items():
+        assert set(job["secrets"]) == set(declared), f"deploy.yml:{name}"
+    assert not any(s.get("required") for s in declared.values()), "no secret is required with both backends"
+
+
+def fake_pulumi(tmp_path: Path) -> Path:
+    """A `pulumi` on PATH that records its arguments and stdin, one JSON line per call."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.jsonl"
+    script = bin_dir / "pulumi"
+    script.write_text(f"""#!{sys.executable}
+import json, sys
+data = "" if sys.argv[1:3] == ["stack", "select"] else sys.stdin.read()
+with open({str(log)!r}, "a") as out:
+    out.write(json.dumps({{"args": sys.argv[1:], "stdin": data}}) + "\\n")
+""")
+    script.chmod(0o755)
+    return bin_dir
+
+
+def test_the_ci_secrets_script_sets_each_declared_key_through_stdin_and_skips_empty_ones(tmp_path):
+    import json
+    import os
+
+    bin_dir = fake_pulumi(tmp_path)
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "STACK_NAME": "acme/staging", "PYTHON": sys.executable,
+           "SECRET_KUBECONFIG": "apiVersion: v1 # kube-Plaintext-77", "SECRET_ONCALL_ENDPOINTS": '{"pagerduty": "x"}',
+           "SECRET_VPN_PRESHARED_KEYS": ""}
+    done = subprocess.run([str(ROOT / ".github" / "scripts" / "set-secret-config.sh")], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    calls = [json.loads(line) for line in (tmp_path / "calls.jsonl").read_text().splitlines()]
+    assert calls[0]["args"] == ["stack", "select", "acme/staging"]
+    sets = {c["args"][-1]: c for c in calls[1:]}
+    assert set(sets) == {"kubeconfig", "oncallEndpoints"}
+    for key, call in sets.items():
+        assert call["args"] == ["config", "set", "--secret", "--stack", "acme/staging", key]
+    assert sets["kubeconfig"]["stdin"] == "apiVersion: v1 # kube-Plaintext-77"
+    assert "kube-Plaintext-77" not in done.stdout + done.stderr

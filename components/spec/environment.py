@@ -68,6 +68,11 @@ class EnvironmentSpec(SpecModel):
             return EstateNames(suffix=estate_hash(self.accounts.aws.account_id, azure))
         return EstateNames(prefix=self.naming.prefix or "", suffix=self.naming.suffix or "")
 
+    def secret_config_keys(self) -> list[str]:
+        """Every secret stack config key the spec refers to: what CI must supply (ESC or CI secrets)."""
+        return sorted({c.kubeconfig.secret for c in self.clusters} | self.observability.secret_keys()
+                      | self.messaging.secret_keys() | self.connectivity.secret_keys())
+
     def aws_region_names(self) -> list[str]:
         return [r.region for r in self.regions.aws.all()]
 
