@@ -15,6 +15,9 @@ CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQ
                    "sqs:GetQueueUrl", "sqs:ReceiveMessage")
 PUBLISH_ACTIONS = ("sns:Publish",)
 SCALER_ACTIONS = ("sqs:GetQueueAttributes",)
+# Recording and checking processed idempotency keys (conditional puts, reads, expiry by TTL, no scans).
+DEDUP_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                 "dynamodb:UpdateItem")
 KEDA_SUBJECT = "system:serviceaccount:keda:keda-operator"
 
 
@@ -44,7 +47,8 @@ def _kms_statement(sid: str, actions: Iterable[str], keys_by_service: Mapping[st
 
 
 def access_policy(queue_arns: Iterable[str], topic_arns: Iterable[str],
-                  queue_keys: Mapping[str, list[str]], topic_keys: Mapping[str, list[str]]) -> str:
+                  queue_keys: Mapping[str, list[str]], topic_keys: Mapping[str, list[str]],
+                  table_arns: Iterable[str] = (), table_keys: Mapping[str, list[str]] | None = None) -> str:
     """`*_keys` map a KMS via-service (sqs.<region>.amazonaws.com) to the key ARNs behind those queues/topics."""
     statements: list[dict] = [{"Sid": "ConsumeOwnQueues", "Effect": "Allow", "Action": list(CONSUME_ACTIONS),
                                "Resource": sorted(set(queue_arns))}]
@@ -54,6 +58,12 @@ def access_policy(queue_arns: Iterable[str], topic_arns: Iterable[str],
         statements.append({"Sid": "PublishOwnTopics", "Effect": "Allow", "Action": list(PUBLISH_ACTIONS),
                            "Resource": topics})
         statements += _kms_statement("EncryptOwnTopics", ["kms:Decrypt", "kms:GenerateDataKey"], topic_keys)
+    tables = sorted(set(table_arns))
+    if tables:
+        statements.append({"Sid": "RecordIdempotencyKeys", "Effect": "Allow", "Action": list(DEDUP_ACTIONS),
+                           "Resource": tables})
+        statements += _kms_statement("EncryptIdempotencyKeys", ["kms:Decrypt", "kms:GenerateDataKey"],
+                                     table_keys or {})
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 

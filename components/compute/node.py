@@ -17,6 +17,7 @@ from pulumi_kubernetes.core.v1 import Namespace, ServiceAccount
 from pulumi_kubernetes.networking.v1 import NetworkPolicy
 from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 
+from ..messaging.backend import DedupTable
 from ..naming import physical_name
 from ..spec.nodes import NodeSpec, Telemetry
 from . import identity, manifests
@@ -28,9 +29,9 @@ KEDA_API = "keda.sh/v1alpha1"
 class ConsumedQueue:
     name: str
     """Queue name in the spec (names the URL's environment variable)."""
-    url: str
-    """Queue URL of the copy the node reads."""
-    arn: str
+    url: pulumi.Input[str]
+    """Queue URL of the copy the node reads (the queue's output, so the node waits for it)."""
+    arn: pulumi.Input[str]
     """ARN of that copy."""
     region: str
     """Region of that copy."""
@@ -38,14 +39,16 @@ class ConsumedQueue:
     """The broker's key in that region (SSE-KMS: receiving needs Decrypt)."""
     length_target: int
     """KEDA queueLength: messages per replica."""
+    dedup_table: Optional[DedupTable] = None
+    """The queue's idempotency table, when the spec asks for idempotency on it."""
 
 
 @dataclass(frozen=True)
 class PublishedTopic:
     name: str
     """Topic name in the spec."""
-    arn: str
-    """ARN of the copy the node publishes to."""
+    arn: pulumi.Input[str]
+    """ARN of the copy the node publishes to (the topic's output)."""
     region: str
     """Region of that copy."""
     key_arn: pulumi.Input[str]
@@ -119,15 +122,17 @@ class ProcessingNode(pulumi.ComponentResource):
                             args.oidc_provider_arn, identity.service_account_subject(ns, spec.name)),
                         max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
         key_arns = [q.key_arn for q in args.queues] + [t.key_arn for t in args.topics]
+        tables = [q.dedup_table.arn for q in args.queues if q.dedup_table is not None]
         iam.RolePolicy(f"{name}-access", role=role.name, name="node-access",
-                       policy=pulumi.Output.all(*key_arns).apply(lambda keys: self._access(args, keys)), opts=aws)
+                       policy=pulumi.Output.all(queue_arns, [t.arn for t in args.topics], key_arns, tables).apply(
+                           lambda a: self._access(args, *a)), opts=aws)
         # KEDA's operator reads queue depth through its own, narrower role: the worker's grants stay with the worker.
         scaler = iam.Role(f"{name}-scaler-role", name=physical_name(args.environment, "node", spec.name, "scaler", limit=64),
                           description=f"Queue-depth reader for the KEDA scaler of processing node {spec.name}",
                           assume_role_policy=identity.trust_policy(args.oidc_provider_arn, identity.KEDA_SUBJECT),
                           max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
         iam.RolePolicy(f"{name}-scaler-access", role=scaler.name, name="queue-depth",
-                       policy=identity.scaler_policy(queue_arns), opts=aws)
+                       policy=pulumi.Output.all(*queue_arns).apply(identity.scaler_policy), opts=aws)
 
         account = ServiceAccount(f"{name}-service-account", metadata={
             "name": spec.name, "namespace": ns, "labels": meta_labels,
@@ -144,6 +149,9 @@ class ProcessingNode(pulumi.ComponentResource):
         env += [{"name": "AWS_REGION", "value": region}, {"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"}]
         env += [{"name": manifests.env_name("QUEUE", q.name, "URL"), "value": q.url} for q in args.queues]
         env += [{"name": manifests.env_name("TOPIC", t.name, "ARN"), "value": t.arn} for t in args.topics]
+        # Idempotency (practice 1.6): the workload records processed keys in its queue's table.
+        env += [{"name": manifests.env_name("DEDUP", q.name, "TABLE"), "value": q.dedup_table.name}
+                for q in args.queues if q.dedup_table is not None]
 
         meta = {"name": spec.name, "namespace": ns, "labels": meta_labels}
         deployment = Deployment(f"{name}-deployment", metadata=meta,
@@ -173,13 +181,18 @@ class ProcessingNode(pulumi.ComponentResource):
                                "namespace": ns, "queue_length_targets": self.queue_length_targets})
 
     @staticmethod
-    def _access(args: ProcessingNodeArgs, keys: list[str]) -> str:
+    def _access(args: ProcessingNodeArgs, queue_arns: list[str], topic_arns: list[str], keys: list[str],
+                tables: list[str]) -> str:
         queue_keys: dict[str, list[str]] = {}
         topic_keys: dict[str, list[str]] = {}
+        table_keys: dict[str, list[str]] = {}
         for queue, key in zip(args.queues, keys):
             queue_keys.setdefault(f"sqs.{queue.region}.amazonaws.com", []).append(key)
+            if queue.dedup_table is not None:
+                table_keys.setdefault(f"dynamodb.{queue.region}.amazonaws.com", []).append(key)
         for topic, key in zip(args.topics, keys[len(args.queues):]):
             topic_keys.setdefault(f"sns.{topic.region}.amazonaws.com", []).append(key)
-        return identity.access_policy([q.arn for q in args.queues], [t.arn for t in args.topics],
+        return identity.access_policy(queue_arns, topic_arns,
                                       {s: sorted(set(k)) for s, k in queue_keys.items()},
-                                      {s: sorted(set(k)) for s, k in topic_keys.items()})
+                                      {s: sorted(set(k)) for s, k in topic_keys.items()},
+                                      tables, {s: sorted(set(k)) for s, k in table_keys.items()})

@@ -6,9 +6,6 @@ from typing import Any, Mapping
 
 import pulumi
 
-from ..messaging.arns import sns_arn, sqs_arn, sqs_url
-from ..messaging.sqs_sns import queue_name
-from ..naming import physical_name
 from ..spec.nodes import read_region
 from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
 from .scaling import queue_length_target
@@ -31,18 +28,17 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
             broker = specs[ref.broker]
             region = read_region(node.region, broker.region, broker.standby_region)
             queue = next(q for q in broker.queues if q.name == ref.queue)
-            name = queue_name(spec.name, broker.name, queue)
+            copy = brokers[broker.name].regions[region]
             queues.append(ConsumedQueue(
-                name=queue.name, url=sqs_url(region, account, name), arn=sqs_arn(region, account, name), region=region,
-                key_arn=brokers[broker.name].regions[region].key_arn,
+                name=queue.name, url=copy.queue_urls[queue.name], arn=copy.queue_arns[queue.name], region=region,
+                key_arn=copy.key_arn, dedup_table=copy.dedup_tables.get(queue.name),
                 length_target=queue_length_target(node.scaling.messages_per_second, broker.slo.max_message_age_seconds)))
         for ref in node.publishes:
             broker = specs[ref.broker]
             region = read_region(node.region, broker.region, broker.standby_region)
-            topic = next(t for t in broker.topics if t.name == ref.topic)
-            physical = physical_name(spec.name, broker.name, topic.name, suffix=".fifo" if topic.fifo else "")
-            topics.append(PublishedTopic(name=topic.name, arn=sns_arn(region, account, physical), region=region,
-                                         key_arn=brokers[broker.name].regions[region].key_arn))
+            copy = brokers[broker.name].regions[region]
+            topics.append(PublishedTopic(name=ref.topic, arn=copy.topic_arns[ref.topic], region=region,
+                                         key_arn=copy.key_arn))
         key = (node.cluster, node.k8s_namespace)
         resource = ProcessingNode(f"node-{node.name}", ProcessingNodeArgs(
             spec=node, environment=spec.name, oidc_provider_arn=clusters[node.cluster].oidc_provider_arn,

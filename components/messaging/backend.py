@@ -33,6 +33,14 @@ class AzurePlacement:
 
 
 @dataclass(frozen=True)
+class DedupTable:
+    """A queue's idempotency table: consumers record processed keys in it (practice 1.6)."""
+
+    name: pulumi.Input[str]
+    arn: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class LagMetric:
     """One consumer path's lag or backlog signal: what alarms on it, and what processing nodes scale on."""
 

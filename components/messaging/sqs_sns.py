@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pulumi
 from pulumi_aws import kms, sns, sqs
@@ -15,8 +16,8 @@ from pulumi_aws import kms, sns, sqs
 from ..naming import physical_name, region_code
 from ..spec.messaging import BrokerSpec, QueueSpec
 from .alarms import cloudwatch_alarms
-from .arns import sns_arn, sqs_arn, sqs_url
-from .backend import BuildContext, LagMetric
+from .arns import sqs_arn
+from .backend import BuildContext, DedupTable, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
 from .idempotency import dynamodb_store
 from .registry import glue_registry
@@ -28,10 +29,13 @@ class RegionalBroker:
 
     region: str
     key_arn: pulumi.Output[str]
-    queue_urls: dict[str, str] = field(default_factory=dict)
-    queue_arns: dict[str, str] = field(default_factory=dict)
-    dlq_arns: dict[str, str] = field(default_factory=dict)
-    topic_arns: dict[str, str] = field(default_factory=dict)
+    # Outputs of the queues and topics themselves, so whatever names them depends on them.
+    queue_urls: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    queue_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    dlq_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    topic_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    dedup_tables: dict[str, Any] = field(default_factory=dict)
+    """Queue name -> its idempotency table (compute.node.DedupTable), for queues that ask for one."""
     lag_metrics: list[LagMetric] = field(default_factory=list)
 
 
@@ -67,7 +71,8 @@ def build(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pul
     cloudwatch_alarms(parent, regional, region, out.lag_metrics, prefix)
     for queue in ctx.spec.queues:
         if queue.idempotency is not None:
-            dynamodb_store(parent, regional, queue.name, queue.idempotency, out.key_arn, prefix)
+            table = dynamodb_store(parent, regional, queue.name, queue.idempotency, out.key_arn, prefix)
+            out.dedup_tables[queue.name] = DedupTable(name=table.name, arn=table.arn)
     glue_registry(parent, regional, prefix)
     return out
 
@@ -89,9 +94,17 @@ def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environme
 
     topic_names = {t.name: physical_name(environment, spec.name, t.name, suffix=".fifo" if t.fifo else "")
                    for t in spec.topics}
+    # Topics first: the queue policies admit them by their ARN outputs.
+    for topic in spec.topics:
+        fifo = dict(fifo_topic=True, content_based_deduplication=True) if topic.fifo else {}
+        resource = sns.Topic(f"{prefix}-{topic.name}", name=topic_names[topic.name], kms_master_key_id=key.arn,
+                             **fifo, opts=stateful)
+        sns.TopicPolicy(f"{prefix}-{topic.name}-policy", arn=resource.arn,
+                        policy=resource.arn.apply(lambda arn: topic_policy(arn, account)), opts=opts)
+        out.topic_arns[topic.name] = resource.arn
     for queue in spec.queues:
         main_name, dlq_name = queue_name(environment, spec.name, queue), queue_name(environment, spec.name, queue, True)
-        main_arn, dlq_arn = sqs_arn(region, account, main_name), sqs_arn(region, account, dlq_name)
+        main_arn = sqs_arn(region, account, main_name)
         encryption = dict(kms_master_key_id=key.arn, kms_data_key_reuse_period_seconds=300)
         fifo = dict(fifo_queue=True, content_based_deduplication=queue.content_based_deduplication) if queue.fifo else {}
         dlq = sqs.Queue(
@@ -102,26 +115,22 @@ def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environme
         main = sqs.Queue(
             f"{prefix}-{queue.name}", name=main_name, visibility_timeout_seconds=queue.visibility_timeout_seconds,
             message_retention_seconds=queue.retention_seconds,
-            redrive_policy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receive_count}),
-            tags={"role": "work"}, **encryption, **fifo,
-            opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(depends_on=[dlq])))
-        sources = [sns_arn(region, account, topic_names[t]) for t in topic_subscribers(spec, queue.name)]
-        for target, arn, label in ((main, main_arn, queue.name), (dlq, dlq_arn, f"{queue.name}-dlq")):
-            sqs.QueuePolicy(f"{prefix}-{label}-policy", queue_url=target.url,
-                            policy=queue_policy(arn, account, sources if target is main else []), opts=opts)
-        out.queue_urls[queue.name] = sqs_url(region, account, main_name)
-        out.queue_arns[queue.name] = main_arn
-        out.dlq_arns[queue.name] = dlq_arn
+            redrive_policy=dlq.arn.apply(lambda arn, receives=queue.max_receive_count: json.dumps(
+                {"deadLetterTargetArn": arn, "maxReceiveCount": receives})),
+            tags={"role": "work"}, **encryption, **fifo, opts=stateful)
+        sources = [out.topic_arns[t] for t in topic_subscribers(spec, queue.name)]
+        sqs.QueuePolicy(f"{prefix}-{queue.name}-policy", queue_url=main.url,
+                        policy=pulumi.Output.all(main.arn, *sources).apply(
+                            lambda arns: queue_policy(arns[0], account, list(arns[1:]))), opts=opts)
+        sqs.QueuePolicy(f"{prefix}-{queue.name}-dlq-policy", queue_url=dlq.url,
+                        policy=dlq.arn.apply(lambda arn: queue_policy(arn, account, [])), opts=opts)
+        out.queue_urls[queue.name] = main.url
+        out.queue_arns[queue.name] = main.arn
+        out.dlq_arns[queue.name] = dlq.arn
 
     for topic in spec.topics:
-        arn = sns_arn(region, account, topic_names[topic.name])
-        fifo = dict(fifo_topic=True, content_based_deduplication=True) if topic.fifo else {}
-        resource = sns.Topic(f"{prefix}-{topic.name}", name=topic_names[topic.name], kms_master_key_id=key.arn,
-                             **fifo, opts=stateful)
-        sns.TopicPolicy(f"{prefix}-{topic.name}-policy", arn=resource.arn, policy=topic_policy(arn, account),
-                        opts=opts)
+        resource_arn = out.topic_arns[topic.name]
         for queue in topic.subscribers:
-            sns.TopicSubscription(f"{prefix}-{topic.name}-to-{queue}", topic=resource.arn, protocol="sqs",
+            sns.TopicSubscription(f"{prefix}-{topic.name}-to-{queue}", topic=resource_arn, protocol="sqs",
                                   endpoint=out.queue_arns[queue], raw_message_delivery=True, opts=opts)
-        out.topic_arns[topic.name] = arn
     return out
