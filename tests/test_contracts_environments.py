@@ -112,3 +112,11 @@ def test_hybrid_check_reports_each_planted_defect_on_the_right_resource_only(tmp
                      ("dns-dangling-target", "dns-wrong"), ("k8s-namespace", "secret-wrong"),
                      ("missing-dependency", "policy-wrong"), ("sdk-type", "typed-wrong")]
     assert all(set(c) == {"urn", "check", "message"} and c["message"] for c in report["contracts"])
+
+
+def test_a_preview_carries_the_same_findings_as_the_export():
+    states = planted_export()["deployment"]["resources"]
+    preview = {"steps": [{"op": "create", "urn": s["urn"], "newState": s} for s in states]}
+    spec = load_environment(ROOT / "environments" / "prod.yaml")
+    assert contract_findings(preview, spec) == contract_findings(planted_export(), spec)
+    assert len(contract_findings(preview, spec)) == 6

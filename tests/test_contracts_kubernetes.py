@@ -102,3 +102,17 @@ def test_every_release_serves_kinds(chart):
     release = crds.RELEASES[chart]
     served = [k for k, v in crds.index().items() if v["release"] == release.folder]
     assert served and all(k.split("/")[0] in release.groups for k in served)
+
+
+def pod_monitor(selector: dict, port: str = "tcp-prometheus") -> dict:
+    return res("kubernetes:monitoring.coreos.com/v1:PodMonitor", "pods",
+               {"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor", "metadata": {"name": "lag", "namespace": "msg"},
+                "spec": {"selector": {"matchLabels": selector}, "podMetricsEndpoints": [{"port": port}]}})
+
+
+def test_a_pod_monitor_scrapes_the_strimzi_exporter_pods_only_when_the_exporter_runs():
+    exporter = {"strimzi.io/name": "events-kafka-exporter"}
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(kafkaExporter={}), pod_monitor(exporter)) == []
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(), pod_monitor(exporter)) == [("k8s-selector", "pods")]
+    assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(kafkaExporter={}), pod_monitor(exporter, "metrics")) == [
+        ("k8s-selector", "pods")]

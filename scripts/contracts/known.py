@@ -17,6 +17,6 @@ def planned_outputs(state: dict[str, Any], provider: dict[str, Any] | None) -> d
     try:
         _, extra = mock_outputs(state.get("type") or "", urn.split("::")[-1], urn, inputs,
                                 (provider or {}).get("inputs") or {})
-    except Exception:  # a state the mocks cannot shape (hand-written, partial): judge it by id and inputs only
+    except (AttributeError, KeyError, TypeError, ValueError):  # a state the mocks cannot shape: judge it by id and inputs
         return {}
     return {**inputs, **extra}

@@ -85,6 +85,26 @@ def generated_services(state: State, namespace: str) -> Iterator[Service]:
         yield Service(namespace, f"{name}-nodes", labels, frozenset({"epmd", "cluster-rpc"}), state.urn)
 
 
+def generated_pods(state: State, namespace: str) -> Iterator[tuple[str, dict[str, str], frozenset[str]]]:
+    """Pods an operator runs for a custom resource, for PodMonitor selectors.
+
+    Strimzi exposes metrics on pods only: its CHANGELOG (0.45.0 tag) records that the Kafka Exporter Service and
+    the services' tcp-prometheus port were removed, so metrics are scraped with a PodMonitor on port tcp-prometheus.
+    """
+    group, _, kind = _api(state)
+    name = _meta(state).get("name", "")
+    spec = state.inputs.get("spec") or {}
+    if group == "kafka.strimzi.io" and kind == "Kafka":
+        metrics = frozenset({"tcp-prometheus"}) if (spec.get("kafka") or {}).get("metricsConfig") else frozenset()
+        yield namespace, {"strimzi.io/cluster": name, "strimzi.io/kind": "Kafka", "strimzi.io/name": f"{name}-kafka"}, metrics
+        if "kafkaExporter" in spec:
+            yield namespace, {"strimzi.io/cluster": name, "strimzi.io/kind": "Kafka",
+                              "strimzi.io/name": f"{name}-kafka-exporter"}, frozenset({"tcp-prometheus"})
+    if group == "rabbitmq.com" and kind == "RabbitmqCluster":
+        yield namespace, {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "rabbitmq",
+                          "app.kubernetes.io/part-of": "rabbitmq"}, frozenset({"amqp", "management", "prometheus"})
+
+
 def clusters_of(doc: Document) -> dict[str, Cluster]:
     clusters: dict[str, Cluster] = {}
     for state in doc.custom():
@@ -113,6 +133,7 @@ def clusters_of(doc: Document) -> dict[str, Cluster]:
             cluster.pods.append((namespace, (template.get("metadata") or {}).get("labels") or {},
                                  _ports((template.get("spec") or {}).get("containers"))))
         cluster.services.extend(generated_services(state, namespace))
+        cluster.pods.extend(generated_pods(state, namespace))
     return clusters
 
 
@@ -185,7 +206,16 @@ def check_selectors(doc: Document, clusters: dict[str, Cluster]) -> Iterator[Fin
                         and _matches(spec.get("selector") or {}, p[1])]
             if not selected:
                 yield Finding(state.urn, "k8s-selector", f"selector {spec.get('selector')} matches no pods the stack "
-                                                         "creates; Prometheus scrapes nothing. Fix the selector")
+                                                         "(or an operator it runs) creates; Prometheus scrapes nothing. "
+                                                         "Fix the selector")
+                continue
+            ports = frozenset().union(*(p[2] for p in selected))
+            for endpoint in spec.get("podMetricsEndpoints") or []:
+                port = endpoint.get("port")
+                if port and port not in ports:
+                    yield Finding(state.urn, "k8s-selector",
+                                  f"pod metrics endpoint port {port!r} is no named container port of the selected pods "
+                                  f"({', '.join(sorted(ports)) or 'none named'}); the target is never scraped")
         elif group == "" and kind == "Service" and spec.get("selector"):
             if not any(p[0] == own and all(p[1].get(k) == v for k, v in spec["selector"].items()) for p in cluster.pods):
                 yield Finding(state.urn, "k8s-selector", f"selector {spec['selector']} matches no pod template in "

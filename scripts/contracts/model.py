@@ -172,10 +172,6 @@ class Document:
                 stack.extend(self.by_urn[current].dependencies)
         return seen
 
-    def cluster_of(self, state: State) -> str:
-        """The Kubernetes provider a state is deployed with (one provider per cluster)."""
-        return state.provider
-
 
 STRONG_OUTPUT_KEYS = ("arn", "url", "keyId", "id")
 STRONG_ID_RE = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from .context import Context
-from .model import Document, Finding, State, identifiers_of
+from .model import Document, Finding, State
 
 
 def _service_bus_entity(doc: Document, state: State, value: str) -> set[str]:
@@ -61,5 +61,3 @@ def check_ordering(doc: Document, context: Context) -> Iterator[Finding]:
                           "may create (or delete) them in either order and the first `pulumi up` races; pass the "
                           "resource's Output instead of a built string (or add depends_on)")
 
-
-__all__ = ["check_ordering", "identifiers_of"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections.abc
 import enum
 import importlib
+import re
 import sys
 import typing
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .context import Context
 from .model import SECRET_MARKER, UNKNOWN, Document, Finding
 
 PACKAGES = {"aws": "pulumi_aws", "azure-native": "pulumi_azure_native"}
+INDEX_RE = re.compile(r"\[\d+\]")
 SCALARS = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}
 
 # (type token, input path with [] for list items) -> (botocore service, shape name) of a closed value set.
@@ -145,9 +147,10 @@ def args_shape(type_token: str) -> dict[str, tuple[Shape, bool]] | None:
     package, module_path, name = (type_token.split(":") + ["", ""])[:3]
     if package not in PACKAGES or not name:
         return None
-    module_name = f"{PACKAGES[package]}.{module_path.split('/')[0].replace('/', '.')}" if module_path else PACKAGES[package]
-    if package == "azure-native" and "/" in module_path:
-        module_name = f"{PACKAGES[package]}.{module_path.replace('/', '.')}"
+    # aws:<module>/<resource>:<Name> lives in pulumi_aws.<module>; azure-native:<module>[/<api version>]:<Name>
+    # in pulumi_azure_native.<module>[.<api version>]
+    submodule = module_path.split("/")[0] if package == "aws" else module_path.replace("/", ".")
+    module_name = f"{PACKAGES[package]}.{submodule}" if submodule else PACKAGES[package]
     try:
         module = importlib.import_module(module_name)
         cls = getattr(module, f"{name}Args")
@@ -213,8 +216,7 @@ def _judge_object(value: dict[str, Any], fields: dict[str, tuple[Shape, bool]], 
             if nested:
                 yield "sdk-unknown-key", at, f"unknown key; the provider declares {', '.join(sorted(fields)) or 'none'} here"
             continue
-        generic = at.replace("]", "").split("[")[0] if "[" not in at else _generic(at)
-        closed = BOTOCORE_ENUMS.get((type_token, generic))
+        closed = BOTOCORE_ENUMS.get((type_token, INDEX_RE.sub("", at)))
         if closed and isinstance(item, str) and item not in (UNKNOWN, SECRET_MARKER):
             allowed = botocore_values(*closed)
             if allowed and item not in allowed:
@@ -224,12 +226,6 @@ def _judge_object(value: dict[str, Any], fields: dict[str, tuple[Shape, bool]], 
         for key, (_, required) in fields.items():
             if required and key not in value:
                 yield "sdk-missing-key", f"{path}.{key}" if path else key, "required key is missing"
-
-
-def _generic(path: str) -> str:
-    import re
-
-    return re.sub(r"\[\d+\]", "", path)
 
 
 def _shown(value: Any) -> str:
