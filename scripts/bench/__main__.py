@@ -40,7 +40,7 @@ def table(rows: list[dict[str, Any]]) -> Table:
     out = Table(title="offline planner vs the SDK's stock mocks (each row a fresh process; plan = program + "
                       "recording + export + policies + cloud contracts, the contracts also alone; cpu is the steadier "
                       "figure on a busy machine)")
-    for column in ("case", "mode", "resources", "import s", "plan s", "plan cpu s", "contracts s", "resources/s", "peak MiB",
+    for column in ("case", "mode", "resources", "import s", "plan s", "plan cpu s", "contracts wall/cpu s", "resources/s", "peak MiB",
                    "vs stock wall/cpu"):
         out.add_column(column, justify="left" if column in ("case", "mode") else "right")
     stock = {r["case"]: r for r in rows if r["mode"] == "stock"}
@@ -50,7 +50,8 @@ def table(rows: list[dict[str, Any]]) -> Table:
                  if base and row["mode"] != "stock" else "")
         out.add_row(row["case"], row["mode"], str(row["resources"]), f"{row['import_seconds']:.2f}",
                     f"{row['plan_seconds']:.2f}", f"{row['plan_cpu_seconds']:.2f}",
-                    "" if row.get("contracts_seconds") is None else f"{row['contracts_seconds']:.2f}", f"{rate(row):.0f}", f"{row['peak_rss_mib']:.0f}", ratio)
+                    "" if row.get("contracts_seconds") is None
+                    else f"{row['contracts_seconds']:.2f} / {row['contracts_cpu_seconds']:.2f}", f"{rate(row):.0f}", f"{row['peak_rss_mib']:.0f}", ratio)
     return out
 
 

@@ -45,8 +45,8 @@ def _imports() -> None:
     warm_provider_modules()
 
 
-def _planner(root: Path, env: str) -> tuple[int, float]:
-    """(resources, seconds the contract checks took)."""
+def _planner(root: Path, env: str) -> tuple[int, tuple[float, float]]:
+    """(resources, (wall, CPU) seconds the contract checks took)."""
     from components.spec import load_environment
     from scripts.checker.run import check_document
     from scripts.contracts import contract_findings
@@ -55,9 +55,9 @@ def _planner(root: Path, env: str) -> tuple[int, float]:
     plan = plan_environment(root, env)
     spec = load_environment(root / "environments" / f"{env}.yaml")
     check_document(plan.export, spec)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     contract_findings(plan.export, spec)
-    return len(plan.resources), time.perf_counter() - started
+    return len(plan.resources), (time.perf_counter() - started, _cpu_seconds() - cpu_started)
 
 
 def _stock(root: Path, env: str) -> int:
@@ -98,7 +98,8 @@ def measure(mode: str, root: Path, env: str) -> dict[str, Any]:
     resources, contracts = (_stock(root, env), None) if mode == "stock" else _planner(root, env)
     finished, cpu_finished = time.perf_counter(), _cpu_seconds()
     return {"mode": mode, "env": env, "resources": resources, "import_seconds": round(imported - started, 3),
-            "contracts_seconds": None if contracts is None else round(contracts, 3),
+            "contracts_seconds": None if contracts is None else round(contracts[0], 3),
+            "contracts_cpu_seconds": None if contracts is None else round(contracts[1], 3),
             "plan_seconds": round(finished - imported, 3),
             "plan_cpu_seconds": round(cpu_finished - cpu_imported, 3), "peak_rss_mib": round(_peak_rss_mib(), 1)}
 
