@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import fcntl
+import json
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,17 +17,44 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ("dev", "staging", "prod")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pinned_policy_date() -> Iterator[None]:
+    """Exemptions are judged on a fixed date, so no verdict in the suite depends on when it runs."""
+    from policies.rules import clock
+
+    from .policy_testing import TODAY
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "today", lambda: TODAY)
+        yield
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
 
 
 @pytest.fixture(scope="session")
-def plans() -> dict[str, Any]:
-    """env name -> Plan for every shipped environment (planned once, in this process)."""
-    from scripts.planner.run import plan_environment
+def plans(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, Any]:
+    """env name -> Plan for every shipped environment, planned once per test session.
 
-    return {env: plan_environment(ROOT, env) for env in SHIPPED}
+    Under xdist the first worker to get here plans and writes the plans beside the workers' temporary
+    folders; the others wait on a lock and read them (the xdist-documented recipe), so two workers do
+    not pay for the same plans twice.
+    """
+    from scripts.planner.run import Plan, plan_environment
+
+    if worker_id == "master":
+        return {env: plan_environment(ROOT, env) for env in SHIPPED}
+    shared = tmp_path_factory.getbasetemp().parent / "shipped-plans.json"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            planned = {env: dataclasses.asdict(plan_environment(ROOT, env)) for env in SHIPPED}
+            partial = shared.with_suffix(".tmp")
+            partial.write_text(json.dumps(planned))
+            partial.replace(shared)
+        return {env: Plan(**data) for env, data in json.loads(shared.read_text()).items()}
 
 
 def by_type(plan_or_export: Any, type_: str) -> list[dict[str, Any]]:

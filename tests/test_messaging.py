@@ -299,11 +299,12 @@ def test_placement_and_sizing_errors():
 
 def test_validate_exits_2_listing_messaging_errors(project_copy):
     import subprocess
+    import sys
     from .conftest import ROOT
 
     data = load_spec_data("prod")
     data["messaging"]["brokers"][2]["streams"][0]["partitions"] = 0
     write_env(project_copy, "prod", data)
-    done = subprocess.run([str(ROOT / ".venv/bin/hybrid"), "validate", "prod", "--root", str(project_copy)],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "scripts.cli_main", "validate", "prod", "--root", str(project_copy)],
+                          capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "messaging.brokers[2].streams[0].partitions" in done.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
 
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
@@ -24,6 +23,7 @@ from scripts.checker.sources import SECRET_SIG, SECRET_SIG_KEY, resources_of
 from scripts.policy_config import policy_config
 
 from .conftest import ROOT
+from .policy_testing import TODAY
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
@@ -70,7 +70,7 @@ def test_every_rule_gives_the_same_verdict_through_pulumi_policy(plans):
     topic["inputs"]["kmsMasterKeyId"] = "alias/aws/sns"
     topic["protect"] = False
 
-    offline = {v.rule.id: v for v in evaluate(resources_of(export), ALL_RULES, config, date.today())}
+    offline = {v.rule.id: v for v in evaluate(resources_of(export), ALL_RULES, config, TODAY)}
 
     servicer = servicer_for(config)
     by_urn = {r["urn"]: r for r in resources}

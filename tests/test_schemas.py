@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,12 +123,13 @@ def test_cli_exit_codes(repo):
     shutil.copytree(ROOT / "schemas", repo / "schemas", dirs_exist_ok=True)
     git(repo, "add", "schemas")
     commit(repo, "schemas/o.avsc", avro())
-    cli = [str(ROOT / ".venv" / "bin" / "hybrid"), "schemas", "check", "--base", "HEAD", "--root", str(repo)]
-    assert subprocess.run(cli, capture_output=True, text=True).returncode == 0
+    # the installed entry point's module, run by this interpreter (wherever its environment lives)
+    cli = [sys.executable, "-m", "scripts.cli_main", "schemas", "check", "--base", "HEAD", "--root", str(repo)]
+    run = dict(capture_output=True, text=True, cwd=ROOT)
+    assert subprocess.run(cli, **run).returncode == 0
     (repo / "schemas/o.avsc").write_text(avro({"name": "c", "type": "string"}))
-    broken = subprocess.run(cli, capture_output=True, text=True)
+    broken = subprocess.run(cli, **run)
     assert broken.returncode == 1 and "field(s) c" in broken.stdout  # a finding: stdout
     (repo / "schemas/o.avsc").write_text("{not json")
-    assert subprocess.run(cli, capture_output=True, text=True).returncode == 2
-    assert subprocess.run(cli[:-4] + ["--base", "no-such-ref", "--root", str(repo)],
-                          capture_output=True, text=True).returncode == 2
+    assert subprocess.run(cli, **run).returncode == 2
+    assert subprocess.run(cli[:-4] + ["--base", "no-such-ref", "--root", str(repo)], **run).returncode == 2

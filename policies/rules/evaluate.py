@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from pulumi_policy.proxy import UnknownValueError
 
+from . import clock
 from .framework import NotApplicable, Resource, Rule, RuleContext, exempted
 
 
@@ -52,7 +53,7 @@ def rule_config(rule: Rule, policy_config: Mapping[str, Any]) -> Mapping[str, An
 
 def evaluate(resources: list[Resource], rules: list[Rule], policy_config: Mapping[str, Any],
              today: date | None = None) -> list[Verdict]:
-    today = today or date.today()
+    today = today or clock.today()
     verdicts = []
     for rule in rules:
         verdict = Verdict(rule=rule, level=level_of(rule, policy_config))

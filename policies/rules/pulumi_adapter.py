@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -14,6 +13,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from . import clock
 from .framework import COMMON_CONFIG_PROPERTIES, NotApplicable, Resource, Rule, RuleContext, exempted
 
 
@@ -40,7 +40,7 @@ def to_policy(rule: Rule):
 
     if rule.stack:
         def validate_stack(args: StackValidationArgs, report_violation) -> None:
-            ctx = RuleContext(config=args.get_config(), today=date.today())
+            ctx = RuleContext(config=args.get_config(), today=clock.today())
             resources = [resource_from_args(r) for r in args.resources if rule.applies_to(r.resource_type)]
             by_urn = {r.urn: r for r in resources}
             for urn, text in rule.check(resources, ctx):
@@ -53,7 +53,7 @@ def to_policy(rule: Rule):
     def validate(args: ResourceValidationArgs, report_violation) -> None:
         if not rule.applies_to(args.resource_type):
             return
-        ctx = RuleContext(config=args.get_config(), today=date.today())
+        ctx = RuleContext(config=args.get_config(), today=clock.today())
         resource = resource_from_args(args)
         if exempted(ctx.config, resource, ctx.today):
             return

@@ -1,0 +1,73 @@
+"""Broker built alone (the sqs-sns kind): each queue with its own DLQ, a topic fanning out, a warm standby."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+
+from components.messaging import Broker, BrokerArgs
+from components.spec.messaging import BrokerSpec
+
+from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
+
+ORDERS = BrokerSpec.model_validate({
+    "name": "orders", "kind": "sqs-sns", "region": "eu-central-1", "standby_region": "eu-west-1", "owner": "orders",
+    "queues": [{"name": "billing", "max_receive_count": 4, "idempotency": {"key": "order-id"}},
+               {"name": "shipping"}],
+    "topics": [{"name": "order-events", "subscribers": ["billing", "shipping"]}],
+})
+
+
+def broker(protect: bool = True):
+    def program():
+        providers = {r: aws_provider(r) for r in ("eu-central-1", "eu-west-1")}
+        return Broker("orders", BrokerArgs(spec=ORDERS, environment="unit", aws_account=ACCOUNT,
+                                           aws_providers=providers, protect=protect))
+    return build(program)
+
+
+def test_every_queue_dead_letters_into_its_own_queue_in_its_region():
+    built = broker()
+    assert_children_named_after(built, "hybrid:messaging:Broker", "orders")
+    for region in ("euc1", "euw1"):
+        main, dlq = built.named(f"orders-{region}-billing"), built.named(f"orders-{region}-billing-dlq")
+        redrive = json.loads(main["inputs"]["redrivePolicy"])
+        assert redrive == {"deadLetterTargetArn": redrive["deadLetterTargetArn"], "maxReceiveCount": 4}
+        assert redrive["deadLetterTargetArn"].endswith(":" + dlq["inputs"]["name"])
+        allow = json.loads(dlq["inputs"]["redriveAllowPolicy"])
+        assert allow["redrivePermission"] == "byQueue" and allow["sourceQueueArns"][0].endswith(":" + main["inputs"]["name"])
+        assert dlq["urn"] in main["dependencies"]
+        key = built.named(f"orders-{region}-key")
+        assert main["inputs"]["kmsMasterKeyId"].endswith(f":key/{key['id']}"), "each region's queues use its own key"
+        assert main["protect"] is True and key["protect"] is True
+
+
+def test_the_topic_fans_out_to_each_subscriber_and_only_it_may_send():
+    built = broker()
+    subscriptions = built.of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert sorted(s["urn"].rsplit("::", 1)[1] for s in subscriptions) == [
+        "orders-euc1-order-events-to-billing", "orders-euc1-order-events-to-shipping",
+        "orders-euw1-order-events-to-billing", "orders-euw1-order-events-to-shipping"]
+    assert all(s["inputs"]["rawMessageDelivery"] is True for s in subscriptions)
+    policy = json.loads(built.named("orders-euc1-billing-policy")["inputs"]["policy"])
+    sources = [s["Condition"]["ArnEquals"]["aws:SourceArn"] for s in policy["Statement"]
+               if "ArnEquals" in s.get("Condition", {})]
+    assert sources == [["arn:aws:sns:eu-central-1:111122223333:unit-orders-order-events"]]
+
+
+def test_idempotency_gets_a_deduplication_table_per_region_and_the_standby_is_a_full_copy():
+    built = broker()
+    tables = built.of_type("aws:dynamodb/table:Table")
+    assert len(tables) == 2 and all(t["inputs"]["ttl"]["enabled"] is True for t in tables)
+    queues = built.of_type("aws:sqs/queue:Queue")
+    by_region = {region: sorted(q["urn"].rsplit("::", 1)[1].split("-", 2)[2] for q in queues
+                                if q["urn"].rsplit("::", 1)[1].startswith(f"orders-{region}-"))
+                 for region in ("euc1", "euw1")}
+    assert by_region["euc1"] == by_region["euw1"] == ["billing", "billing-dlq", "shipping", "shipping-dlq"]
+    assert set(built.component.regions) == {"eu-central-1", "eu-west-1"}
+
+
+def test_outside_production_the_broker_is_not_protected():
+    built = broker(protect=False)
+    assert not any(r["protect"] for r in built.resources)

@@ -1,0 +1,39 @@
+"""ClusterAddons built alone: one pinned Helm release per operator the cluster needs, nothing more."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from components.cluster.addons import OPERATORS, ClusterAddons, ClusterAddonsArgs
+
+from .conftest import assert_children_named_after, build
+
+
+def addons(operators: set[str]):
+    def program():
+        cluster = k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1\nkind: Config"))
+        return ClusterAddons("addons-eks-fra", ClusterAddonsArgs(cluster="eks-fra", operators=frozenset(operators)),
+                             pulumi.ResourceOptions(providers={"kubernetes": cluster}))
+    return build(program)
+
+
+def test_each_needed_operator_is_a_pinned_atomic_release_on_the_cluster_provider():
+    built = addons({"keda", "strimzi"})
+    assert_children_named_after(built, "hybrid:cluster:ClusterAddons", "addons-eks-fra")
+    releases = {r["inputs"]["name"]: r for r in built.of_type("kubernetes:helm.sh/v3:Release")}
+    assert set(releases) == {"keda", "strimzi"}
+    for key, release in releases.items():
+        inputs = release["inputs"]
+        assert inputs["version"] == OPERATORS[key].version and inputs["chart"] == OPERATORS[key].chart
+        assert inputs["namespace"] == OPERATORS[key].namespace and inputs["createNamespace"] is True
+        assert inputs["atomic"] is True
+        assert release["provider"].startswith("urn:pulumi:unit::hybrid::pulumi:providers:kubernetes::k8s-eks-fra::")
+    assert releases["keda"]["inputs"]["values"]["podIdentity"]["aws"]["irsa"]["enabled"] is True
+
+
+def test_no_operators_means_no_releases_and_unknown_ones_are_refused():
+    assert addons(set()).of_type("kubernetes:helm.sh/v3:Release") == []
+    with pytest.raises(Exception, match="unknown operators"):
+        addons({"istio"})

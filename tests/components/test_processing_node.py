@@ -1,0 +1,71 @@
+"""ProcessingNode built alone: a worker with its own IRSA role for its queues only, scaled by KEDA."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.compute.node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
+from components.spec.nodes import NodeSpec, Telemetry
+
+from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
+
+OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789"
+QUEUE_ARN = f"arn:aws:sqs:eu-central-1:{ACCOUNT}:unit-orders-billing"
+TOPIC_ARN = f"arn:aws:sns:eu-central-1:{ACCOUNT}:unit-orders-order-events"
+KEY = f"arn:aws:kms:eu-central-1:{ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+NODE = NodeSpec.model_validate({
+    "name": "billing-worker", "cluster": "eks-fra", "region": "eu-central-1", "owner": "orders",
+    "image": "registry.example.com/billing-worker@sha256:" + "a" * 64,
+    "scaling": {"min_replicas": 2, "max_replicas": 6}, "consumes": [{"broker": "orders", "queue": "billing"}],
+    "publishes": [{"broker": "orders", "topic": "order-events"}],
+})
+
+
+def node():
+    def program():
+        cluster = k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1\nkind: Config"))
+        return ProcessingNode("node-billing-worker", ProcessingNodeArgs(
+            spec=NODE, environment="unit", oidc_provider_arn=OIDC,
+            queues=(ConsumedQueue("billing", f"https://sqs.eu-central-1.amazonaws.com/{ACCOUNT}/unit-orders-billing",
+                                  QUEUE_ARN, "eu-central-1", KEY, 20),),
+            topics=(PublishedTopic("order-events", TOPIC_ARN, "eu-central-1", KEY),), broker_cidrs=("10.10.0.0/16",),
+            telemetry=Telemetry(), cluster_provider=cluster, aws_provider=aws_provider("eu-central-1"),
+            production=True))
+    return build(program)
+
+
+def test_the_worker_role_trusts_only_its_service_account_and_reaches_only_its_queue_and_topic():
+    built = node()
+    assert_children_named_after(built, "hybrid:compute:ProcessingNode", "node-billing-worker")
+    trust = json.loads(built.named("node-billing-worker-role")["inputs"]["assumeRolePolicy"])
+    [statement] = trust["Statement"]
+    assert statement["Principal"] == {"Federated": OIDC}
+    conditions = json.dumps(statement["Condition"])
+    assert "system:serviceaccount:billing-worker:billing-worker" in conditions
+    access = json.loads(built.named("node-billing-worker-access")["inputs"]["policy"])
+    resources = sorted({r for s in access["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str)
+                                                                  else s["Resource"])})
+    assert resources == sorted({QUEUE_ARN, TOPIC_ARN, KEY})
+    account = built.named("node-billing-worker-service-account")["inputs"]["metadata"]
+    assert account["annotations"]["eks.amazonaws.com/role-arn"].endswith(":role/unit-node-billing-worker")
+
+
+def test_the_deployment_waits_for_its_service_account_and_keda_scales_it_on_queue_depth():
+    built = node()
+    deployment = built.named("node-billing-worker-deployment")
+    assert built.named("node-billing-worker-service-account")["urn"] in deployment["dependencies"]
+    container = deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == NODE.image
+    assert {"name": "AWS_REGION", "value": "eu-central-1"} in container["env"]
+    scaled = built.named("node-billing-worker-scaled-object")
+    assert scaled["inputs"]["kind"] == "ScaledObject"
+    spec = scaled["inputs"]["spec"]
+    assert (spec["minReplicaCount"], spec["maxReplicaCount"]) == (2, 6)
+    [trigger] = spec["triggers"]
+    assert trigger["type"] == "aws-sqs-queue" and trigger["metadata"]["queueLength"] == "20"
+    assert built.named("node-billing-worker-trigger-auth")["urn"] in scaled["dependencies"]
+    assert built.of_type("kubernetes:policy/v1:PodDisruptionBudget")
+    assert built.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
