@@ -22,7 +22,7 @@ def pinned_policy_date() -> Iterator[None]:
     """Exemptions are judged on a fixed date, so no verdict in the suite depends on when it runs."""
     from policies.rules import clock
 
-    from .policy_testing import TODAY
+    from .rule_harness import TODAY
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clock, "today", lambda: TODAY)

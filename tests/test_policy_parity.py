@@ -23,7 +23,7 @@ from scripts.checker.sources import SECRET_SIG, SECRET_SIG_KEY, resources_of
 from scripts.policy_config import policy_config
 
 from .conftest import ROOT
-from .policy_testing import TODAY
+from .rule_harness import TODAY
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
