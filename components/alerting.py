@@ -14,10 +14,15 @@ import pulumi
 SEVERITIES = ("critical", "warning")
 
 
-def alert_topic_name(environment: str, severity: str) -> str:
+def alert_topic_suffix(severity: str) -> str:
+    """What every alert topic (and Azure action group) of `severity` ends with, whatever the environment."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}; expected one of {SEVERITIES}")
-    return f"{environment}-alerts-{severity}"
+    return f"-alerts-{severity}"
+
+
+def alert_topic_name(environment: str, severity: str) -> str:
+    return f"{environment}{alert_topic_suffix(severity)}"
 
 
 def alert_topic_arn(environment: str, account: str, region: str, severity: str) -> str:

@@ -35,7 +35,7 @@ def build_connectivity(spec: EnvironmentSpec, providers: ProviderSet, networks: 
     sites = {site.name: site for site in spec.sites}
     cidrs = site_cidrs(spec.sites)
     region_cidrs = {r.region: r.cidr for r in spec.regions.aws.all()}
-    identifiers = tuple(spec.observability.masked_identifiers) or ("AwsSecretKey",)
+    identifiers = tuple(spec.observability.masked_identifiers)  # never empty: the spec requires one
     keys = {}
     if section.secret_keys():
         raw = secrets[section.preshared_keys.secret]

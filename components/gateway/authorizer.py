@@ -29,7 +29,7 @@ class Authorizer:
 
 
 def build_authorizer(parent: pulumi.Resource, prefix: str, environment: str, api: str, auth: JwtAuth,
-                     code: dict[str, str], account: str, region: str, retention_days: int,
+                     code: dict[str, str], account: str, retention_days: int,
                      masked_identifiers: tuple[str, ...]) -> Authorizer:
     opts = pulumi.ResourceOptions(parent=parent)
     function_name = physical_name(environment, api, "jwt-authorizer", limit=64)

@@ -58,7 +58,7 @@ def build_rest(parent: pulumi.Resource, name: str, api: ApiSpec, ctx: RestContex
     opts = pulumi.ResourceOptions(parent=parent)
     stateful = pulumi.ResourceOptions(parent=parent, protect=ctx.protect)
     authorizer = build_authorizer(parent, name, ctx.environment, api.name, api.auth, ctx.authorizer_code,
-                                  ctx.account, ctx.region, api.log_retention_days,
+                                  ctx.account, api.log_retention_days,
                                   ctx.masked_identifiers)
     web_acl = build_web_acl(parent, name, ctx.environment, api.name, api.waf_rate_limit)
     domain = apigateway.DomainName(

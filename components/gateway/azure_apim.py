@@ -116,7 +116,8 @@ class ApiManagement(pulumi.ComponentResource):
         workspace = operationalinsights.Workspace(
             f"{name}-logs", workspace_name=physical_name("log", environment, "apim", location, limit=63),
             resource_group_name=resource_group_name, location=location,
-            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), retention_in_days=90, tags=tags,
+            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), retention_in_days=settings.log_retention_days,
+            tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=protect))
         insights = applicationinsights.Component(
             f"{name}-insights", resource_name_=physical_name("appi", environment, "apim", location),

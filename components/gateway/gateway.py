@@ -12,6 +12,7 @@ from typing import Any, Optional
 import pulumi
 
 from ..spec.gateway import ApiSpec
+from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
 from .aws_http import HttpContext, PrivateNetwork, build_http
 from .aws_rest import RestContext, build_rest
 from .azure_apim import ApimHost, build_apim_api
@@ -31,7 +32,7 @@ class GatewayArgs:
     """Source files of the Lambda JWT authorizer (file name -> text), read by the program from functions/."""
     protect: bool
     """Protect stateful children (custom domains, API keys): true in production."""
-    masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
+    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
     """CloudWatch Logs data identifiers masked in every log group (practice 5.2)."""
     network: Optional[PrivateNetwork] = None
     """The API region's VPC, for the HTTP API VPC link to private backends."""

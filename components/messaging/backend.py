@@ -10,6 +10,7 @@ import pulumi
 from ..alerting import AlertRoutes
 from ..naming import EstateNames
 from ..spec.messaging import BrokerSpec
+from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class BuildContext:
     admin_password: Optional[pulumi.Output[str]] = None
     schema_texts: Mapping[str, str] = field(default_factory=dict)
     log_retention_days: int = 90
-    masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
+    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
     names: EstateNames = field(default_factory=EstateNames)
 
     def opts(self, parent: pulumi.Resource, provider: Optional[pulumi.ProviderResource], stateful: bool = False,

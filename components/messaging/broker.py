@@ -10,6 +10,7 @@ import pulumi
 from ..alerting import AlertRoutes
 from ..naming import EstateNames
 from ..spec.messaging import BrokerSpec
+from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
 from . import amazon_mq, event_hubs, msk, rabbitmq_operator, service_bus, sqs_sns, strimzi
 from .backend import AwsPlacement, AzurePlacement, BackendResult, BuildContext, LagMetric
 
@@ -52,7 +53,7 @@ class BrokerArgs:
     """AWS region whose alert topics in-cluster alarms go to; default the first AWS provider's region."""
     log_retention_days: int = 90
     """Retention of broker log groups (the environment's log policy)."""
-    masked_identifiers: tuple[str, ...] = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
+    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
     """Data identifiers masked in broker log groups (practice 5.2)."""
     estate_names: EstateNames = field(default_factory=EstateNames)
     """The estate's affixes for globally unique names (Service Bus and Event Hubs namespaces)."""

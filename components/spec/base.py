@@ -10,6 +10,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 NAME_RE = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$"
+# The retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy refuses any other value).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+                      2922, 3288, 3653)
 
 
 class SpecModel(BaseModel):

@@ -11,11 +11,8 @@ from typing import Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .base import IpAddress, Name, SecretRef, SpecModel, unresolved_secret
+from .base import LOG_RETENTION_DAYS, IpAddress, Name, SecretRef, SpecModel, unresolved_secret
 
-# CloudWatch Logs accepts only these retention periods (days).
-LOG_RETENTION_DAYS = frozenset({1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                                2557, 2922, 3288, 3653})
 # Azure keeps these ASNs for itself (65515 is its gateways' default, which a spec may keep).
 AZURE_RESERVED_ASNS = frozenset({8074, 8075, 12076, 65517, 65518, 65519, 65520})
 

@@ -12,15 +12,12 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .base import Cidr, Name, PositiveInt, SpecModel
+from .base import LOG_RETENTION_DAYS, Cidr, Name, PositiveInt, SpecModel
 
 Hostname = Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253,
                                 description="fully qualified lower-case DNS name")]
 HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$", description="an https:// URL")]
 Version = Annotated[str, Field(pattern=r"^v[1-9][0-9]*$", description="major version label such as v1")]
-# CloudWatch Logs accepts only these retention periods.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-                      2922, 3288, 3653)
 
 
 class CustomDomain(SpecModel):
@@ -148,6 +145,9 @@ class ApiManagementSettings(SpecModel):
     sku: Literal["Developer", "Basic", "Standard", "Premium"] = Field(default="Developer",
                                                                       description="API Management pricing tier")
     capacity: PositiveInt = Field(default=1, description="scale units of the SKU")
+    # Log Analytics keeps interactive data 30 to 730 days on the PerGB2018 plan the workspace uses.
+    log_retention_days: int = Field(default=90, ge=30, le=730,
+                                    description="retention of the gateway's request logs in its Log Analytics workspace")
 
 
 class Gateways(SpecModel):

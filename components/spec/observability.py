@@ -10,11 +10,13 @@ from typing import Annotated, Iterator, Literal, Optional
 
 from pydantic import AfterValidator, Field
 
-from .base import Name, SecretRef, SpecModel, unresolved_secret
+from .base import LOG_RETENTION_DAYS, Name, SecretRef, SpecModel, unresolved_secret
 
 Severity = Literal["critical", "warning"]
 PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
 
+# What logs mask when a spec names nothing: contact data, card numbers and leaked AWS keys.
+DEFAULT_MASKED_IDENTIFIERS = ("EmailAddress", "CreditCardNumber", "AwsSecretKey")
 # CloudWatch Logs managed data identifiers the blueprint lets a spec name (the AWS catalogue is larger).
 DATA_IDENTIFIERS = frozenset({
     "EmailAddress", "CreditCardNumber", "CreditCardSecurityCode", "CreditCardExpiration", "AwsSecretKey",
@@ -115,12 +117,11 @@ class RolloutStrategy(SpecModel):
 
 
 class ObservabilitySpec(SpecModel):
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                                2192, 2557, 2922, 3288, 3653] = Field(
+    log_retention_days: Literal[LOG_RETENTION_DAYS] = Field(  # type: ignore[valid-type]
         default=90, description="retention of application log groups, days (a value CloudWatch Logs accepts)")
     audit_retention_days: int = Field(default=365, ge=30, le=3653, description="CloudTrail objects and audit logs")
     masked_identifiers: list[Annotated[str, AfterValidator(_data_identifier)]] = Field(
-        default_factory=lambda: ["EmailAddress", "CreditCardNumber", "AwsSecretKey"], min_length=1,
+        default_factory=lambda: list(DEFAULT_MASKED_IDENTIFIERS), min_length=1,
         description="CloudWatch managed data identifiers masked in logs")
     oncall: list[OncallTarget] = Field(default_factory=list, description="where alerts go, by severity")
     integrations: list[Integration] = Field(default_factory=list,

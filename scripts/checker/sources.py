@@ -15,9 +15,9 @@ from pulumi_policy.proxy import unknown_checking_proxy
 from components.spec.documents import STDIN, DocumentError, read_json
 from policies.rules.framework import Resource
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-SECRET_MARKER = "[secret]"
+from ..export_format import PREVIEW_SECRET, SECRET_SIG, SECRET_SIG_KEY
+
+SECRET_MARKER = PREVIEW_SECRET
 EXPORT_VERSIONS = (3, 4)
 """`pulumi stack export` deployment versions; version 4 adds a `features` list."""
 KNOWN_FEATURES = frozenset({"refreshBeforeUpdate", "views", "hooks"})

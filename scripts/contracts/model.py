@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
 
+from ..export_format import UNKNOWN
 from ..checker.sources import SECRET_MARKER, opaque_secrets, states_of, type_of
 
 __all__ = ["SECRET_MARKER", "UNKNOWN", "Document", "Finding", "State"]
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The engine's sentinel for a value not known until apply (preview); such values are skipped, never guessed."""
 
 ARN_RE = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")

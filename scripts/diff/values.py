@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-SECRET = "[secret]"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value known only after apply
+from ..export_format import PREVIEW_SECRET, UNKNOWN, is_envelope
+
+SECRET = PREVIEW_SECRET
 MAX_SHOWN = 120
 
 
 def is_secret(value: Any) -> bool:
-    return value == SECRET or (isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG)
+    return value == SECRET or is_envelope(value)
 
 
 def opaque(value: Any) -> Any:

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from components.alerting import alert_topic_suffix
+
 ZONE, HEALTH_CHECK, RECORD = "aws:route53/zone:Zone", "aws:route53/healthCheck:HealthCheck", "aws:route53/record:Record"
 SECRET, QUEUE, TOPIC = "aws:secretsmanager/secret:Secret", "aws:sqs/queue:Queue", "aws:sns/topic:Topic"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -163,7 +165,7 @@ def _critical(inputs: dict[str, Any]) -> bool:
     tags = _value(inputs.get("tags")) or {}
     actions = _value(inputs.get("alarmActions")) or []
     # Critical alarms page on-call through the per-region critical topic (components/alerting.py).
-    return tags.get("severity") == "critical" or any(str(a).endswith("-alerts-critical") for a in actions)
+    return tags.get("severity") == "critical" or any(str(a).endswith(alert_topic_suffix("critical")) for a in actions)
 
 
 def read_inventory(export: dict[str, Any], primary_region: str, secondary_region: str,

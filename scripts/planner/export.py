@@ -10,11 +10,9 @@ import heapq
 import json
 from typing import Any
 
+from ..export_format import SECRET_ENVELOPE, SECRET_SIG, SECRET_SIG_KEY
 from .recorder import STACK_TYPE, Recording
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-SECRET_ENVELOPE = {SECRET_SIG_KEY: SECRET_SIG, "ciphertext": "[redacted]"}
 FIXED_MANIFEST = {"time": "1970-01-01T00:00:00Z", "magic": "offline-plan", "version": "offline"}
 
 
