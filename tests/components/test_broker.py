@@ -6,6 +6,7 @@ import json
 
 import pulumi
 
+from components.alerting import AlertRoutes, alert_topic_arn
 from components.messaging import Broker, BrokerArgs
 from components.spec.messaging import BrokerSpec
 
@@ -19,11 +20,17 @@ ORDERS = BrokerSpec.model_validate({
 })
 
 
+# What observability hands every capability: the alert topics its alarms route to, per region and severity.
+ALERTS = AlertRoutes(topics={region: {severity: alert_topic_arn("unit", ACCOUNT, region, severity)
+                                      for severity in ("critical", "warning")}
+                             for region in ("eu-central-1", "eu-west-1")})
+
+
 def broker(protect: bool = True):
     def program():
         providers = {r: aws_provider(r) for r in ("eu-central-1", "eu-west-1")}
         return Broker("orders", BrokerArgs(spec=ORDERS, environment="unit", aws_account=ACCOUNT,
-                                           aws_providers=providers, protect=protect))
+                                           aws_providers=providers, protect=protect, alerts=ALERTS))
     return build(program)
 
 

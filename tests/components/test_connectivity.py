@@ -14,6 +14,7 @@ from components.connectivity.routes import SiteRoute
 from components.spec.connectivity import LinkSpec
 from components.spec.foundation import Site
 
+from .test_broker import ALERTS
 from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build, secret
 
 SITE = Site(name="fra-dc1", country="DE", cidr="10.200.0.0/16", bgp_asn=65010, public_ip="203.0.113.10")
@@ -54,7 +55,7 @@ def vpn_link(static_routes: bool = False):
     def program():
         provider = aws_provider("eu-central-1")
         return HybridLink("link-fra-vpn", HybridLinkArgs(
-            environment="unit", account=ACCOUNT, link=link, site=SITE, aws=side, protect=True,
+            environment="unit", account=ACCOUNT, link=link, site=SITE, aws=side, protect=True, alerts=ALERTS,
             preshared_keys={"fra-vpn/1": secret("first-key-value"), "fra-vpn/2": secret("second-key-value")}),
             pulumi.ResourceOptions(provider=provider))
     return build(program)
