@@ -199,3 +199,16 @@ def test_the_ci_secrets_script_sets_each_declared_key_through_stdin_and_skips_em
         assert call["args"] == ["config", "set", "--secret", "--stack", "acme/staging", key]
     assert sets["kubeconfig"]["stdin"] == "apiVersion: v1 # kube-Plaintext-77"
     assert "kube-Plaintext-77" not in done.stdout + done.stderr
+
+
+def test_pull_requests_upload_policy_findings_as_sarif_with_hash_pinned_actions_and_no_forks():
+    job = load("pull-request.yml")["jobs"]["code-scanning"]
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
+    assert sorted(job["strategy"]["matrix"]["stack"]) == sorted(SHIPPED)
+    uses = [s["uses"] for s in job["steps"] if "uses" in s]
+    assert uses and all(len(u.split("@")[1]) == 40 for u in uses), "actions pinned by full commit hash"
+    check = next(s["run"] for s in job["steps"] if "hybrid check" in s.get("run", ""))
+    assert "--format sarif" in check
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"]["sarif_file"] == "results/${{ matrix.stack }}.sarif"

@@ -14,6 +14,7 @@ from components.spec.documents import STDIN
 from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
+from ..checker.sarif import sarif_log, write_json
 from ..checker.sources import SourceError, read_document, stack_of
 from ..console import FINDING, emit_json, fail, out
 from ..contracts import contract_findings, findings_json
@@ -25,11 +26,18 @@ def check(
     file: Path = typer.Argument(..., help="plan JSON, `pulumi stack export` output or `pulumi preview --json` "
                                           "output; - reads standard input"),
     env: Optional[str] = typer.Option(None, "--env", help="environment to judge against; default: from the URNs' stack"),
-    json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
+    json_output: bool = typer.Option(False, "--json", help="machine-readable output (same as --format json)"),
+    output_format: str = typer.Option("text", "--format", help="text, json or sarif (SARIF 2.1.0 for code scanning)"),
+    out_path: Optional[Path] = typer.Option(None, "--out", help="write the json or sarif document here (atomically)"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Run the policy rules and cloud contract checks over FILE; exit 1 when a mandatory rule (or contract) fails."""
     label = "(standard input)" if str(file) == STDIN else str(file)
+    output_format = "json" if json_output else output_format
+    if output_format not in ("text", "json", "sarif"):
+        fail(f"--format: expected text, json or sarif, got {output_format!r}")
+    if out_path is not None and output_format == "text":
+        fail("--out needs --format json or --format sarif")
     try:
         document = read_document(file)
         stack = stack_of(document)
@@ -48,9 +56,15 @@ def check(
         fail(f"environment {env!r} is invalid", error.issues)
     verdicts = check_document(document, spec)
     contracts = contract_findings(document, spec)
-    if json_output:
-        emit_json({"file": label, "environment": env, "verdicts": verdicts_json(verdicts),
-                   "contracts": findings_json(contracts), "blocking": blocking(verdicts) or contracts_blocking(contracts)})
+    if output_format != "text":
+        document_out = sarif_log(verdicts, contracts, root, env, label) if output_format == "sarif" else {
+            "file": label, "environment": env, "verdicts": verdicts_json(verdicts),
+            "contracts": findings_json(contracts), "blocking": blocking(verdicts) or contracts_blocking(contracts)}
+        if out_path is None:
+            emit_json(document_out)
+        else:
+            write_json(out_path, document_out)
+            out.print(f"wrote {escape(str(out_path))} ({output_format})")
     else:
         out.print(f"[bold]{escape(label)}[/] judged as environment [bold]{escape(env)}[/] ({spec.tier.value})")
         print_verdicts(out, verdicts)
