@@ -41,6 +41,7 @@ test: setup
 bench: setup
 	$(PY) -m scripts.bench
 	$(PY) -m scripts.drill.bench
+	$(PY) -m scripts.bench.policies
 
 clean:
 	rm -rf plans reports .pytest_cache

@@ -55,13 +55,17 @@ def evaluate(resources: list[Resource], rules: list[Rule], policy_config: Mappin
              today: date | None = None) -> list[Verdict]:
     today = today or clock.today()
     verdicts = []
+    by_type: dict[str, list[Resource]] = {}
+    for resource in resources:  # rules pick their types once per type, not once per resource
+        by_type.setdefault(resource.type, []).append(resource)
     for rule in rules:
         verdict = Verdict(rule=rule, level=level_of(rule, policy_config))
         verdicts.append(verdict)
         if verdict.level == "disabled":
             continue
         ctx = RuleContext(config=rule_config(rule, policy_config), today=today, secrets_visible=True)
-        applicable = [r for r in resources if rule.applies_to(r.type)]
+        types = {t for t in by_type if rule.applies_to(t)}
+        applicable = [r for r in resources if r.type in types]
         if rule.stack:
             by_urn = {r.urn: r for r in applicable}
             try:

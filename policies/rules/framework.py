@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 CLOUD_PACKAGES = frozenset({"aws", "azure-native", "kubernetes"})
@@ -22,6 +23,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 _AZURE_VERSIONED = re.compile(r"^azure-native:([^/:]+)/v[0-9a-z]+:(\w+)$")
 
 
+@lru_cache(maxsize=4096)
 def canonical_type(type_: str) -> str:
     """The default-version type token for an azure-native versioned token; other tokens unchanged."""
     match = _AZURE_VERSIONED.match(type_)

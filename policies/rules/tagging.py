@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .coverage import taggable
 from .framework import Resource
 from .values import document, is_map
@@ -111,11 +113,21 @@ UNTAGGABLE |= {
 TAGGABLE = (taggable() | BUILT_TAGGABLE) - set(NOT_COST_TAGS)
 
 
+@lru_cache(maxsize=256)
+def _default_tags(written: str) -> tuple[tuple[str, object], ...]:
+    """A provider's defaultTags written as JSON (as provider inputs are), parsed once per distinct value."""
+    default = document(written)
+    tags = default.get("tags") if is_map(default) else None
+    return tuple((k, tags[k]) for k in tags) if is_map(tags) else ()
+
+
 def effective_tags(resource: Resource) -> dict:
     """The resource's tags over its AWS provider's default tags, as AWS applies them."""
     tags: dict = {}
-    default = document(resource.provider_props.get("defaultTags")) if resource.provider_props else None
-    if is_map(default) and is_map(default.get("tags")):
+    default = resource.provider_props.get("defaultTags") if resource.provider_props else None
+    if isinstance(default, str):
+        tags.update(_default_tags(default))
+    elif is_map(default) and is_map(default.get("tags")):
         tags.update({k: default["tags"][k] for k in default["tags"]})
     own = resource.props.get("tags")
     if is_map(own):
