@@ -69,6 +69,14 @@ def test_every_rule_gives_the_same_verdict_through_pulumi_policy(plans):
     topic = next(r for r in resources if r["type"] == "aws:sns/topic:Topic")
     topic["inputs"]["kmsMasterKeyId"] = "alias/aws/sns"
     topic["protect"] = False
+    # a type no shipped environment plans, so every registered rule has something to judge both ways
+    azure = next(r for r in resources if r["type"].startswith("azure-native:") and r.get("provider"))
+    resources.append({**copy.deepcopy(azure), "urn": azure["urn"].rsplit("::", 2)[0] +
+                      "::azure-native:storage:StorageAccount::legacy-storage", "type": "azure-native:storage:StorageAccount",
+                      "inputs": {"accountName": "legacystorage", "minimumTlsVersion": "TLS1_0", "kind": "StorageV2",
+                                 "location": "westeurope", "sku": {"name": "Standard_LRS"}}})
+    unjudged = [rule.id for rule in ALL_RULES if not any(rule.applies_to(r["type"]) for r in resources)]
+    assert not unjudged, f"rules with nothing to judge in the parity document: {unjudged}"
 
     offline = {v.rule.id: v for v in evaluate(resources_of(export), ALL_RULES, config, TODAY)}
 
@@ -102,5 +110,6 @@ def test_every_rule_gives_the_same_verdict_through_pulumi_policy(plans):
             assert len(verdict.not_applicable) == engine_not_applicable[rule.id], rule.id
         assert len(verdict.unknown) == engine_unknown[rule.id], rule.id
     assert offline["broker-cmk-encryption"].violations and offline["protect-stateful-resources"].violations
+    assert offline["azure-tls-minimum"].violations
     assert offline["dead-letter-queue-required"].unknown == [queue["urn"]]
     json.dumps(config)  # the config handed to both paths is plain JSON, as --policy-pack-config needs
