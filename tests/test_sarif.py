@@ -70,3 +70,10 @@ def test_json_format_is_the_json_output_and_text_refuses_out(plans, tmp_path):
     assert refused.exit_code == 2 and not (tmp_path / "x").exists()
     bad = runner.invoke(app, ["check", str(path), "--format", "xml", "--root", str(ROOT)])
     assert bad.exit_code == 2
+
+
+def test_sarif_on_stdout_is_the_same_log(plans, tmp_path):
+    path, _ = planted(plans, tmp_path)
+    printed = runner.invoke(app, ["check", str(path), "--format", "sarif", "--root", str(ROOT)])
+    _, written = sarif(path, tmp_path / "c.sarif")
+    assert json.loads(printed.stdout) == written and written["version"] == "2.1.0"

@@ -9,8 +9,6 @@ across runs while it stays unfixed. https://docs.oasis-open.org/sarif/sarif/v2.1
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -112,11 +110,3 @@ def sarif_log(verdicts: list[Verdict], contracts: Iterable[Any], root: Path, env
             "results": results,
         }],
     }
-
-
-def write_json(path: Path, document: Any) -> None:
-    """Write atomically: a failed run leaves any previous file whole, never half a document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)

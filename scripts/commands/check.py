@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -14,10 +16,11 @@ from components.spec.documents import STDIN
 from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
-from ..checker.sarif import sarif_log, write_json
+from ..checker.sarif import sarif_log
 from ..checker.sources import SourceError, read_document, stack_of
-from ..console import FINDING, emit_json, fail, out
+from ..console import FINDING, REPORT_VERSION, fail, out
 from ..contracts import contract_findings, findings_json
+from ..files import WriteError, check_writable, write_atomic
 from ..contracts.report import contracts_blocking, print_contracts
 from ..project import environment_of_stack, load_project
 
@@ -39,6 +42,11 @@ def check(
     if out_path is not None and output_format == "text":
         fail("--out needs --format json or --format sarif")
     try:
+        if out_path is not None:
+            check_writable(out_path)
+    except WriteError as error:
+        fail(str(error))
+    try:
         document = read_document(file)
         stack = stack_of(document)
     except SourceError as error:
@@ -57,13 +65,20 @@ def check(
     verdicts = check_document(document, spec)
     contracts = contract_findings(document, spec)
     if output_format != "text":
-        document_out = sarif_log(verdicts, contracts, root, env, label) if output_format == "sarif" else {
-            "file": label, "environment": env, "verdicts": verdicts_json(verdicts),
-            "contracts": findings_json(contracts), "blocking": blocking(verdicts) or contracts_blocking(contracts)}
-        if out_path is None:
-            emit_json(document_out)
+        if output_format == "sarif":  # SARIF carries its own version ("2.1.0"): printed as built
+            text = json.dumps(sarif_log(verdicts, contracts, root, env, label), indent=2) + "\n"
         else:
-            write_json(out_path, document_out)
+            text = json.dumps({"version": REPORT_VERSION, "file": label, "environment": env,
+                               "verdicts": verdicts_json(verdicts), "contracts": findings_json(contracts),
+                               "blocking": blocking(verdicts) or contracts_blocking(contracts)},
+                              indent=2, sort_keys=True, default=str) + "\n"
+        if out_path is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                write_atomic(out_path, text)
+            except WriteError as error:
+                fail(str(error))
             out.print(f"wrote {escape(str(out_path))} ({output_format})")
     else:
         out.print(f"[bold]{escape(label)}[/] judged as environment [bold]{escape(env)}[/] ({spec.tier.value})")
