@@ -132,6 +132,6 @@ def test_plan_json_reports_counts_verdicts_and_timings(tmp_path, project_copy):
     queues = sum(len(b.get("queues") or []) for b in load_spec_data("dev")["messaging"]["brokers"]
                  if b["kind"] == "sqs-sns")
     assert report["byTypeAndRegion"]["aws:sqs/queue:Queue"] == {"eu-central-1": 2 * queues}  # each with its DLQ
-    assert report["blocking"] is False and report["timings"]["plan_seconds"] > 0
+    assert report["blocking"] is False and report["timings"]["planSeconds"] > 0
     assert json.loads((tmp_path / "dev.json").read_text())["version"] == 3
     assert (project_copy / "policies" / "config" / "dev.json").exists()

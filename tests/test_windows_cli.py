@@ -28,7 +28,7 @@ def test_prod_in_the_year_end_freeze_exits_1_with_the_next_opening():
     assert result.exit_code == 1
     decision = json.loads(result.output)
     assert decision["allowed"] is False and decision["reason"].startswith("frozen: freeze 'year-end-2025'")
-    assert decision["next_open"] == "2026-01-06T09:00:00+01:00"
+    assert decision["nextOpen"] == "2026-01-06T09:00:00+01:00"
 
 
 def test_time_without_offset_is_local_to_the_environment():

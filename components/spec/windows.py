@@ -115,8 +115,8 @@ class Decision:
 
     def as_json(self) -> dict[str, Any]:
         return {"allowed": self.allowed, "reason": self.reason,
-                "next_open": self.next_open.isoformat() if self.next_open else None,
-                "closes_at": self.closes_at.isoformat() if self.closes_at else None}
+                "nextOpen": self.next_open.isoformat() if self.next_open else None,
+                "closesAt": self.closes_at.isoformat() if self.closes_at else None}
 
 
 def first_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:

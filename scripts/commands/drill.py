@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,6 +27,11 @@ from ..drill.inventory import DrillInputError
 from ..drill.runner import Drill, DrillResult, StepRecord
 from ..drill.session import credentials_configured, local_target, prepare
 from ..drill.state import state_path
+
+class Target(str, Enum):
+    local = "local"
+    aws = "aws"
+
 
 STEPS = ("preflight", "readiness", "traffic before fault", "fault injection", "dns verification", "secret promotion",
          "producer switch", "dlq drain and redrive", "failback", "final consistency check")
@@ -102,7 +108,7 @@ def _finish(result: DrillResult, reports: Path, json_output: bool) -> None:
 
 def drill(
     env: str = typer.Argument(..., help="environment name (environments/<env>.yaml)"),
-    target: str = typer.Option("local", "--target", help="local (moto server seeded from the plan) or aws"),
+    target_choice: Target = typer.Option(Target.local, "--target", help="local (moto server seeded from the plan) or aws"),
     execute: bool = typer.Option(False, "--execute", help="against aws: really run (default is a dry run)"),
     yes: bool = typer.Option(False, "--yes", help="do not ask for the environment name before an aws run"),
     force_reason: Optional[str] = typer.Option(None, "--force-reason", help="run production outside its deployment "
@@ -111,6 +117,7 @@ def drill(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Drill regional failover of ENV and back, measure RTO, RPO and failback, write a report."""
+    target = target_choice.value
     if target not in ("local", "aws"):
         fail(f"--target {target!r}: expected local or aws")
     if force_reason is not None and not force_reason.strip():

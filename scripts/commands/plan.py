@@ -64,9 +64,9 @@ def plan(
     contracts = contract_findings(result.export, loaded.spec)
     contracts_seconds = time.perf_counter() - contracts_started
     facts = environment_facts(loaded.spec)
-    timings = {"import_seconds": round(imported - started, 3), "plan_seconds": round(result.seconds, 3),
-               "contracts_seconds": round(contracts_seconds, 3),
-               "total_seconds": round(time.perf_counter() - started, 3)}
+    timings = {"importSeconds": round(imported - started, 3), "planSeconds": round(result.seconds, 3),
+               "contractsSeconds": round(contracts_seconds, 3),
+               "totalSeconds": round(time.perf_counter() - started, 3)}
     if json_output:
         emit_json({"environment": env, "stack": result.stack, "plan": str(target), "policyConfig": str(config_path),
                    "resources": len(result.resources), "byTypeAndRegion": type_region_counts(result.export, facts),
@@ -77,6 +77,6 @@ def plan(
         print_verdicts(out, verdicts)
         print_contracts(out, contracts)
         out.print(f"[dim]plan: {escape(str(target))} · policy config: {escape(str(config_path))} · {len(result.resources)} resources in "
-                  f"{result.seconds:.2f}s (setup {timings['import_seconds']:.2f}s)[/]")
+                  f"{result.seconds:.2f}s (setup {timings['importSeconds']:.2f}s)[/]")
     if blocking(verdicts) or contracts_blocking(contracts):
         raise typer.Exit(FINDING)

@@ -47,7 +47,7 @@ def check(
         fail(f"cannot read base ref {base!r} from git: {error}")
     if json_output:
         emit_json({"base": base, "compatible": all(r.ok for r in results),
-                   "results": [{"file": r.file, "mode": r.mode, "compared_with": r.compared_with,
+                   "results": [{"file": r.file, "mode": r.mode, "comparedWith": r.compared_with,
                                 "problems": r.problems, "error": r.error} for r in results]})
     else:
         if not results:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from ..checker.report import short
+from ..console import plural
 from .enforcement import CONTRACT_ENFORCEMENT
 from .model import Finding
 from .run import by_check
@@ -23,6 +24,6 @@ def print_contracts(console: Console, findings: list[Finding]) -> None:
         return
     colour = "red" if level == "mandatory" else "yellow"
     for check, group in by_check(findings):
-        console.print(f"  [{colour}]✗ {check}[/] {len(group)} finding(s)")
+        console.print(f"  [{colour}]✗ {check}[/] {plural(len(group), 'finding')}")
         for finding in group:
             console.print(f"      {short(finding.urn)}: {finding.message}", markup=False)
