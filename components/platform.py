@@ -70,10 +70,13 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}
     outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
+    # Nodes before secrets and monitoring: secret policies name the nodes' roles, and ExternalSecrets and
+    # ServiceMonitors live in the namespaces the nodes create.
+    nodes = build_nodes(spec, providers, brokers, addons)
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
-                                                     observability, brokers))
+                                                     observability, brokers, nodes))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,
                                       secrets, observability.routes))
     outputs.update(build_routing(spec, providers, azure_resource_group))
-    outputs.update(build_nodes(spec, providers, brokers, addons))
+    outputs.update(nodes.outputs)
     return outputs

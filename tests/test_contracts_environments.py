@@ -19,11 +19,9 @@ from .contract_states import ACCOUNT, export, res
 # Today's findings per environment and check: the real path work drives every count to zero, then the
 # checks become mandatory (scripts/contracts/enforcement.py). Update these with the fix that changes them.
 TODAY = {
-    "dev": {"dangling-principal": 2, "dangling-reference": 6, "k8s-selector": 1, "missing-dependency": 3},
-    "staging": {"dangling-principal": 4, "dangling-reference": 7, "dns-dangling-target": 2, "k8s-namespace": 2,
-                "k8s-selector": 1, "missing-dependency": 6},
-    "prod": {"crd-schema": 1, "dangling-principal": 10, "dangling-reference": 7,
-             "dns-dangling-target": 4, "k8s-namespace": 3, "k8s-selector": 1, "missing-dependency": 10},
+    "dev": {"dangling-reference": 6, "k8s-selector": 1, "missing-dependency": 3},
+    "staging": {"dangling-reference": 7, "dns-dangling-target": 2, "k8s-selector": 1, "missing-dependency": 6},
+    "prod": {"dangling-reference": 7, "dns-dangling-target": 4, "k8s-selector": 1, "missing-dependency": 10},
 }
 
 

@@ -56,9 +56,17 @@ def test_promotion_flags_and_production_protection(plans):
 def test_resource_policy_grants_read_to_the_readers_only(plans):
     policy = json.loads(by_name(plans["prod"], "secrets-billing-db-credentials-policy")["inputs"]["policy"])
     allow = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    # The readers are the roles the stack creates: the node named in the spec and the External Secrets role
+    # of the cluster it syncs to, each a dependency (issue: prod-order-billing and prod-billing-ledger did not exist).
+    node_role = by_name(plans["prod"], "node-order-billing-role")
+    eso_role = by_name(plans["prod"], "secrets-k8s-fra-eso-role")
     assert allow == [{"Sid": "ConsumersRead", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                      "Principal": {"AWS": ["arn:aws:iam::432109876543:role/prod-billing-ledger",
-                                            "arn:aws:iam::432109876543:role/prod-order-billing"]}, "Resource": "*"}]
+                      "Principal": {"AWS": sorted([node_role["inputs"]["name"], eso_role["inputs"]["name"]] and
+                                                  [f"arn:aws:iam::432109876543:role/{node_role['inputs']['name']}",
+                                                   f"arn:aws:iam::432109876543:role/{eso_role['inputs']['name']}"])},
+                      "Resource": "*"}]
+    deps = by_name(plans["prod"], "secrets-billing-db-credentials-policy")["dependencies"]
+    assert node_role["urn"] in deps and eso_role["urn"] in deps
     assert by_name(plans["prod"], "secrets-billing-db-credentials-policy")["inputs"]["blockPublicPolicy"] is True
 
 
@@ -79,10 +87,22 @@ def test_external_secrets_per_workload_with_the_spec_refresh_interval(plans):
     stores = {s["urn"].split("::")[-1]: s["inputs"]["spec"]["provider"]["aws"]
               for s in by_type(plans["prod"], "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore")
               if "aws" in s["inputs"]["spec"]["provider"]}
-    # an EKS cluster in the secondary region reads its local replica; on-prem clusters use a bootstrap credential
+    # an EKS cluster in the secondary region reads its local replica; every cluster, on-prem too, authenticates
+    # with its own service-account token as its External Secrets role (no static keys anywhere)
     assert stores["secrets-eks-dub-store-aws"]["region"] == "eu-west-1"
-    assert "jwt" in stores["secrets-eks-dub-store-aws"]["auth"]
-    assert "secretRef" in stores["secrets-k8s-fra-store-aws"]["auth"]
+    for store in ("secrets-eks-dub-store-aws", "secrets-k8s-fra-store-aws"):
+        assert stores[store]["auth"] == {"jwt": {"serviceAccountRef": {"name": "external-secrets-aws",
+                                                                       "namespace": "external-secrets"}}}
+        cluster = store[len("secrets-"):-len("-store-aws")]
+        identity = by_name(plans["prod"], f"secrets-{cluster}-eso-aws-identity")["inputs"]["metadata"]
+        role = by_name(plans["prod"], f"secrets-{cluster}-eso-role")
+        assert identity["annotations"]["eks.amazonaws.com/role-arn"].endswith(f":role/{role['inputs']['name']}")
+        trust = json.loads(role["inputs"]["assumeRolePolicy"])["Statement"][0]
+        assert list(trust["Condition"]["StringEquals"].values())[0] in (
+            "system:serviceaccount:external-secrets:external-secrets-aws", "sts.amazonaws.com")
+    # the ExternalSecret waits for its namespace, which the stack creates when no node does
+    namespace = by_name(plans["prod"], "secrets-k8s-fra-billing-namespace")
+    assert namespace["urn"] in ledger["dependencies"]
 
 
 def test_key_vault_rbac_purge_protection_and_private_in_production(plans):

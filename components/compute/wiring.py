@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import pulumi
@@ -11,11 +12,23 @@ from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTo
 from .scaling import queue_length_target
 
 
+@dataclass
+class BuiltNodes:
+    """What the other capabilities need from the nodes: their roles and the namespaces they create."""
+
+    outputs: dict[str, object] = field(default_factory=dict)
+    role_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Node name -> its IAM role ARN (secret readers named by node resolve to it)."""
+    namespaces: dict[tuple[str, str], pulumi.Resource] = field(default_factory=dict)
+    """(cluster, namespace) -> the Namespace a node creates there."""
+
+
 def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource]
-                ) -> dict[str, object]:
+                ) -> BuiltNodes:
     """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs)."""
+    built = BuiltNodes()
     if not spec.processing.nodes:
-        return {}
+        return built
     account = spec.accounts.aws.account_id
     clusters = {c.name: c for c in spec.clusters}
     vpc_cidrs = {r.region: str(r.cidr) for r in spec.regions.aws.all()}
@@ -50,6 +63,9 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
             addons=addons.get(node.cluster), production=spec.production))
         if resource.namespace_resource is not None:
             namespaces[key] = resource.namespace_resource
+        built.role_arns[node.name] = resource.role_arn
         outputs[node.name] = {"cluster": node.cluster, "region": node.region, "namespace": resource.namespace,
                               "role_arn": resource.role_arn, "queue_length_targets": resource.queue_length_targets}
-    return {"processing_nodes": outputs}
+    built.outputs = {"processing_nodes": outputs}
+    built.namespaces = namespaces
+    return built

@@ -94,10 +94,12 @@ class Observability(pulumi.ComponentResource):
         self.metric_alert_ids = {}
         self._name, self._args = name, args
 
-    def watch(self, brokers: Mapping[str, pulumi.Resource]) -> None:
+    def watch(self, brokers: Mapping[str, pulumi.Resource],
+              namespaces: Mapping[tuple[str, str], pulumi.Resource] | None = None) -> None:
         """The integrations' SLO alarms, dashboard and rollback switches; `brokers` are the Broker components
         by name (Azure alerts are scoped to their namespace's id output)."""
         name, args, spec = self._name, self._args, self._args.spec
+        self._namespaces = dict(namespaces or {})
         if spec.integrations:
             self._integrations(name, args, brokers)
         self.register_outputs({"alert_topic_arns": self.alert_topic_arns, "escalation": self.escalation,
@@ -131,10 +133,7 @@ class Observability(pulumi.ComponentResource):
                                                     opts)
             build_switches(prefix, integration, env, composite.arn, role.arn, strategies[region].id, opts)
             if integration.workload:
-                cluster = integration.workload.cluster
-                addons = args.cluster_addons.get(cluster)
-                build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(
-                    parent=self, provider=args.cluster_providers[cluster], depends_on=[addons] if addons else []))
+                self._monitor(prefix, integration, args)
         cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=f"{env}-integrations",
                              dashboard_body=dashboard_body(env, pairs), opts=primary)
 
@@ -156,7 +155,11 @@ class Observability(pulumi.ComponentResource):
                                     pulumi.ResourceOptions(parent=self, provider=azure.provider))
         self.metric_alert_ids[integration.name] = [a.id for _, a in sorted(alerts.items())]
         if integration.workload:
-            cluster = integration.workload.cluster
-            addons = args.cluster_addons.get(cluster)
-            build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(
-                parent=self, provider=args.cluster_providers[cluster], depends_on=[addons] if addons else []))
+            self._monitor(prefix, integration, args)
+
+    def _monitor(self, prefix: str, integration, args: ObservabilityArgs) -> None:
+        """ServiceMonitor and rules wait for the operator's CRDs and for the workload's namespace."""
+        cluster = integration.workload.cluster
+        waits = [args.cluster_addons.get(cluster), self._namespaces.get((cluster, integration.workload.namespace))]
+        build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(
+            parent=self, provider=args.cluster_providers[cluster], depends_on=[w for w in waits if w is not None]))

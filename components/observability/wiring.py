@@ -7,6 +7,7 @@ from typing import Optional
 import pulumi
 
 from ..audit import AuditTrail, AuditTrailArgs
+from ..compute.wiring import BuiltNodes
 from ..audit.component import AzureAudit
 from ..providers import ProviderSet, platform_tags
 from ..secrets import SecretsReplication, SecretsReplicationArgs
@@ -45,7 +46,8 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
                                       secrets: dict[str, pulumi.Output[str]],
                                       azure_resource_group: Optional[pulumi.Input[str]],
                                       cluster_addons: dict[str, pulumi.Resource], observability: Observability,
-                                      brokers: Optional[dict[str, pulumi.Resource]] = None) -> dict[str, object]:
+                                      brokers: Optional[dict[str, pulumi.Resource]] = None,
+                                      nodes: Optional[BuiltNodes] = None) -> dict[str, object]:
     """Create the secrets and audit components and finish observability; returns their stack outputs."""
     account = spec.accounts.aws.account_id
     primary = spec.regions.aws.primary.region
@@ -62,14 +64,17 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         azure=AzureVaultTarget(azure_provider, location, azure_resource_group, spec.accounts.azure.subscription_id,
                                spec.accounts.azure.tenant_id, tags, spec.estate_names())
         if azure_provider and spec.accounts.azure else None,
-        clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons))
+        clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons,
+        reader_roles=dict(nodes.role_arns if nodes else {}),
+        namespaces=dict(nodes.namespaces if nodes else {}),
+        prerequisite_namespaces={c.name: spec.prerequisites.namespaces(c.name) for c in spec.clusters}))
     audit = AuditTrail("audit", AuditTrailArgs(
         environment=spec.name, account=account, home_region=primary, provider=providers.for_aws(primary),
         retention_days=spec.observability.audit_retention_days, production=spec.production,
         key_deletion_days=key_days,
         azure=AzureAudit(azure_provider, location, azure_resource_group, getattr(vault, "key_vault_id", None), tags)
         if azure_provider else None))
-    observability.watch(dict(brokers or {}))
+    observability.watch(dict(brokers or {}), dict(nodes.namespaces if nodes else {}))
     return {"secret_arns": vault.secret_arns, "secret_replica_regions": vault.replica_regions,
             "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
             "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
-from pulumi_aws import kms, secretsmanager, ssm
+from pulumi_aws import iam, kms, secretsmanager, ssm
 from pulumi_azure_native import appconfiguration, authorization, keyvault
 
-from ..naming import EstateNames, region_code
+from pulumi_kubernetes.core.v1 import Namespace
+
+from ..compute.identity import service_account_subject, trust_policy
+from ..naming import EstateNames, physical_name, region_code
 from ..spec.foundation import Cluster
 from ..spec.secrets import SecretsSpec
-from .documents import secret_policy, secrets_key_policy
-from .external_secrets import build_cluster_sync, store_region
+from .documents import eso_read_policy, secret_policy, secrets_key_policy
+from .external_secrets import ESO_AWS_SERVICE_ACCOUNT, ESO_NAMESPACE, build_cluster_sync, store_region
 
 # Built-in Azure role "Key Vault Secrets User": read secret values, nothing else (practice 5.4).
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
@@ -70,6 +73,12 @@ class SecretsReplicationArgs:
     """Kubernetes provider per cluster."""
     cluster_addons: dict[str, pulumi.Resource] = field(default_factory=dict)
     """ClusterAddons per cluster: ESO objects wait for its CRDs."""
+    reader_roles: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Processing node name -> its IAM role ARN: readers the spec names by node resolve to these outputs."""
+    namespaces: dict[tuple[str, str], pulumi.Resource] = field(default_factory=dict)
+    """(cluster, namespace) -> Namespace another component creates; ExternalSecrets there wait for it."""
+    prerequisite_namespaces: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Cluster -> namespaces its owners create before the stack (spec prerequisites); never created here."""
 
 
 def vault_name(names: EstateNames, environment: str) -> str:
@@ -100,7 +109,14 @@ class SecretsReplication(pulumi.ComponentResource):
         spec, env = args.spec, args.environment
         primary = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region])
         primary_stateful = pulumi.ResourceOptions.merge(primary, pulumi.ResourceOptions(protect=args.protect))
-        readers = sorted({r for s in spec.secrets for r in s.readers})
+        # The identities that read each secret: its readers (nodes by their role outputs, declared externals
+        # by ARN) and the External Secrets role of every cluster it syncs to.
+        self._eso_roles = self._eso_identities(name, args)
+        readers_of = {s.name: self._readers(s, args) + [self._eso_roles[c].arn for c in sorted({x.cluster for x in s.sync})
+                                                        if c in self._eso_roles]
+                      for s in spec.secrets}
+        readers = pulumi.Output.all(*[r for s in spec.secrets for r in readers_of[s.name]]).apply(
+            lambda arns: sorted(set(arns)))
         replicated = [s for s in spec.secrets if s.replicate and args.secondary_region]
         self.replica_regions = {s.name: ([args.secondary_region] if s in replicated else []) for s in spec.secrets}
         self.promote_on_failover = [s.name for s in replicated if s.promote_on_failover]
@@ -108,7 +124,8 @@ class SecretsReplication(pulumi.ComponentResource):
         if spec.secrets:
             key = kms.Key(f"{name}-key", description=f"{env} secrets (multi-region primary)", multi_region=True,
                           enable_key_rotation=True, deletion_window_in_days=args.key_deletion_days,
-                          policy=secrets_key_policy(args.account, readers), opts=primary_stateful)
+                          policy=readers.apply(lambda arns: secrets_key_policy(args.account, arns)),
+                          opts=primary_stateful)
             kms.Alias(f"{name}-key-alias", name=f"alias/{env}-secrets", target_key_id=key.key_id, opts=primary)
             replica_key = None
             if replicated:
@@ -119,7 +136,7 @@ class SecretsReplication(pulumi.ComponentResource):
                 replica_key = kms.ReplicaKey(f"{prefix}-key", primary_key_arn=key.arn,
                                              description=f"{env} secrets (replica)",
                                              deletion_window_in_days=args.key_deletion_days,
-                                             policy=secrets_key_policy(args.account, readers),
+                                             policy=readers.apply(lambda arns: secrets_key_policy(args.account, arns)),
                                              opts=pulumi.ResourceOptions(parent=self, provider=secondary,
                                                                          protect=args.protect))
                 kms.Alias(f"{prefix}-key-alias", name=f"alias/{env}-secrets", target_key_id=replica_key.key_id,
@@ -133,7 +150,9 @@ class SecretsReplication(pulumi.ComponentResource):
                     tags={"owner": secret.owner, "promote-on-failover": str(secret.promote_on_failover).lower()},
                     opts=primary_stateful)
                 secretsmanager.SecretPolicy(f"{name}-{secret.name}-policy", secret_arn=resource.arn,
-                                            policy=secret_policy(secret.readers), block_public_policy=True,
+                                            policy=pulumi.Output.all(*readers_of[secret.name]).apply(
+                                                lambda arns: secret_policy(sorted(set(arns)))),
+                                            block_public_policy=True,
                                             opts=primary)
                 if secret.rotation:
                     secretsmanager.SecretRotation(
@@ -142,12 +161,47 @@ class SecretsReplication(pulumi.ComponentResource):
                         rotation_rules=secretsmanager.SecretRotationRotationRulesArgs(
                             automatically_after_days=secret.rotation.days), opts=primary)
                 arns[secret.name] = resource.arn
+            keys = [key.arn] + ([replica_key.arn] if replica_key is not None else [])
+            for cluster, role in self._eso_roles.items():
+                self._eso_grant(name, cluster, role, args, arns, keys)
         self.secret_arns = pulumi.Output.from_input(arns)
         self._parameters(name, args)
         self.key_vault_uri = self._azure(name, args) if args.azure else None
         self._sync(name, args)
         self.register_outputs({"secret_arns": self.secret_arns, "replica_regions": self.replica_regions,
                                "promote_on_failover": self.promote_on_failover, "key_vault_uri": self.key_vault_uri})
+
+    @staticmethod
+    def _readers(secret, args: SecretsReplicationArgs) -> list[pulumi.Input[str]]:
+        readers: list[pulumi.Input[str]] = []
+        for reader in secret.readers:
+            # The spec check admits node names (their roles are ours) and declared external role ARNs only.
+            readers.append(args.reader_roles[reader] if reader in args.reader_roles else reader)
+        return readers
+
+    def _eso_identities(self, name: str, args: SecretsReplicationArgs) -> dict[str, iam.Role]:
+        """One IAM role per consuming cluster for the External Secrets operator, trusting only its own service
+        account on that cluster's OIDC issuer (IRSA on EKS; on other clusters the issuer registered in IAM)."""
+        roles = {}
+        consuming = args.spec.consuming_clusters()
+        primary = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region])
+        for cluster in args.clusters:
+            if cluster.name not in consuming or not cluster.oidc_provider_arn:
+                continue
+            roles[cluster.name] = iam.Role(
+                f"{name}-{cluster.name}-eso-role", name=physical_name(args.environment, "eso", cluster.name, limit=64),
+                description=f"External Secrets operator on {cluster.name}: reads the secrets synced there",
+                assume_role_policy=trust_policy(cluster.oidc_provider_arn,
+                                                service_account_subject(ESO_NAMESPACE, ESO_AWS_SERVICE_ACCOUNT)),
+                max_session_duration=3600, opts=primary)
+        return roles
+
+    def _eso_grant(self, name: str, cluster: str, role: iam.Role, args: SecretsReplicationArgs,
+                   arns: dict[str, pulumi.Output[str]], key_arns: list[pulumi.Output[str]]) -> None:
+        synced = [arns[s.name] for s in args.spec.secrets if any(x.cluster == cluster for x in s.sync)]
+        iam.RolePolicy(f"{name}-{cluster}-eso-access", role=role.name, name="read-synced-secrets",
+                       policy=pulumi.Output.all(synced, key_arns).apply(lambda a: eso_read_policy(a[0], a[1])),
+                       opts=pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region]))
 
     def _parameters(self, name: str, args: SecretsReplicationArgs) -> None:
         """Non-secret configuration: SSM parameters in every region that replicates them."""
@@ -217,4 +271,21 @@ class SecretsReplication(pulumi.ComponentResource):
                 region = args.primary_region
             vault = ((self.key_vault_uri, args.azure.tenant_id)
                      if getattr(self, "key_vault_uri", None) is not None and args.azure else None)
-            build_cluster_sync(f"{name}-{cluster.name}", cluster, remote, args.spec.refresh_interval, region, vault, opts)
+            namespaces = self._namespaces(name, cluster.name, args)
+            role = self._eso_roles.get(cluster.name)
+            build_cluster_sync(f"{name}-{cluster.name}", cluster, remote, args.spec.refresh_interval, region, vault, opts,
+                               namespaces=namespaces, role_arn=role.arn if role is not None else None)
+
+    def _namespaces(self, name: str, cluster: str, args: SecretsReplicationArgs) -> dict[str, pulumi.Resource]:
+        """The namespaces ExternalSecrets land in: another component's, or created here, unless the cluster's
+        owners create it (declared under prerequisites.clusters[].namespaces)."""
+        found: dict[str, pulumi.Resource] = {}
+        wanted = sorted({x.namespace for s in args.spec.secrets for x in s.sync if x.cluster == cluster})
+        for ns in wanted:
+            if (cluster, ns) in args.namespaces:
+                found[ns] = args.namespaces[(cluster, ns)]
+            elif ns not in args.prerequisite_namespaces.get(cluster, frozenset()):
+                found[ns] = Namespace(f"{name}-{cluster}-{ns}-namespace", metadata={
+                    "name": ns, "labels": {"app.kubernetes.io/part-of": "hybrid-integration"}},
+                    opts=pulumi.ResourceOptions(parent=self, provider=args.cluster_providers[cluster]))
+        return found

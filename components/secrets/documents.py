@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 
 def secret_policy(readers: list[str]) -> str:
@@ -30,4 +31,17 @@ def secrets_key_policy(account: str, readers: list[str]) -> str:
         statements.append({"Sid": "ConsumersDecryptViaSecretsManager", "Effect": "Allow",
                            "Principal": {"AWS": sorted(readers)}, "Action": "kms:Decrypt", "Resource": "*",
                            "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def eso_read_policy(secret_arns: list[str], key_arns: list[str]) -> str:
+    """The External Secrets operator's role on one cluster: read exactly the secrets synced there, in the
+    primary region or from their replicas (same name, other region), decrypting with the secrets' keys."""
+    anywhere = {re.sub(r"^(arn:aws[\w-]*:secretsmanager:)[a-z0-9-]+:", r"\1*:", arn) for arn in secret_arns}
+    statements: list[dict] = [{"Sid": "ReadSyncedSecrets", "Effect": "Allow",
+                               "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+                               "Resource": sorted(anywhere)},
+                              {"Sid": "DecryptViaSecretsManager", "Effect": "Allow", "Action": "kms:Decrypt",
+                               "Resource": sorted(set(key_arns)),
+                               "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}}]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

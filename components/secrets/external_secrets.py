@@ -6,18 +6,22 @@ where to read from, so no secret value passes through the program or its state.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 from pulumi_kubernetes.apiextensions import CustomResource
+from pulumi_kubernetes.core.v1 import ServiceAccount
 
 from ..spec.foundation import Cluster
 from ..spec.secrets import SecretSpec, WorkloadSync
 
 ESO_NAMESPACE = "external-secrets"
 ESO_SERVICE_ACCOUNT = "external-secrets"
-# Off-AWS clusters authenticate with a bootstrap credential the cluster administrators place here.
-BOOTSTRAP_SECRET = "aws-secretsmanager-credentials"
+# The identity the AWS store authenticates as: a service account of our own, annotated with the cluster's ESO
+# role. The operator requests a token for it (audience sts.amazonaws.com) and assumes the role with web
+# identity, so no static key exists on any cluster; off EKS this needs the cluster's issuer registered in IAM
+# (clusters[].oidc_provider_arn). https://external-secrets.io/latest/provider/aws-secrets-manager/
+ESO_AWS_SERVICE_ACCOUNT = "external-secrets-aws"
 AWS_STORE = "aws-secrets-manager"
 AZURE_STORE = "azure-key-vault"
 
@@ -30,12 +34,7 @@ def store_region(cluster: Cluster, primary: str, replica_regions: set[str]) -> s
 
 
 def aws_store_spec(cluster: Cluster, region: str) -> dict:
-    if cluster.cloud == "aws":
-        auth = {"jwt": {"serviceAccountRef": {"name": ESO_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}
-    else:
-        ref = lambda key: {"name": BOOTSTRAP_SECRET, "namespace": ESO_NAMESPACE, "key": key}  # noqa: E731
-        auth = {"secretRef": {"accessKeyIDSecretRef": ref("access-key-id"),
-                              "secretAccessKeySecretRef": ref("secret-access-key")}}
+    auth = {"jwt": {"serviceAccountRef": {"name": ESO_AWS_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}
     return {"provider": {"aws": {"service": "SecretsManager", "region": region, "auth": auth}}}
 
 
@@ -52,10 +51,20 @@ def external_secret_spec(secret: SecretSpec, sync: WorkloadSync, remote_name: st
 
 
 def build_cluster_sync(name: str, cluster: Cluster, secrets: list[tuple[SecretSpec, str]], refresh: str, region: str,
-                       azure_vault: Optional[tuple[pulumi.Input[str], str]], opts: pulumi.ResourceOptions) -> None:
-    """`secrets` pairs each spec with its Secrets Manager name; `opts` carries parent, provider, depends_on."""
+                       azure_vault: Optional[tuple[pulumi.Input[str], str]], opts: pulumi.ResourceOptions, *,
+                       namespaces: Mapping[str, pulumi.Resource], role_arn: Optional[pulumi.Input[str]]) -> None:
+    """`secrets` pairs each spec with its Secrets Manager name; `opts` carries parent, provider, depends_on;
+    `namespaces` are the target namespaces' resources (absent: declared prerequisites); `role_arn` is the
+    cluster's ESO role."""
+    if role_arn is None:
+        raise ValueError(f"cluster {cluster.name}: secrets sync here but it has no oidc_provider_arn for the "
+                         "External Secrets role to trust")
+    account = ServiceAccount(f"{name}-eso-aws-identity", metadata={
+        "name": ESO_AWS_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE,
+        "annotations": {"eks.amazonaws.com/role-arn": role_arn}}, opts=opts)
     store = CustomResource(f"{name}-store-aws", api_version="external-secrets.io/v1beta1", kind="ClusterSecretStore",
-                           metadata={"name": AWS_STORE}, spec=aws_store_spec(cluster, region), opts=opts)
+                           metadata={"name": AWS_STORE}, spec=aws_store_spec(cluster, region),
+                           opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[account])))
     if azure_vault and cluster.cloud == "azure":
         CustomResource(f"{name}-store-azure", api_version="external-secrets.io/v1beta1", kind="ClusterSecretStore",
                        metadata={"name": AZURE_STORE}, spec=azure_store_spec(*azure_vault), opts=opts)
@@ -64,11 +73,13 @@ def build_cluster_sync(name: str, cluster: Cluster, secrets: list[tuple[SecretSp
         for sync in secret.sync:
             if sync.cluster != cluster.name:
                 continue
+            waits = [namespaces[sync.namespace]] if sync.namespace in namespaces else []
             CustomResource(f"{name}-{sync.namespace}-{sync.workload}-{secret.name}",
                            api_version="external-secrets.io/v1beta1", kind="ExternalSecret",
                            metadata={"name": f"{sync.workload}-{secret.name}", "namespace": sync.namespace,
                                      "labels": {"app.kubernetes.io/name": sync.workload}},
-                           spec=external_secret_spec(secret, sync, remote, refresh), opts=after_store)
+                           spec=external_secret_spec(secret, sync, remote, refresh),
+                           opts=pulumi.ResourceOptions.merge(after_store, pulumi.ResourceOptions(depends_on=waits)))
 
 
 def operators_needed(spec) -> dict[str, set[str]]:

@@ -39,7 +39,10 @@ class SecretSpec(SpecModel):
     description: str = Field(min_length=1,
                              description="what the secret is for, shown in Secrets Manager and the catalog")
     owner: str = Field(min_length=1, description="team that puts (or rotates) the value")
-    readers: list[str] = Field(default_factory=list, description="IAM role ARNs allowed to read the value (only these)")
+    readers: list[str] = Field(default_factory=list, description=(
+        "who may read the value (only these): processing node names (the stack derives their IAM roles), or the "
+        "ARN of an IAM role outside the stack declared under prerequisites.external_principals; the External "
+        "Secrets role of every cluster in sync is added by the stack"))
     replicate: bool = Field(default=True, description="replicate into the secondary region when there is one")
     promote_on_failover: bool = Field(default=False,
                                       description="the failover drill promotes the replica to a standalone secret")
@@ -91,6 +94,9 @@ def check_secrets(spec) -> Iterator[tuple[str, str]]:
     account = spec.accounts.aws.account_id
     regions = set(spec.aws_region_names())
     secondary = spec.regions.aws.secondary
+    nodes = {n.name for n in spec.processing.nodes}
+    externals = {p.arn for p in spec.prerequisites.external_principals if p.arn}
+    by_cluster = {c.name: c for c in spec.clusters}
     seen: set[str] = set()
     for i, secret in enumerate(section.secrets):
         path = f"secrets.secrets[{i}]"
@@ -98,10 +104,14 @@ def check_secrets(spec) -> Iterator[tuple[str, str]]:
             yield f"{path}.name", f"duplicate name {secret.name!r}: names must be unique here"
         seen.add(secret.name)
         for j, reader in enumerate(secret.readers):
-            if not re.match(IAM_ROLE_ARN, reader):
-                yield f"{path}.readers[{j}]", "expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
-            elif reader.split(":")[4] != account:
-                yield f"{path}.readers[{j}]", f"expected a role in this environment's account {account}"
+            if re.match(IAM_ROLE_ARN, reader):
+                if reader not in externals:
+                    yield (f"{path}.readers[{j}]", f"role {reader} is not declared under "
+                           "prerequisites.external_principals; name the environment's own workloads by their "
+                           "processing node name, and declare true externals there")
+            elif reader not in nodes:
+                yield (f"{path}.readers[{j}]", f"undefined reader {reader!r}; expected a processing node name "
+                       f"({', '.join(sorted(nodes)) or 'none'}) or a declared external role ARN")
         if secret.promote_on_failover and not (secret.replicate and secondary):
             yield (f"{path}.promote_on_failover",
                    "a secret can only be promoted on failover when it is replicated (replicate: true) and "
@@ -116,6 +126,11 @@ def check_secrets(spec) -> Iterator[tuple[str, str]]:
             if sync.cluster not in clusters:
                 yield (f"{path}.sync[{j}].cluster",
                        f"undefined cluster {sync.cluster!r}; expected one of clusters[].name: {', '.join(sorted(clusters)) or 'none'}")
+            elif not by_cluster[sync.cluster].oidc_provider_arn:
+                yield (f"{path}.sync[{j}].cluster",
+                       f"cluster {sync.cluster!r} has no oidc_provider_arn; the External Secrets operator there "
+                       "assumes its IAM role with the cluster's service-account tokens (no static keys), so the "
+                       "cluster's issuer must be registered as an IAM OIDC provider and named there")
     seen = set()
     for i, parameter in enumerate(section.parameters):
         if parameter.name in seen:
