@@ -11,6 +11,7 @@ from .commands import catalog, check, diff, drift, plan, validate
 from .commands import schema, schemas
 from .commands import window
 from .commands import drill
+from .commands import prerequisites
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
@@ -44,6 +45,7 @@ app.command()(catalog.catalog)
 app.command()(window.window)
 app.command()(drill.drill)
 app.command()(schema.schema)
+app.command()(prerequisites.prerequisites)
 app.add_typer(schemas.app, name="schemas")
 
 

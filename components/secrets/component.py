@@ -200,8 +200,17 @@ class SecretsReplication(pulumi.ComponentResource):
                    arns: dict[str, pulumi.Output[str]], key_arns: list[pulumi.Output[str]]) -> None:
         synced = [arns[s.name] for s in args.spec.secrets if any(x.cluster == cluster for x in s.sync)]
         iam.RolePolicy(f"{name}-{cluster}-eso-access", role=role.name, name="read-synced-secrets",
-                       policy=pulumi.Output.all(synced, key_arns).apply(lambda a: eso_read_policy(a[0], a[1])),
+                       policy=pulumi.Output.all(synced, key_arns).apply(lambda a: eso_read_policy(
+                           a[0], a[1], self._replica_read(cluster, args))),
                        opts=pulumi.ResourceOptions(parent=self, provider=args.aws_providers[args.primary_region]))
+
+    @staticmethod
+    def _replica_read(cluster: str, args: SecretsReplicationArgs) -> tuple[str, ...]:
+        """The replica region a cluster's store reads from, when it is not the primary (same rule as _sync)."""
+        spec = next(c for c in args.clusters if c.name == cluster)
+        replicas = {args.secondary_region} if args.secondary_region else set()
+        region = store_region(spec, args.primary_region, replicas)
+        return (region,) if region != args.primary_region else ()
 
     def _parameters(self, name: str, args: SecretsReplicationArgs) -> None:
         """Non-secret configuration: SSM parameters in every region that replicates them."""

@@ -34,10 +34,11 @@ def secrets_key_policy(account: str, readers: list[str]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def eso_read_policy(secret_arns: list[str], key_arns: list[str]) -> str:
+def eso_read_policy(secret_arns: list[str], key_arns: list[str], replica_regions: tuple[str, ...] = ()) -> str:
     """The External Secrets operator's role on one cluster: read exactly the secrets synced there, in the
-    primary region or from their replicas (same name, other region), decrypting with the secrets' keys."""
-    anywhere = {re.sub(r"^(arn:aws[\w-]*:secretsmanager:)[a-z0-9-]+:", r"\1*:", arn) for arn in secret_arns}
+    primary region or from their replicas (the same ARN in each replica region), decrypting with their keys."""
+    anywhere = set(secret_arns) | {re.sub(r"^(arn:aws[\w-]*:secretsmanager:)[a-z0-9-]+:", rf"\g<1>{region}:", arn)
+                                   for arn in secret_arns for region in replica_regions}
     statements: list[dict] = [{"Sid": "ReadSyncedSecrets", "Effect": "Allow",
                                "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
                                "Resource": sorted(anywhere)},
