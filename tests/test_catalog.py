@@ -52,8 +52,21 @@ def spec_of(env: str) -> EnvironmentSpec:
     return EnvironmentSpec.model_validate(load_spec_data(env))
 
 
-def assert_valid(entities: list[dict[str, Any]], validators: dict[str, Draft7Validator]) -> None:
+def resolved(entity: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The entity as Backstage's processor sees it after `$text` substitution (relative to the entity file)."""
+    definition = entity["spec"].get("definition")
+    if isinstance(definition, dict):
+        assert set(definition) == {"$text"}, definition
+        document = (folder / definition["$text"]).resolve()
+        assert document.is_file(), f"{entity['metadata']['name']}: {definition['$text']} does not resolve"
+        return {**entity, "spec": {**entity["spec"], "definition": document.read_text(encoding="utf-8")}}
+    return entity
+
+
+def assert_valid(entities: list[dict[str, Any]], validators: dict[str, Draft7Validator],
+                 folder: Path | None = None) -> None:
     for entity in entities:
+        entity = resolved(entity, folder or ROOT / "catalog" / entity["metadata"]["namespace"])
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
                   for e in validators[entity["kind"]].iter_errors(entity)]
         assert not errors, f"{entity['kind']} {entity['metadata']['name']}: {errors}"
@@ -84,10 +97,10 @@ def test_entities_cover_brokers_secrets_nodes_and_relations(validators):
         assert resource["spec"]["system"] == "system:prod/prod"
     for secret in spec.secrets.secrets:
         assert entities[("Resource", f"secret-{secret.name}")]["spec"]["type"] == "secret"
-    for integration in spec.observability.integrations:
-        component = entities[("Component", f"node-{integration.name}")]
-        if integration.broker:
-            assert f"resource:prod/broker-{integration.broker}" in component["spec"]["dependsOn"]
+    for node in spec.processing.nodes:
+        component = entities[("Component", f"node-{node.name}")]
+        for ref in node.consumes:
+            assert f"resource:prod/broker-{ref.broker}" in component["spec"]["dependsOn"]
     system = entities[("System", "prod")]
     if spec.observability.oncall:
         assert "hybrid.integration/oncall-critical" in system["metadata"]["annotations"]
@@ -99,7 +112,9 @@ def test_gateway_apis_carry_their_openapi_documents(validators):
     apis = {e["metadata"]["name"]: e for e in entities if e["kind"] == "API"}
     assert set(apis) == {"partner-orders-v1", "partner-orders-v2"}
     assert apis["partner-orders-v1"]["spec"]["lifecycle"] == "deprecated"
-    assert apis["partner-orders-v2"]["spec"]["definition"] == (ROOT / "apis/partner-orders/v2.yaml").read_text()
+    assert apis["partner-orders-v2"]["spec"]["definition"] == {"$text": "../../apis/partner-orders/v2.yaml"}
+    assert resolved(apis["partner-orders-v2"], ROOT / "catalog" / "prod")["spec"]["definition"] == (
+        ROOT / "apis/partner-orders/v2.yaml").read_text()
     gateway = next(e for e in entities if e["metadata"]["name"] == "gateway-partner-orders")
     assert gateway["spec"]["providesApis"] == ["api:prod/partner-orders-v1", "api:prod/partner-orders-v2"]
 
@@ -108,7 +123,7 @@ def test_written_catalog_is_backstage_yaml_and_mermaid(tmp_path, validators):
     spec = with_gateway("prod")
     info, topology, _ = write_catalog(spec, ROOT, tmp_path)
     assert info == tmp_path / "prod" / "catalog-info.yaml"
-    assert_valid(list(yaml.safe_load_all(info.read_text())), validators)
+    assert_valid(list(yaml.safe_load_all(info.read_text())), validators, tmp_path / "prod")
     text = topology.read_text()
     assert "```mermaid\nflowchart LR\n" in text
     for part in ([r.region for r in spec.regions.aws.all()] + [s.name for s in spec.sites]
@@ -121,3 +136,70 @@ def test_mermaid_ids_are_safe():
     for line in chart.splitlines()[1:]:
         if line.strip().startswith("subgraph"):
             assert line.split()[1].split("[")[0].replace("_", "").isalnum()
+
+
+def _subgraphs(chart: str) -> dict[str, list[str]]:
+    """subgraph id -> member lines, and '' -> edge lines, of a generated Mermaid chart."""
+    groups: dict[str, list[str]] = {"": []}
+    current = None
+    for line in chart.splitlines()[1:]:
+        text = line.strip()
+        if text.startswith("subgraph "):
+            current = text.split()[1].split("[")[0]
+            groups[current] = []
+        elif text == "end":
+            current = None
+        else:
+            groups[current or ""].append(text)
+    return groups
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_every_node_link_broker_and_api_appears_once_in_the_right_place(env):
+    """Read straight from the typed spec: where each part runs, and the cloud end of each link."""
+    from scripts.catalog.topology import node_id
+
+    spec = spec_of(env)
+    clusters = {c.name: c.placement for c in spec.clusters}
+    groups = _subgraphs(mermaid(spec))
+    expected = [(f"node {n.name}", n.region) for n in spec.processing.nodes]
+    expected += [(f"broker {b.name}<br/>", b.region or clusters[b.cluster]) for b in spec.messaging.brokers]
+    expected += [(f"gateway {a.name}<br/>", a.region) for a in spec.gateways.apis]
+    for label, placement in expected:
+        holders = [g for g, lines in groups.items() for line in lines if f'"{label}' in line
+                   and (label.endswith("<br/>") or f'"{label}"' in line)]
+        assert holders == [node_id("place", placement)], f"{env}: {label!r} drawn in {holders}, expected {placement}"
+    for link in spec.connectivity.links:
+        cloud_end = link.region if link.cloud == "aws" else spec.regions.azure.location
+        edges = [e for e in groups[""] if f" {link.name}\" ==>" in e]
+        assert edges == [edge for edge in edges if edge.startswith(node_id("place", f"onprem:{link.site}"))
+                         and edge.endswith(node_id("place", cloud_end))] and len(edges) == 1, (env, link.name, edges)
+
+    entities = build(spec, ROOT)
+    counted = {}
+    for entity in entities:
+        counted[(entity["kind"], entity["metadata"]["name"])] = counted.get((entity["kind"], entity["metadata"]["name"]), 0) + 1
+    assert set(counted.values()) == {1}
+    links = {e["metadata"]["name"]: e for e in entities if e["spec"].get("type") == "network-link"}
+    assert set(links) == {f"link-{l.name}" for l in spec.connectivity.links}
+    for link in spec.connectivity.links:
+        entity = links[f"link-{link.name}"]
+        cloud_end = link.region if link.cloud == "aws" else spec.regions.azure.location
+        assert entity["metadata"]["annotations"]["hybrid.integration/placement"] == cloud_end
+        assert f"site {link.site} to" in entity["metadata"]["description"]
+    nodes = {e["metadata"]["name"]: e for e in entities if e["spec"].get("type") == "service"}
+    assert set(nodes) == {f"node-{n.name}" for n in spec.processing.nodes}
+    for node in spec.processing.nodes:
+        assert nodes[f"node-{node.name}"]["metadata"]["annotations"]["hybrid.integration/placement"] == node.region
+    apis = {e["metadata"]["name"] for e in entities if e["kind"] == "API"}
+    assert apis == {f"{a.name}-{v.version}" for a in spec.gateways.apis for v in a.versions}
+    brokers = {e["metadata"]["name"] for e in entities if e["spec"].get("type") == "message-broker"}
+    assert brokers == {f"broker-{b.name}" for b in spec.messaging.brokers}
+
+
+def test_staging_topology_matches_its_spec():
+    """The regression that prompted the typed reads: the Azure link drawn, nodes where their clusters are."""
+    chart = _subgraphs(mermaid(spec_of("prod")))
+    assert any("fra-dc1-azure" in e and e.endswith("place_westeurope") for e in chart[""]), chart[""]
+    staging = _subgraphs(mermaid(spec_of("staging")))
+    assert any("node partner-intake" in line for line in staging["place_eu_central_1"])

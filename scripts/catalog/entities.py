@@ -3,15 +3,22 @@
 One System per environment, in a Backstage namespace named after it (so dev, staging and prod can share one
 catalog); Components for processing nodes and the gateways that serve APIs; APIs for each gateway API
 version with its OpenAPI document; Resources for brokers, hybrid links and secrets. Owners and the on-call
-routing (practice 7.6) come from the spec. Spec sections that other capabilities add are read with
-getattr and defaults, so the catalog grows as they land.
+routing (practice 7.6) come from the spec, read through its typed models. API entities point at their
+OpenAPI files with Backstage's `$text` substitution, so the catalog always serves the committed document.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from components.spec.connectivity import LinkSpec
+    from components.spec.environment import EnvironmentSpec
+    from components.spec.messaging import BrokerSpec
+    from components.spec.observability import Integration
 
 API_VERSION = "backstage.io/v1alpha1"
 ANNOTATION = "hybrid.integration/"
@@ -65,67 +72,59 @@ def _ref(kind: str, env: str, name: str) -> str:
     return f"{kind}:{env}/{name}"
 
 
-def oncall_annotations(spec: Any) -> dict[str, str]:
+def oncall_annotations(spec: "EnvironmentSpec") -> dict[str, str]:
     """Which on-call targets each severity pages; endpoints are secrets and never written."""
-    observability = getattr(spec, "observability", None)
-    targets = list(getattr(observability, "oncall", []) or [])
     notes = {}
     for severity in ("critical", "warning"):
-        names = [f"{t.kind}:{t.name}" for t in targets if severity in getattr(t, "severities", [])]
+        names = [f"{t.kind}:{t.name}" for t in spec.observability.oncall if severity in t.severities]
         if names:
             notes[f"{ANNOTATION}oncall-{severity}"] = ", ".join(names)
     return notes
 
 
-def _brokers(spec: Any) -> list[Any]:
-    return list(getattr(getattr(spec, "messaging", None), "brokers", []) or [])
+def broker_placement(spec: "EnvironmentSpec", broker: "BrokerSpec") -> str:
+    """Where a broker runs: its region or Azure location, or the placement of its cluster."""
+    if broker.region:
+        return broker.region
+    return next(c.placement for c in spec.clusters if c.name == broker.cluster)
 
 
-def _apis(spec: Any) -> list[Any]:
-    return list(getattr(getattr(spec, "gateways", None), "apis", []) or [])
+def link_target(spec: "EnvironmentSpec", link: "LinkSpec") -> str:
+    """The cloud end of a hybrid link: its AWS region, or the environment's Azure location."""
+    if link.cloud == "azure":
+        return spec.regions.azure.location if spec.regions.azure else "azure"
+    return str(link.region)
 
 
-def _secrets(spec: Any) -> list[Any]:
-    return list(getattr(getattr(spec, "secrets", None), "secrets", []) or [])
+def link_summary(spec: "EnvironmentSpec", link: "LinkSpec") -> str:
+    backup = " with an IPsec VPN backup" if link.vpn_backup else ""
+    return (f"{link.transport} link from on-prem site {link.site} to {link.cloud.upper() if link.cloud == 'aws' else 'Azure'} "
+            f"{link_target(spec, link)}{backup}")
 
 
-def _links(spec: Any) -> list[Any]:
-    """Hybrid links, wherever the connectivity capability puts them."""
-    for holder, field in (("connectivity", "links"), ("links", None), ("hybrid_links", None)):
-        section = getattr(spec, holder, None)
-        if section is None:
-            continue
-        items = getattr(section, field, None) if field else section
-        if items:
-            return list(items)
-    return []
-
-
-def _nodes(spec: Any) -> list[Any]:
-    """Processing nodes: the `nodes` section when present, and the observed integrations."""
-    nodes = getattr(spec, "nodes", None)
-    nodes = list(getattr(nodes, "nodes", nodes) or [])
-    integrations = list(getattr(getattr(spec, "observability", None), "integrations", []) or [])
-    known = {getattr(n, "name", None) for n in nodes}
-    return nodes + [i for i in integrations if i.name not in known]
-
-
-def _placement(item: Any) -> str:
-    for attr in ("region", "location", "cluster", "site"):
-        value = getattr(item, attr, None)
-        if value:
-            return str(value)
-    return ""
+def observed_only(spec: "EnvironmentSpec") -> list["Integration"]:
+    """Observed integrations that no processing node of this spec runs (e.g. consumers in Azure)."""
+    nodes = {n.name for n in spec.processing.nodes}
+    return [i for i in spec.observability.integrations if i.name not in nodes]
 
 
 def api_entity_name(api: Any, version: Any) -> str:
     return entity_name(api.name, version.version)
 
 
-def build(spec: Any, root: Path) -> list[dict[str, Any]]:
-    """Every entity of the environment, the System first; OpenAPI documents read from `root`."""
+def text_ref(document: Path, folder: Path) -> dict[str, str]:
+    """Backstage's `$text` substitution: the catalog reads the OpenAPI file itself, relative to the entity file."""
+    return {"$text": Path(os.path.relpath(document, folder)).as_posix()}
+
+
+def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> list[dict[str, Any]]:
+    """Every entity of the environment, the System first.
+
+    `folder` is where catalog-info.yaml is written (default <root>/catalog/<env>): API definitions point from
+    there to the OpenAPI documents under `root`."""
     env = spec.name
-    tier = getattr(spec.tier, "value", str(spec.tier))
+    folder = folder if folder is not None else root / "catalog" / env
+    tier = spec.tier.value
     system = _ref("system", env, env)
     entities = [_entity("System", env, env, f"The {env} integration platform ({tier}).",
                         {"owner": owner_ref(spec.owner), "type": "integration-platform"},
@@ -134,77 +133,78 @@ def build(spec: Any, root: Path) -> list[dict[str, Any]]:
                                      **oncall_annotations(spec)},
                         tags=[tier, spec.residency.zone])]
     broker_refs = {}
-    for broker in _brokers(spec):
+    for broker in spec.messaging.brokers:
         name = entity_name("broker", broker.name)
         broker_refs[broker.name] = _ref("resource", env, name)
-        queues = [q.name for q in getattr(broker, "queues", [])]
-        topics = [t.name for t in getattr(broker, "topics", [])]
-        streams = [s.name for s in getattr(broker, "streams", []) or []]
+        queues = [q.name for q in broker.queues]
+        topics = [t.name for t in broker.topics]
+        streams = [s.name for s in broker.streams]
+        annotations = {f"{ANNOTATION}kind": broker.kind, f"{ANNOTATION}placement": broker_placement(spec, broker)}
+        if broker.standby_region:
+            annotations[f"{ANNOTATION}standby"] = broker.standby_region
         entities.append(_entity(
             "Resource", env, name, f"{broker.kind} broker {broker.name}: queues {', '.join(queues) or 'none'}; "
             f"topics {', '.join(topics) or 'none'}; streams {', '.join(streams) or 'none'}.",
             {"type": "message-broker", "owner": owner_ref(broker.owner), "system": system},
-            annotations={f"{ANNOTATION}kind": str(broker.kind), f"{ANNOTATION}placement": _placement(broker)},
-            tags=[str(broker.kind)]))
+            annotations=annotations, tags=[broker.kind]))
     secret_refs = {}
-    for secret in _secrets(spec):
+    for secret in spec.secrets.secrets:
         name = entity_name("secret", secret.name)
         secret_refs[secret.name] = _ref("resource", env, name)
         entities.append(_entity("Resource", env, name, secret.description,
                                 {"type": "secret", "owner": owner_ref(secret.owner), "system": system},
-                                annotations={f"{ANNOTATION}replicated": str(bool(getattr(secret, "replicate", False))).lower()}))
-    for link in _links(spec):
-        name = entity_name("link", link.name)
-        owner = getattr(link, "owner", None) or spec.owner
-        kind = str(getattr(link, "kind", getattr(link, "type", "link")))
-        entities.append(_entity("Resource", env, name,
-                                f"{kind} link between site {getattr(link, 'site', '?')} and {_placement(link) or 'the cloud'}.",
-                                {"type": "network-link", "owner": owner_ref(owner), "system": system},
-                                tags=[kind]))
-    for api in _apis(spec):
+                                annotations={f"{ANNOTATION}replicated": str(secret.replicate).lower()}))
+    for link in spec.connectivity.links:
+        entities.append(_entity("Resource", env, entity_name("link", link.name), link_summary(spec, link) + ".",
+                                {"type": "network-link", "owner": owner_ref(spec.owner), "system": system},
+                                annotations={f"{ANNOTATION}site": link.site,
+                                             f"{ANNOTATION}placement": link_target(spec, link)},
+                                tags=[link.transport, link.cloud]))
+    for api in spec.gateways.apis:
         provided = []
         for version in api.versions:
             name = api_entity_name(api, version)
             provided.append(_ref("api", env, name))
-            document = root / api.file_of(version)
-            definition = document.read_text(encoding="utf-8") if document.exists() else \
-                f"# OpenAPI document {api.file_of(version)} not found\n"
-            deprecated = getattr(version, "deprecation", None) is not None
+            deprecated = version.deprecation is not None
             entities.append(_entity(
                 "API", env, name, f"{api.name} {version.version} ({api.audience}) at https://{api.domain.name}/"
                 f"{version.version}", {"type": "openapi", "lifecycle": _lifecycle(tier, deprecated),
-                                       "owner": owner_ref(api.owner), "system": system, "definition": definition},
+                                       "owner": owner_ref(api.owner), "system": system,
+                                       "definition": text_ref(root / api.file_of(version), folder)},
                 annotations={f"{ANNOTATION}openapi-file": api.file_of(version)},
                 tags=[api.audience, version.version]))
         entities.append(_entity("Component", env, entity_name("gateway", api.name),
                                 f"API gateway serving {api.name} in {', '.join(api.clouds)} ({api.region}).",
                                 {"type": "api-gateway", "lifecycle": _lifecycle(tier), "owner": owner_ref(api.owner),
                                  "system": system, "providesApis": provided},
-                                tags=list(api.clouds)))
-    api_names = {a.name: [api_entity_name(a, v) for v in a.versions] for a in _apis(spec)}
-    for node in _nodes(spec):
-        depends = []
-        broker = getattr(node, "broker", None)
-        if broker in broker_refs:
-            depends.append(broker_refs[broker])
-        for name in getattr(node, "brokers", []) or []:
-            if name in broker_refs:
-                depends.append(broker_refs[name])
-        workload = getattr(getattr(node, "workload", None), "name", None) or node.name
-        for secret in _secrets(spec):
-            if any(s.workload in (workload, node.name) for s in getattr(secret, "sync", []) or []):
-                depends.append(secret_refs[secret.name])
-        consumes = [_ref("api", env, n) for a in getattr(node, "consumes_apis", getattr(node, "apis", [])) or []
-                    for n in api_names.get(str(a), [])]
-        component_spec: dict[str, Any] = {"type": "service", "lifecycle": _lifecycle(tier),
-                                          "owner": owner_ref(getattr(node, "owner", None) or spec.owner),
-                                          "system": system}
+                                annotations={f"{ANNOTATION}placement": api.region}, tags=list(api.clouds)))
+    slos = {i.name: i for i in spec.observability.integrations}
+
+    def synced(workload: str) -> list[str]:
+        return [secret_refs[s.name] for s in spec.secrets.secrets if any(w.workload == workload for w in s.sync)]
+
+    for node in spec.processing.nodes:
+        depends = [broker_refs[r.broker] for r in [*node.consumes, *node.publishes] if r.broker in broker_refs]
+        depends += synced(node.name)
+        annotations = {f"{ANNOTATION}placement": node.region, f"{ANNOTATION}cluster": node.cluster,
+                       f"{ANNOTATION}consumes": ", ".join(f"{r.broker}/{r.queue}" for r in node.consumes)}
+        if node.name in slos:
+            annotations[f"{ANNOTATION}slos"] = ", ".join(sorted(slos[node.name].slos.declared()))
+        entities.append(_entity("Component", env, entity_name("node", node.name),
+                                f"Processing node {node.name} on cluster {node.cluster} in {node.region}.",
+                                {"type": "service", "lifecycle": _lifecycle(tier), "owner": owner_ref(node.owner),
+                                 "system": system, "dependsOn": sorted(set(depends))},
+                                annotations=annotations))
+    for integration in observed_only(spec):
+        depends = [broker_refs[integration.broker]] if integration.broker in broker_refs else []
+        depends += synced(integration.name)
+        component_spec: dict[str, Any] = {"type": "integration", "lifecycle": _lifecycle(tier),
+                                          "owner": owner_ref(integration.owner), "system": system}
         if depends:
             component_spec["dependsOn"] = sorted(set(depends))
-        if consumes:
-            component_spec["consumesApis"] = sorted(set(consumes))
-        entities.append(_entity("Component", env, entity_name("node", node.name),
-                                getattr(node, "description", None) or f"Processing node {node.name} in "
-                                f"{_placement(node) or 'the platform'}.", component_spec,
-                                annotations={f"{ANNOTATION}placement": _placement(node)} if _placement(node) else None))
+        entities.append(_entity("Component", env, entity_name("integration", integration.name),
+                                f"Integration {integration.name} in {integration.region}, observed against its SLOs "
+                                f"({', '.join(sorted(integration.slos.declared()))}); no processing node of this "
+                                f"environment runs it.", component_spec,
+                                annotations={f"{ANNOTATION}placement": integration.region}))
     return entities

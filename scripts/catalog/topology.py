@@ -1,15 +1,19 @@
 """The environment's topology as a Mermaid flowchart GitHub renders (practices 7.5, 8.1).
 
 Regions, Azure locations and on-prem sites are subgraphs; clusters sit inside their region or site;
-brokers, gateways and processing nodes sit where they run; hybrid links join sites to the cloud.
+brokers (and their standby copies), gateways and processing nodes sit where they run; hybrid links join
+sites to the cloud end they reach. Everything is read from the typed spec, so each part appears once.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .entities import _apis, _brokers, _links, _nodes
+from .entities import broker_placement, link_target, observed_only
+
+if TYPE_CHECKING:
+    from components.spec.environment import EnvironmentSpec
 
 
 def node_id(*parts: str) -> str:
@@ -20,82 +24,66 @@ def _label(text: str) -> str:
     return text.replace('"', "'")
 
 
-def mermaid(spec: Any) -> str:
-    lines = ["flowchart LR"]
+def mermaid(spec: "EnvironmentSpec") -> str:
     places: dict[str, list[str]] = {}
-    place_ids: dict[str, str] = {}
+    titles: dict[str, str] = {}
 
-    def place(key: str, title: str) -> str:
-        if key not in place_ids:
-            place_ids[key] = node_id("place", key)
-            places[key] = [f'  subgraph {place_ids[key]}["{_label(title)}"]']
+    def place(key: str, title: str | None = None) -> str:
+        """A subgraph per placement label: an AWS region, the Azure location, or onprem:<site>."""
+        if key not in places:
+            places[key] = []
+            titles[key] = title or key
         return key
 
     for region in spec.regions.aws.all():
         place(region.region, f"AWS {region.region} ({region.cidr})")
-    azure = getattr(spec.regions, "azure", None)
-    if azure:
-        place(azure.location, f"Azure {azure.location} ({azure.cidr})")
+    if spec.regions.azure:
+        place(spec.regions.azure.location, f"Azure {spec.regions.azure.location} ({spec.regions.azure.cidr})")
     for site in spec.sites:
         place(f"onprem:{site.name}", f"on-prem {site.name}, {site.country} ({site.cidr})")
-    clusters = {}
     for cluster in spec.clusters:
-        key = place(cluster.placement, f"{cluster.cloud} {cluster.placement}")
-        clusters[cluster.name] = key
-        places[key].append(f'    {node_id("cluster", cluster.name)}[["cluster {_label(cluster.name)}"]]')
-
-    def where(item: Any) -> str | None:
-        cluster = getattr(item, "cluster", None)
-        if cluster in clusters:
-            return clusters[cluster]
-        for attr in ("region", "location"):
-            value = getattr(item, attr, None)
-            if value:
-                return place(str(value), str(value))
-        site = getattr(item, "site", None)
-        return place(f"onprem:{site}", f"on-prem {site}") if site else None
+        places[place(cluster.placement)].append(f'{node_id("cluster", cluster.name)}[["cluster {_label(cluster.name)}"]]')
 
     edges = []
-    loose = []
-    for broker in _brokers(spec):
+    for broker in spec.messaging.brokers:
         ident = node_id("broker", broker.name)
-        text = f'    {ident}[("broker {_label(broker.name)}<br/>{broker.kind}")]'
-        key = where(broker)
-        (places[key] if key else loose).append(text)
-        standby = getattr(broker, "standby_region", None)
-        if standby:
-            places[place(standby, standby)].append(f'    {ident}_standby[("standby {_label(broker.name)}")]')
-            edges.append(f"  {ident} -. replicates .-> {ident}_standby")
-        if getattr(broker, "cluster", None) in clusters:
-            edges.append(f"  {node_id('cluster', broker.cluster)} --- {ident}")
-    for api in _apis(spec):
-        ident = node_id("gateway", api.name)
+        places[place(broker_placement(spec, broker))].append(f'{ident}[("broker {_label(broker.name)}<br/>{broker.kind}")]')
+        if broker.standby_region:
+            places[place(broker.standby_region)].append(f'{ident}_standby[("standby {_label(broker.name)}")]')
+            edges.append(f"{ident} -. replicates .-> {ident}_standby")
+        if broker.cluster:
+            edges.append(f"{node_id('cluster', broker.cluster)} --- {ident}")
+    for api in spec.gateways.apis:
         versions = ", ".join(v.version for v in api.versions)
-        key = where(api)
-        (places[key] if key else loose).append(f'    {ident}{{{{"gateway {_label(api.name)}<br/>{versions}"}}}}')
-    for node in _nodes(spec):
+        clouds = " + ".join(api.clouds)
+        places[place(api.region)].append(
+            f'{node_id("gateway", api.name)}{{{{"gateway {_label(api.name)}<br/>{versions} ({clouds})"}}}}')
+    for node in spec.processing.nodes:
         ident = node_id("node", node.name)
-        key = where(getattr(node, "workload", None) or node) or where(node)
-        (places[key] if key else loose).append(f'    {ident}["node {_label(node.name)}"]')
-        for broker in [getattr(node, "broker", None), *(getattr(node, "brokers", []) or [])]:
-            if broker and any(b.name == broker for b in _brokers(spec)):
-                edges.append(f"  {ident} --> {node_id('broker', broker)}")
-    for link in _links(spec):
-        site = getattr(link, "site", None)
-        target = getattr(link, "region", None) or getattr(link, "location", None)
-        kind = str(getattr(link, "kind", getattr(link, "type", "link")))
-        if site and target:
-            a, b = place(f"onprem:{site}", f"on-prem {site}"), place(str(target), str(target))
-            edges.append(f'  {place_ids[a]} <== "{_label(kind)} {_label(link.name)}" ==> {place_ids[b]}')
-    for key in places:
-        lines += places[key]
+        places[place(node.region)].append(f'{ident}["node {_label(node.name)}"]')
+        edges.append(f"{node_id('cluster', node.cluster)} --- {ident}")
+        for broker in sorted({r.broker for r in [*node.consumes, *node.publishes]}):
+            edges.append(f"{ident} --> {node_id('broker', broker)}")
+    for integration in observed_only(spec):
+        ident = node_id("integration", integration.name)
+        places[place(integration.region)].append(f'{ident}(["integration {_label(integration.name)}"])')
+        if integration.broker:
+            edges.append(f"{ident} --> {node_id('broker', integration.broker)}")
+    for link in spec.connectivity.links:
+        site, target = place(f"onprem:{link.site}"), place(link_target(spec, link))
+        backup = " + VPN backup" if link.vpn_backup else ""
+        edges.append(f'{node_id("place", site)} <== "{_label(link.transport + backup)} {_label(link.name)}" ==> '
+                     f'{node_id("place", target)}')
+    lines = ["flowchart LR"]
+    for key, members in places.items():
+        lines.append(f'  subgraph {node_id("place", key)}["{_label(titles[key])}"]')
+        lines += [f"    {member}" for member in members]
         lines.append("  end")
-    lines += [line.replace("    ", "  ", 1) for line in loose]
-    lines += edges
+    lines += [f"  {edge}" for edge in edges]
     return "\n".join(lines) + "\n"
 
 
-def markdown(spec: Any) -> str:
+def markdown(spec: "EnvironmentSpec") -> str:
     return (f"# Topology of `{spec.name}`\n\n"
             f"Generated by `hybrid catalog {spec.name}` from `environments/{spec.name}.yaml`; do not edit.\n\n"
             f"```mermaid\n{mermaid(spec)}```\n")
