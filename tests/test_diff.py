@@ -13,7 +13,7 @@ from scripts.checker.report import verdicts_json
 from scripts.checker.run import check_document
 from scripts.diff.compare import CREATE, DELETE, REPLACE, UPDATE, compare
 from scripts.diff.findings import delta, findings_of
-from scripts.diff.markdown import GITHUB_LIMIT, MARKER, render
+from scripts.diff.markdown import COMMENT_LIMIT, GITHUB_LIMIT, MARKER, render, size
 from scripts.diff.replacements import create_only
 from scripts.diff.report import EnvReport, report_json
 from scripts.diff.run import HeadPlan, env_report
@@ -55,7 +55,7 @@ def kinds(diff) -> dict[str, list[str]]:
 def test_identical_plans_have_no_changes():
     base = export(provider(), queue())
     result = compare(base, copy.deepcopy(base))
-    assert result.empty and result.unchanged == 2
+    assert result.empty and result.unchanged == 3  # the root stack counts, as in the plan
     assert "No changes." in render([EnvReport("prod", result)], "t")
 
 
@@ -133,9 +133,9 @@ def test_comment_stays_under_githubs_limit_and_keeps_the_summary():
     reports = [EnvReport("prod", compare(base, head), topology="catalog/prod/topology.md"),
                EnvReport("dev", compare(base, base))]
     markdown = render(reports, "t")
-    assert len(markdown) <= GITHUB_LIMIT
-    assert markdown.startswith(MARKER)
-    assert "| **prod** | 0 | 3000 | 0 | 0 | 1 |" in markdown and "| dev | 0 | 0 | 0 | 0 | 3001 |" in markdown
+    assert size(markdown) <= COMMENT_LIMIT < GITHUB_LIMIT, "the whole body, marker included, as GitHub counts it"
+    assert markdown.startswith(MARKER) and markdown.count(MARKER) == 1
+    assert "| **prod** | 0 | 3000 | 0 | 0 | 2 |" in markdown and "| dev | 0 | 0 | 0 | 0 | 3002 |" in markdown
     assert "[diagram](catalog/prod/topology.md)" in markdown
     assert "truncated" in markdown and "… and 2950 more" in markdown
     assert 20 < markdown.count("<code>prod-q") < 3000, "details are shown up to the limit, then cut"
@@ -146,3 +146,41 @@ def test_every_planned_type_has_a_replacement_entry(plans):
     missing = sorted({r["type"] for plan in plans.values() for r in plan.export["deployment"]["resources"]
                       if r["custom"] and create_only(r["type"]) is None})
     assert not missing, f"add these types to scripts/diff/replacements.py: {missing}"
+
+
+def test_a_changed_secret_shows_as_changed_by_keyed_digest_never_by_value():
+    from scripts.diff.values import keyed_digest, secret_leaves
+
+    key = b"k" * 32
+    raw_old = {"content": {ENVELOPE: SIG, "value": '{"kill_switch": false}'}, "name": "flags"}
+    raw_new = {"content": {ENVELOPE: SIG, "value": '{"kill_switch": true}'}, "name": "flags"}
+    type_ = "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion"
+
+    def digests(raw):
+        return {"urn:x": {path: keyed_digest(key, value) for path, value in secret_leaves(raw)}}
+
+    redacted = {"content": {ENVELOPE: SIG, "ciphertext": "[redacted]"}, "name": "flags"}
+    base, head = export(resource("f", type_, redacted)), export(resource("f", type_, redacted))
+    urn = base["deployment"]["resources"][1]["urn"]
+    old, new = ({urn: d["urn:x"]} for d in (digests(raw_old), digests(raw_new)))
+    result = compare(base, head, digests=(old, new))
+    [change] = result.changes
+    # a hosted configuration version is immutable: new content is a new version
+    assert change.kind == REPLACE and [(p.path, p.secret) for p in change.properties] == [("content", True)]
+    report = EnvReport("dev", result)
+    text = render([report], "t") + json.dumps(report_json(report))
+    assert "changed (secret)" in text and "kill_switch" not in text and old[urn]["content"] not in text
+    assert compare(base, head, digests=(old, old)).empty, "same value, same digest: unchanged"
+    assert compare(base, head).empty and compare(base, head).not_comparable, "no digests: said, not guessed"
+    assert keyed_digest(b"other" * 8, '{"kill_switch": true}') != new[urn]["content"], "digests are per run key"
+
+
+def test_digests_stay_beside_the_plan_never_in_it(plans):
+    from scripts.planner.export import dumps
+    from scripts.planner.run import plan_environment
+
+    keyed = plan_environment(ROOT, "dev", digest_key=b"\x01" * 32)
+    assert dumps(keyed.export) == dumps(plans["dev"].export), "the plan file stays byte-for-byte the same"
+    digests = [d for paths in keyed.secret_digests.values() for d in paths.values()]
+    assert digests and not any(d in dumps(keyed.export) for d in digests)
+    assert not plans["dev"].secret_digests

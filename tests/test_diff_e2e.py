@@ -53,12 +53,19 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
     spec = yaml.safe_load((repo / "environments" / "dev.yaml").read_text())
     queue = spec["messaging"]["brokers"][0]["queues"][0]
     queue["visibility_timeout_seconds"] = queue.get("visibility_timeout_seconds", 30) + 7
+    # The AppConfig content holding the flags is secret-marked by the provider: its change must still show.
+    spec["observability"]["integrations"][0]["flags"] = {"kill_switch": True, "circuit_breaker_open": False}
     (repo / "environments" / "dev.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json")
+    changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json", "--out", str(repo.parent / "diff.md"))
     assert changed.returncode in (0, 1), changed.stderr
     report = json.loads(changed.stdout)["environments"][0]
     updated = [c for c in report["changes"] if c["kind"] == "update"]
     assert updated and all(p["path"] == "visibilityTimeoutSeconds" for c in updated for p in c["properties"])
+    secret = [(c["type"], p["path"]) for c in report["changes"] for p in c["properties"] if p["secret"]]
+    assert secret == [("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "content")]
+    comment = (repo.parent / "diff.md").read_text()
+    assert "changed (secret)" in comment and "kill_switch" not in comment + changed.stdout
+    assert comment.count("<!-- hybrid-diff -->") == 1 and report["notComparable"] == []
     assert git(repo, "status", "--porcelain", "--untracked-files=no").strip() == "M environments/dev.yaml", "the working copy is untouched"
 
     missing = hybrid(repo, "diff", "dev", "--base", "no-such-branch")

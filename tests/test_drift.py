@@ -26,7 +26,8 @@ def test_drift_reports_missing_extra_and_different_only():
     assert [(p.path, p.old, p.new) for p in queue.properties] == [("visibilityTimeoutSeconds", 30, 120)]
     sg = next(c for c in result.changes if c.name == "orders-sg")
     assert sorted({p.path.split(".")[0] for p in sg.properties}) == ["ingress[1]"]
-    assert result.unchanged == 3  # provider, key, secret version (ciphertexts differ, never compared)
+    assert result.unchanged == 4  # root stack, provider, key, secret version (ciphertexts differ, never compared)
+    assert [path for _, path in result.not_comparable] == ["secretString"], "the secret is said to be not comparable"
 
 
 def test_drift_command_markdown_and_json():
@@ -40,3 +41,16 @@ def test_drift_command_markdown_and_json():
     data = json.loads(subprocess.run(command + ["--json"], cwd=ROOT, capture_output=True, text=True).stdout)
     assert data["counts"] == {"extra": 1, "differs (replace)": 0, "differs": 2, "missing": 1}
     assert "realciphertext" not in json.dumps(data)
+    assert markdown.stdout.startswith("<!-- hybrid-drift -->") and "<!-- hybrid-diff -->" not in markdown.stdout
+    assert "not comparable" in markdown.stdout and data["notComparable"]
+
+
+def test_a_drift_free_stack_says_no_drift_not_no_changes():
+    from scripts.commands.drift import NO_DRIFT
+    from scripts.diff.markdown import DRIFT_MARKER, render
+    from scripts.diff.report import DRIFT_LABELS, EnvReport
+
+    export = load("prod-export.json")
+    text = render([EnvReport("prod", compare(export, export, drift=True))], "t", DRIFT_LABELS,
+                  marker=DRIFT_MARKER, nothing=NO_DRIFT)
+    assert NO_DRIFT in text and "No changes" not in text and text.count("<!-- hybrid") == 1

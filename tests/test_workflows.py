@@ -83,6 +83,16 @@ def test_pull_request_previews_every_stack_with_the_policy_pack_and_its_config()
     assert any("<!-- hybrid-diff -->" in s.get("with", {}).get("script", "") for s in diff_steps)
 
 
+def test_the_diff_comment_links_diagrams_from_the_pr_and_carries_one_marker():
+    """The renderer writes the marker once and sizes the body; the workflow posts the file unchanged."""
+    steps = load("pull-request.yml")["jobs"]["diff"]["steps"]
+    run = next(s for s in steps if "hybrid diff --all" in s.get("run", ""))
+    assert '--link-base "${LINK_BASE}"' in run["run"]
+    assert run["env"]["LINK_BASE"].endswith("/blob/${{ github.event.pull_request.head.sha }}/")
+    script = next(s for s in steps if "script" in s.get("with", {}))["with"]["script"]
+    assert "const body = fs.readFileSync('diff.md', 'utf8');" in script and "${marker}" not in script
+
+
 def test_the_policy_config_is_written_before_every_pulumi_step_that_passes_it():
     """policies/config/<env>.json is generated (not committed): `hybrid validate` must write it first."""
     checked = 0

@@ -14,11 +14,23 @@ from ..checker.sources import SourceError, projects_of, read_document, stacks_of
 from ..console import FINDING, emit_json, fail, out
 from ..diff.compare import compare
 from ..files import WriteError, check_writable, write_atomic
-from ..diff.markdown import render
+from ..diff.markdown import DRIFT_MARKER, render
 from ..diff.report import DRIFT_LABELS, EnvReport, report_json
 from ..planner.export import PlanError
 
 SIDES = ("Deployed", "Planned")
+NO_DRIFT = "No drift: the deployed stack matches the plan."
+
+
+def not_comparable_note(report: EnvReport) -> str | None:
+    """Secret-marked inputs are never compared: the export holds ciphertext and the plan placeholders."""
+    hidden = report.diff.not_comparable
+    if not hidden:
+        return None
+    resources = len({urn for urn, _ in hidden})
+    return (f"{len(hidden)} secret-marked input(s) of {resources} resource(s) not comparable: the export holds only "
+            "ciphertext and the offline plan only placeholders for secret config (check them with "
+            "`pulumi preview --diff` against the stack)")
 
 
 def drift(
@@ -67,15 +79,20 @@ def drift(
         except PlanError as error:
             fail(f"the program for {env!r} cannot be planned: {error}")
     report = EnvReport(env, compare(reality, intent, drift=True))
+    note = not_comparable_note(report)
+    if note:
+        report.notes.append(note)
     if json_output:
         emit_json({"export": str(export), **report_json(report, DRIFT_LABELS)})
     else:
         markdown = render([report], f"Drift of `{env}`: plan against `{export.name}`", DRIFT_LABELS,
-                          more="run `hybrid drift --json` for every detail", sides=SIDES)
+                          more="run `hybrid drift --json` for every detail", sides=SIDES, marker=DRIFT_MARKER,
+                          nothing=NO_DRIFT)
         out.print(markdown, markup=False, highlight=False)
     if out_path:
         try:
-            write_atomic(out_path, render([report], f"Drift of `{env}`", DRIFT_LABELS, sides=SIDES))
+            write_atomic(out_path, render([report], f"Drift of `{env}`", DRIFT_LABELS, sides=SIDES, marker=DRIFT_MARKER,
+                                          nothing=NO_DRIFT))
         except WriteError as error:
             fail(str(error))
     if not report.diff.empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -25,10 +26,23 @@ def plan(
     env: str = typer.Argument(..., help="environment name (environments/<env>.yaml)"),
     out_path: Optional[Path] = typer.Option(None, "--out", help="where to write the plan JSON; default plans/<env>.json"),
     json_output: bool = typer.Option(False, "--json", help="machine-readable summary on stdout"),
+    secret_digests: bool = typer.Option(False, "--secret-digests", hidden=True,
+                                        help="with --json: read a hex key from stdin and add keyed digests of the "
+                                             "secret inputs to the summary (for `hybrid diff`; never in the plan file)"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Plan ENV offline under the Pulumi SDK's mock engine; exit 1 when a mandatory policy (or, once mandatory, a cloud contract) fails."""
     started = time.perf_counter()
+    if secret_digests and not json_output:
+        fail("--secret-digests needs --json: the digests go to the summary on stdout, never into a file")
+    digest_key = None
+    if secret_digests:
+        try:
+            digest_key = bytes.fromhex(sys.stdin.readline().strip())
+        except ValueError:
+            digest_key = b""
+        if len(digest_key) < 16:
+            fail("--secret-digests: expected a key of at least 16 bytes, hex-encoded, on stdin")
     try:
         loaded = environments.load(root, env)
     except SpecError as error:
@@ -52,7 +66,7 @@ def plan(
     warm_provider_modules()  # provider SDKs load lazily; count that one-off cost as setup, not planning
     imported = time.perf_counter()
     try:
-        result = plan_environment(root.resolve(), env)
+        result = plan_environment(root.resolve(), env, digest_key=digest_key)
     except PlanError as error:
         fail(f"the program for {env!r} cannot be planned: {error}")
     try:
@@ -71,7 +85,8 @@ def plan(
         emit_json({"environment": env, "stack": result.stack, "plan": str(target), "policyConfig": str(config_path),
                    "resources": len(result.resources), "byTypeAndRegion": type_region_counts(result.export, facts),
                    "verdicts": verdicts_json(verdicts), "contracts": findings_json(contracts),
-                   "blocking": blocking(verdicts) or contracts_blocking(contracts), "timings": timings})
+                   "blocking": blocking(verdicts) or contracts_blocking(contracts), "timings": timings,
+                   **({"secretDigests": result.secret_digests} if digest_key else {})})
     else:
         out.print(plan_tree(result.export, facts))
         print_verdicts(out, verdicts)

@@ -33,6 +33,8 @@ class BasePlan:
     verdicts: list[dict[str, Any]]
     contracts: list[dict[str, Any]] = field(default_factory=list)
     """Cloud contract findings (empty for a base that predates them)."""
+    secret_digests: dict[str, dict[str, str]] | None = None
+    """Keyed digests of the secret inputs; None when the base's planner cannot compute them."""
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -76,10 +78,22 @@ def environments_at(project: Path) -> list[str]:
     return sorted(p.stem for p in (project / "environments").glob("*.yaml"))
 
 
-def plan_at(project: Path, envs: list[str], out_dir: Path) -> dict[str, BasePlan]:
-    """Plan each env with the checkout's own code, in parallel child processes."""
+def digests_supported(project: Path) -> bool:
+    """Whether the checkout's `hybrid plan` can report keyed digests of secret inputs (added after the
+    first releases; an older base is planned without them and its secrets cannot be compared)."""
+    command = project / "scripts" / "commands" / "plan.py"
+    return command.exists() and "--secret-digests" in command.read_text(encoding="utf-8")
+
+
+def plan_at(project: Path, envs: list[str], out_dir: Path, digest_key: bytes | None = None) -> dict[str, BasePlan]:
+    """Plan each env with the checkout's own code, in parallel child processes.
+
+    `digest_key` goes to each child on its stdin (memory only: no file, no argument, no environment variable)
+    and the children return their digests on stdout; the plan files they write never hold them."""
     if not (project / "scripts" / "cli_main.py").exists():
         raise BaseError("the base ref predates `hybrid plan` (no scripts/cli_main.py): pick a newer base")
+    with_digests = digest_key is not None and digests_supported(project)
+    extra = ["--secret-digests"] if with_digests else []
     env_vars = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
     running: dict[str, tuple[Path, subprocess.Popen]] = {}
     try:
@@ -87,18 +101,28 @@ def plan_at(project: Path, envs: list[str], out_dir: Path) -> dict[str, BasePlan
             if not (project / "environments" / f"{env}.yaml").exists():
                 continue
             out = out_dir / f"{env}.json"
-            with deferred():  # a signal now would lose the child between its start and its record
-                running[env] = (out, subprocess.Popen(
-                    [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out), "--json"],
-                    cwd=project, env=env_vars, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                    start_new_session=True))  # its own process group: stopped with it, never left as an orphan
-        return _collect(running, envs)
+            # The key travels through a pipe filled before the child starts (a short line fits its buffer), so
+            # every child plans in parallel and the key is never on disk, in argv or in an environment variable.
+            key_pipe, writer = os.pipe()
+            os.write(writer, (digest_key.hex() + "\n").encode() if with_digests and digest_key else b"")
+            os.close(writer)
+            try:
+                with deferred():  # a signal now would lose the child between its start and its record
+                    running[env] = (out, subprocess.Popen(
+                        [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out),
+                         "--json", *extra], cwd=project, env=env_vars, stdin=key_pipe, stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True,
+                        start_new_session=True))  # its own process group: stopped with it, never left as an orphan
+            finally:
+                os.close(key_pipe)
+        return _collect(running, envs, with_digests)
     finally:
         for _, process in running.values():
             stop_process_group(process)
 
 
-def _collect(running: dict[str, tuple[Path, subprocess.Popen]], envs: list[str]) -> dict[str, BasePlan]:
+def _collect(running: dict[str, tuple[Path, subprocess.Popen]], envs: list[str], with_digests: bool = False
+             ) -> dict[str, BasePlan]:
     plans = {env: BasePlan(env, None, []) for env in envs}
     problems = []
     for env, (out, process) in running.items():
@@ -110,7 +134,8 @@ def _collect(running: dict[str, tuple[Path, subprocess.Popen]], envs: list[str])
             continue
         summary = _last_json(stdout)
         plans[env] = BasePlan(env, json.loads(out.read_text(encoding="utf-8")), summary.get("verdicts") or [],
-                              summary.get("contracts") or [])
+                              summary.get("contracts") or [],
+                              summary.get("secretDigests", {}) if with_digests else None)
     if problems:
         raise BaseError("\n".join(problems))
     return plans

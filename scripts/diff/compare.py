@@ -4,7 +4,9 @@ Resources are matched by URN, as the engine matches them. A resource present on 
 created or deleted; one present on both with different inputs is updated, or replaced when a changed
 property is create-only for its type (scripts/diff/replacements.py), when its provider changed, or
 when its provider is itself replaced (a replaced provider takes every resource it manages with it).
-Secrets are opaque on both sides and never compared.
+Secrets are opaque on both sides: their values are never compared or shown. A diff run compares keyed
+digests of them instead (scripts/diff/values.keyed_digest) and reports "changed (secret)"; a drift cannot
+(an export holds ciphertext, the plan placeholders for secret config) and lists them as not comparable.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class PropertyChange:
     new: Any
     replaces: bool | None
     """True when create-only, None when the table does not know the type."""
+    secret: bool = False
+    """A secret-marked value: old and new are the SECRET marker, the value itself is never held."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Change:
 class ResourceDiff:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
+    not_comparable: list[tuple[str, str]] = field(default_factory=list)
+    """(URN, path) of secret-marked inputs neither side can be compared on (drift)."""
 
     def of_kind(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -78,13 +84,17 @@ class ResourceDiff:
 
 
 def states(document: Any) -> dict[str, dict[str, Any]]:
-    """URN -> resource state of a plan or stack export; the root stack (outputs only) is left out."""
+    """URN -> resource state of a plan or stack export, the root stack included (the engine counts it too,
+    so the diff's totals match the plan's resource count)."""
     resources = (document or {}).get("deployment", {}).get("resources") or []
-    return {r["urn"]: r for r in resources if r.get("type") != ROOT_TYPE and "urn" in r}
+    return {r["urn"]: r for r in resources if "urn" in r}
 
 
 def _inputs(state: dict[str, Any]) -> dict[str, Any]:
-    """Inputs; an export written without them (very old engines) is judged by its outputs instead."""
+    """Inputs; an export written without them (very old engines) is judged by its outputs instead.
+    The root stack has outputs only, which are results rather than intent: it is never property-compared."""
+    if state.get("type") == ROOT_TYPE:
+        return {}
     return state.get("inputs") if "inputs" in state else state.get("outputs") or {}
 
 
@@ -118,12 +128,18 @@ def _list_lengths(value: Any, prefix: str = "") -> dict[str, int]:
     return lengths
 
 
+Digests = dict[str, str]
+
+
 def property_changes(type_: str, old_inputs: dict[str, Any], new_inputs: dict[str, Any],
-                     intended_only: bool = False) -> list[PropertyChange]:
+                     intended_only: bool = False, digests: tuple[Digests | None, Digests | None] = (None, None),
+                     not_comparable: list[str] | None = None) -> list[PropertyChange]:
     """Changed leaf properties, old -> new.
 
     `intended_only` (drift) ignores what only the old side (reality) sets: provider-added defaults
     and computed values, unless they are extra items of a list the new side (the plan) sets.
+    `digests` (path -> keyed digest, per side) decide whether a value secret on both sides changed;
+    without them such a path is appended to `not_comparable`.
     """
     old = flatten(old_inputs) if old_inputs else {}
     new = flatten(new_inputs) if new_inputs else {}
@@ -135,12 +151,20 @@ def property_changes(type_: str, old_inputs: dict[str, Any], new_inputs: dict[st
     for path in sorted(paths):
         before, after = old.get(path, ABSENT), new.get(path, ABSENT)
         if SECRET in (before, after):
-            # Never compared, never shown: secret on both sides counts as unchanged; a value that becomes
-            # (or stops being) secret is reported, hidden on both sides.
+            # Never shown: secret on both sides is compared by digest when both sides have one; a value
+            # that becomes (or stops being) secret is reported, hidden on both sides.
             if before == after:
-                continue
+                old_digests, new_digests = digests
+                if old_digests is None or new_digests is None:
+                    if not_comparable is not None:
+                        not_comparable.append(path)
+                    continue
+                if old_digests.get(path) == new_digests.get(path):
+                    continue
             before, after = (v if v is ABSENT else SECRET for v in (before, after))
-        elif before == after:
+            changes.append(PropertyChange(path, before, after, forces_replacement(type_, path), secret=True))
+            continue
+        if before == after:
             continue
         changes.append(PropertyChange(path, before, after, forces_replacement(type_, path)))
     return changes
@@ -160,11 +184,13 @@ def _substitute(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-def compare(base: Any, head: Any, drift: bool = False) -> ResourceDiff:
+def compare(base: Any, head: Any, drift: bool = False,
+            digests: tuple[dict[str, Digests] | None, dict[str, Digests] | None] = (None, None)) -> ResourceDiff:
     """What applying `head` over `base` does, resource by resource (unchanged ones only counted).
 
     `drift`: `base` is a real stack export and `head` the offline plan. Only what the plan sets is
     compared, and the plan's mock ids are first mapped to the real ids of the same URNs.
+    `digests`: URN -> path -> keyed digest of each side's secret inputs, from one diff run's key.
     """
     old, new = states(base), states(head)
     if drift:
@@ -185,7 +211,11 @@ def compare(base: Any, head: Any, drift: bool = False) -> ResourceDiff:
             result.changes.append(Change(urn, before["type"], DELETE, bool(before.get("protect"))))
             continue
         type_ = after["type"]
-        props = property_changes(type_, _inputs(before), _inputs(after), intended_only=drift)
+        hidden: list[str] = []
+        sides = tuple(None if d is None else d.get(urn, {}) for d in digests)
+        props = property_changes(type_, _inputs(before), _inputs(after), intended_only=drift,
+                                 digests=sides, not_comparable=hidden)  # type: ignore[arg-type]
+        result.not_comparable += [(urn, path) for path in hidden]
         if bool(before.get("protect")) != bool(after.get("protect")):
             props.append(PropertyChange(PROTECT, bool(before.get("protect")), bool(after.get("protect")), False))
         props = tuple(props)

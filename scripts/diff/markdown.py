@@ -13,8 +13,14 @@ from .report import DIFF_LABELS, EnvReport
 from .values import shown
 
 GITHUB_LIMIT = 65_536
+COMMENT_LIMIT = 65_000
+"""What a comment may use: under GitHub's limit even when it counts UTF-16 units (an emoji is two)."""
 MARKER = "<!-- hybrid-diff -->"
-"""Lets a workflow find its own earlier comment and update it instead of adding another."""
+"""Lets a workflow find its own earlier comment and update it instead of adding another. The renderer writes
+it, once, as the first line; the workflow posts the file as it is."""
+DRIFT_MARKER = "<!-- hybrid-drift -->"
+"""A drift report is another comment (or issue) than the pull request's diff, so it has its own marker."""
+SECRET_CHANGED = "changed (secret)"
 _CLOSE = "\n</details>\n\n"
 _RESERVE = 600  # room kept for closing tags and the truncation note
 _ORDER = (DELETE, REPLACE, UPDATE, CREATE)
@@ -47,9 +53,10 @@ def _policy_cell(report: EnvReport) -> str:
     return " · ".join(parts) or "no new findings"
 
 
-def summary(reports: list[EnvReport], title: str, labels: dict[str, str]) -> str:
+def summary(reports: list[EnvReport], title: str, labels: dict[str, str], marker: str = MARKER,
+            nothing: str = "No changes.") -> str:
     kinds = [k for k in _ORDER]
-    lines = [MARKER, f"## {title}", ""]
+    lines = [marker, f"## {title}", ""]
     lines.append("| Environment | " + " | ".join(labels[k].capitalize() for k in kinds)
                  + " | Unchanged | Policy | Topology |")
     lines.append("|---|" + "---:|" * (len(kinds) + 1) + "---|---|")
@@ -60,7 +67,7 @@ def summary(reports: list[EnvReport], title: str, labels: dict[str, str]) -> str
         lines.append(f"| {name} | " + " | ".join(str(counts[k]) for k in kinds)
                      + f" | {r.diff.unchanged} | {_policy_cell(r)} | {topology} |")
     if all(r.quiet for r in reports):
-        lines += ["", "No changes."]
+        lines += ["", nothing]
     for r in reports:
         for note in r.notes:
             lines += ["", f"> **{r.env}**: {html.escape(note)}"]
@@ -120,7 +127,10 @@ def _property_table(change: Change, sides: tuple[str, str]) -> str:
     rows = [f"| Property | {sides[0]} | {sides[1]} | |", "|---|---|---|---|"]
     for p in change.properties:
         flag = "replaces" if p.replaces else ("replacement unknown" if p.replaces is None and p.path != PROTECT else "")
-        rows.append(f"| {code(p.path)} | {code(shown(p.old))} | {code(shown(p.new))} | {flag} |")
+        new = code(shown(p.new))
+        if p.secret and p.old == p.new:  # both secret: only the keyed digests differed
+            new = f"{new} {SECRET_CHANGED}"
+        rows.append(f"| {code(p.path)} | {code(shown(p.old))} | {new} | {flag} |")
     return "\n".join(rows) + "\n"
 
 
@@ -132,24 +142,29 @@ def item(change: Change, sides: tuple[str, str] = ("Before", "After")) -> str:
     return f"- {resource(change, change.type)}{suffix}\n" + (f"\n{body}\n" if body else "")
 
 
+def size(text: str) -> int:
+    """Length as GitHub counts it (UTF-16 code units: a character outside the BMP, like most emoji, is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 class _Budget:
     def __init__(self, limit: int):
         self.limit, self.parts, self.size = limit, [], 0
 
     def fits(self, text: str, reserve: int = 0) -> bool:
-        return self.size + len(text) + reserve <= self.limit
+        return self.size + size(text) + reserve <= self.limit
 
     def add(self, text: str) -> None:
         self.parts.append(text)
-        self.size += len(text)
+        self.size += size(text)
 
 
 def render(reports: list[EnvReport], title: str, labels: dict[str, str] = DIFF_LABELS,
-           limit: int = GITHUB_LIMIT, more: str = "run the same command with `--json` for every detail",
-           sides: tuple[str, str] = ("Before", "After")) -> str:
-    """The whole comment, never longer than `limit` characters."""
+           limit: int = COMMENT_LIMIT, more: str = "run the same command with `--json` for every detail",
+           sides: tuple[str, str] = ("Before", "After"), marker: str = MARKER, nothing: str = "No changes.") -> str:
+    """The whole comment, never longer than `limit` UTF-16 code units (what GitHub counts), marker included."""
     budget = _Budget(limit)
-    budget.add(summary(reports, title, labels))
+    budget.add(summary(reports, title, labels, marker, nothing))
     total = sum(len(r.diff.changes) for r in reports)
     shown_items, cut = 0, False
     warning_lines = warnings(reports, labels)

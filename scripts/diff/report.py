@@ -49,7 +49,8 @@ def change_json(change: Change, labels: dict[str, str]) -> dict[str, Any]:
         "protected": change.protected, "stateful": change.stateful, "destructive": change.destructive,
         "reasons": list(change.reasons),
         "properties": [{"path": p.path, "old": _value(p.old), "new": _value(p.new),
-                        "oldSet": p.old is not ABSENT, "newSet": p.new is not ABSENT, "replaces": p.replaces}
+                        "oldSet": p.old is not ABSENT, "newSet": p.new is not ABSENT, "replaces": p.replaces,
+                        "secret": p.secret}
                        for p in change.properties],
     }
 
@@ -66,6 +67,7 @@ def report_json(report: EnvReport, labels: dict[str, str] = DIFF_LABELS) -> dict
         "changes": [change_json(c, labels) for c in report.diff.changes],
         "destructive": [c.urn for c in report.destructive],
         "topology": report.topology, "notes": report.notes, "blocking": report.blocking,
+        "notComparable": [{"urn": urn, "path": path} for urn, path in report.diff.not_comparable],
     }
     if report.findings is not None:
         data["policy"] = {"introduced": [finding_json(f) for f in report.findings.introduced],

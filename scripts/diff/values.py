@@ -7,8 +7,10 @@ here, before anything compares or prints a value, so no secret can reach a diff 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from ..export_format import PREVIEW_SECRET, UNKNOWN, is_envelope
 
@@ -29,6 +31,27 @@ def opaque(value: Any) -> Any:
     if isinstance(value, list):
         return [opaque(v) for v in value]
     return value
+
+
+def secret_leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(flattened path, plaintext) of every secret in raw, unredacted inputs, on the paths `flatten` gives them.
+
+    Only the planner's own in-memory registrations carry plaintext; a plan file or an export never does."""
+    if isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG:
+        yield prefix, value.get("value")
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            yield from secret_leaves(value[key], f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from secret_leaves(item, f"{prefix}[{index}]")
+
+
+def keyed_digest(key: bytes, plaintext: Any) -> str:
+    """HMAC-SHA256 of a secret's value under a key that lives for one diff run: equal values give equal
+    digests within the run, and nothing about the value can be learnt or matched across runs."""
+    message = json.dumps(plaintext, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def json_document(value: str) -> Any:

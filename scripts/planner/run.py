@@ -5,7 +5,7 @@ from __future__ import annotations
 import runpy
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,6 +30,8 @@ class Plan:
     project: str
     export: dict[str, Any]
     seconds: float
+    secret_digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    """URN -> flattened path -> keyed digest of each secret input; only when planned with a digest key."""
 
     @property
     def resources(self) -> list[dict[str, Any]]:
@@ -67,10 +69,25 @@ def program_inputs(root: Path, env: str, secret_values: dict[str, str] | None = 
     return project, stack, config, secret_keys
 
 
-def plan_environment(root: Path, env: str, secret_values: dict[str, str] | None = None) -> Plan:
+def secret_digests(recording: Any, key: bytes) -> dict[str, dict[str, str]]:
+    """Keyed digests of every secret input, so a diff can tell that a secret-marked value changed without
+    seeing it. Kept beside the plan in memory, never in its file, which stays byte-for-byte deterministic."""
+    from scripts.diff.values import keyed_digest, secret_leaves
+
+    digests = {}
+    for urn, registration in recording.resources.items():
+        leaves = {path: keyed_digest(key, value) for path, value in secret_leaves(registration.inputs)}
+        if leaves:
+            digests[urn] = leaves
+    return digests
+
+
+def plan_environment(root: Path, env: str, secret_values: dict[str, str] | None = None,
+                     digest_key: bytes | None = None) -> Plan:
     """Plan `env`: validate its spec, run __main__.py under recording mocks, return the export.
 
-    `secret_values` lets tests inject known plaintexts through the same config path users set.
+    `secret_values` lets tests inject known plaintexts through the same config path users set;
+    `digest_key` (one diff run's key) adds keyed digests of the secret inputs to the result.
     """
     project, stack, config, secret_keys = program_inputs(root, env, secret_values)
     monitor = RecordingMonitor(project.name, stack, mock_outputs)
@@ -80,7 +97,9 @@ def plan_environment(root: Path, env: str, secret_values: dict[str, str] | None 
     run_program(project.name, stack, config, secret_keys,
                 lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__"), monitor)
     export = to_export(monitor.recording, monitor.stack_urn)
-    return Plan(env=env, stack=stack, project=project.name, export=export, seconds=time.perf_counter() - started)
+    digests = secret_digests(monitor.recording, digest_key) if digest_key else {}
+    return Plan(env=env, stack=stack, project=project.name, export=export, seconds=time.perf_counter() - started,
+                secret_digests=digests)
 
 
 __all__ = ["Plan", "plan_environment", "run_program", "pulumi"]
