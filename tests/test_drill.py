@@ -107,10 +107,16 @@ def test_clean_drill_passes_with_nothing_lost(aws, tmp_path, fifo):
     assert result.passed, result.reasons
     assert result.accounting["lost"] == 0 and result.accounting["duplicates"] == 3
     assert result.rto.floor == 60 and result.rto.met
-    assert [s.name for s in result.steps][-2:] == ["failback", "final consistency check"]
+    assert [s.name for s in result.steps][-3:] == ["failback", "final consistency check", "cleanup"]
+    assert result.accounting["planned"] == result.accounting["sent"] == 40 and result.accounting["stranded"] == 0
+    assert result.not_run == []
     assert any(s.emulated for s in result.steps if s.name == "dns verification")
     assert not (tmp_path / "state.json").exists()
     restored(clients)
+    for region in (PRIMARY, SECONDARY):
+        names = [u.rsplit("/", 1)[-1] for u in clients("sqs", region).list_queues().get("QueueUrls", [])]
+        assert sorted(names) == sorted(n + (".fifo" if fifo else "") for n in ("drill-work", "drill-work-dlq")), (
+            "the drill-only queues are gone and only the live ones remain")
 
 
 def test_dns_floor_above_the_rto_target_fails(aws, tmp_path):
@@ -141,7 +147,7 @@ def test_promotion_failure_fails_back(aws, tmp_path):
 def test_missing_secondary_queue_fails_back(aws, tmp_path):
     def drop():
         sqs = boto3.client("sqs", region_name=SECONDARY)
-        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="drill-work")["QueueUrl"])
+        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=drill.traffic.queue.name)["QueueUrl"])
     drill, clients = make_drill(tmp_path, _after("secret promotion", drop))
     result = drill.run()
     assert not result.passed
@@ -166,6 +172,31 @@ def test_ctrl_c_mid_drill_still_fails_back(aws, tmp_path):
         raise KeyboardInterrupt
     drill, clients = make_drill(tmp_path, _after("secret promotion", interrupt))
     result = drill.run()
-    assert not result.passed and result.notes.get("interrupted")
+    assert not result.passed and result.notes.get("interrupted") == "SIGINT"
+    assert any("Ctrl-C (SIGINT) during 'secret promotion'" in r for r in result.reasons)
+    assert result.not_run == ["producer switch", "dlq drain and redrive"]
     restored(clients)
     assert not (tmp_path / "state.json").exists()
+
+
+def test_a_second_drill_of_the_same_environment_and_target_is_refused(aws, tmp_path):
+    from scripts.drill.state import DrillLock
+
+    holder = DrillLock(tmp_path / "state.lock")
+    holder.acquire()
+    try:
+        drill, clients = make_drill(tmp_path)
+        result = drill.run()
+        assert not result.passed and result.steps == [] and "another drill" in result.reasons[0]
+        assert result.not_run[0] == "preflight"
+    finally:
+        holder.release()
+    assert make_drill(tmp_path, seeded=True, clients=clients)[0].run().passed, "free again once released"
+
+
+def test_readiness_fails_on_a_consumed_queue_without_consumer_in_the_secondary(aws, tmp_path):
+    drill, clients = make_drill(tmp_path)
+    drill.config.readiness_gaps = ("queue orders/billing-orders has no consumer deployed in eu-central-1",)
+    result = drill.run()
+    assert not result.passed and {s.name: s.outcome for s in result.steps}["readiness"] == "failed"
+    assert "no consumer deployed" in result.reasons[0] and "fault injection" in result.not_run

@@ -67,7 +67,10 @@ def test_killed_drill_is_repaired_by_the_next_run(tmp_path):
         result = Drill(config, clients, state).run()
         assert result.passed, result.reasons
         assert result.steps[0].name == "repair" and result.steps[0].outcome == "ok"
-        assert "stale message" in result.steps[0].detail
+        assert "4 drill-only queue(s) and their messages removed" in result.steps[0].detail
+        for region in (PRIMARY, SECONDARY):
+            left = [u for u in clients("sqs", region).list_queues().get("QueueUrls", []) if "-drill-" in u]
+            assert not left, f"drill-only queues left in {region}: {left}"
         assert not state.exists()
         assert not any(c["HealthCheckConfig"].get("Inverted") for c in route53.list_health_checks()["HealthChecks"])
         status = clients("secretsmanager", PRIMARY).describe_secret(SecretId="drill/token")["ReplicationStatus"]

@@ -13,13 +13,14 @@ from pydantic import Field, model_validator
 
 from .base import Name, SpecModel
 
-FaultMethod = Literal["health-check-inversion", "arc-routing-control", "fis-experiment"]
+FaultMethod = Literal["health-check-inversion", "region-outage", "arc-routing-control", "fis-experiment"]
 Problem = tuple[str, str]
 
 
 class FaultSpec(SpecModel):
-    """How the primary region is made to look failed. Inverting its Route 53 health check is the default:
-    it needs nothing beyond the records and checks the routing capability already builds."""
+    """How the primary region is made to fail. Inverting its Route 53 health check is the default (the
+    gentle fault: the primary stays reachable); `region-outage` also refuses every call to the primary
+    region for the duration, so its backlog is stranded until failback (scripts/drill/faults.py)."""
 
     method: FaultMethod = Field(default="health-check-inversion", description="the fault the drill injects")
     routing_control_arn: Optional[str] = Field(default=None, pattern=r"^arn:aws:route53-recovery-control::\d{12}:controlpanel/[\w-]+/routingcontrol/[\w-]+$",

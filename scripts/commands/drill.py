@@ -7,7 +7,6 @@ deployment window unless `--force-reason` says why. Exit 0 pass, 1 drill failure
 
 from __future__ import annotations
 
-import signal
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..drill import report
 from ..files import WriteError, check_writable
 from ..drill.clients import Clients
 from ..drill.inventory import DrillInputError
-from ..drill.runner import Drill, DrillResult, StepRecord
+from ..drill.runner import PHASES, Drill, DrillResult, StepRecord
 from ..drill.session import credentials_configured, local_target, prepare
 from ..drill.state import state_path
 
@@ -33,8 +32,7 @@ class Target(str, Enum):
     aws = "aws"
 
 
-STEPS = ("preflight", "readiness", "traffic before fault", "fault injection", "dns verification", "secret promotion",
-         "producer switch", "dlq drain and redrive", "failback", "final consistency check")
+FAULTS = ("health-check-inversion", "region-outage", "arc-routing-control", "fis-experiment")
 
 
 def _progress(event: str, step: StepRecord) -> None:
@@ -44,14 +42,6 @@ def _progress(event: str, step: StepRecord) -> None:
         mark = {"ok": "[green]✓[/]", "failed": "[red]✗[/]", "aborted": "[yellow]![/]"}.get(step.outcome, "·")
         err.print(f"  {mark} {step.name:<26} {step.seconds:6.2f} s{'  [cyan](emulated)[/]' if step.emulated else ''}"
                   f"  [dim]{escape(step.detail[:110])}[/]")
-
-
-def _interrupt_on_sigterm() -> None:
-    # A terminated run must still fail back: SIGTERM takes the Ctrl-C path.
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 def _window(prepared, spec_policy, force_reason: Optional[str]) -> dict[str, Any]:
@@ -70,15 +60,16 @@ def _dry_run(prepared, window: dict[str, Any], json_output: bool) -> None:
                                         "in a dry run); an --execute run would stop at preflight",
                "record": inv.primary.name, "primary": inv.primary_region, "secondary": inv.secondary_region,
                "fault": prepared.config.failover.fault.method,
+               "account": prepared.config.expected_account,
                "promote": [s.name for s in inv.promoted()], "traffic_queue": inv.traffic_queue().name,
-               "steps": list(STEPS), **window}
+               "steps": list(PHASES), **window}
     if json_output:
         emit_json(summary)
         return
     out.print(f"[bold]Dry run[/]: drill {prepared.env} against AWS (no call made; add --execute to run it)")
     for key in ("credentials", "record", "primary", "secondary", "fault", "promote", "traffic_queue", "deployment_window"):
         out.print(f"  {key}: {summary[key]}")
-    out.print("  steps: " + " → ".join(STEPS))
+    out.print("  steps: " + " → ".join(PHASES))
 
 
 def _finish(result: DrillResult, reports: Path, json_output: bool) -> None:
@@ -96,7 +87,10 @@ def _finish(result: DrillResult, reports: Path, json_output: bool) -> None:
                       f"{result.rto.floor} s) against {result.rto.target} s")
         if result.accounting:
             m = result.accounting
-            out.print(f"  messages sent {m['sent']}, received {m['received']}, duplicates {m['duplicates']}, lost {m['lost']}")
+            out.print(f"  messages sent {m['sent']} of {m['planned']}, received {m['received']}, duplicates "
+                      f"{m['duplicates']}, stranded {m['stranded']}, lost {m['lost']}")
+        if result.not_run:
+            out.print(f"  not run: {', '.join(result.not_run)}")
         if result.failback_seconds is not None:
             out.print(f"  failback {result.failback_seconds:.2f} s")
         for reason in result.reasons:
@@ -113,6 +107,8 @@ def drill(
     yes: bool = typer.Option(False, "--yes", help="do not ask for the environment name before an aws run"),
     force_reason: Optional[str] = typer.Option(None, "--force-reason", help="run production outside its deployment "
                                                "window; the reason goes in the report"),
+    fault: Optional[str] = typer.Option(None, "--fault", help="override failover.fault.method for this run: "
+                                        + ", ".join(FAULTS) + " (region-outage loses the primary region)"),
     json_output: bool = typer.Option(False, "--json", help="machine-readable result on stdout"),
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
@@ -120,6 +116,8 @@ def drill(
     target = target_choice.value
     if target not in ("local", "aws"):
         fail(f"--target {target!r}: expected local or aws")
+    if fault is not None and fault not in FAULTS:
+        fail(f"--fault {fault!r}: expected one of {', '.join(FAULTS)}")
     if force_reason is not None and not force_reason.strip():
         fail("--force-reason needs a reason (it goes in the report)")
     try:
@@ -130,7 +128,7 @@ def drill(
         from scripts import environments
 
         spec = environments.load(root, env).spec
-        prepared = prepare(root, env, target)
+        prepared = prepare(root, env, target, fault=fault)
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
     except DrillInputError as error:
@@ -155,12 +153,12 @@ def drill(
     else:
         notes["deployment_window"] = "not applied: the local target touches no real environment"
     prepared.config.notes.update(notes)
-    _interrupt_on_sigterm()
-    err.print(f"drill {env} → target {target}")
+    err.print(f"drill {env} → target {target} (fault {prepared.config.failover.fault.method})")
     state = state_path(reports, env, target)
     if target == "local":
-        with local_target(prepared.inventory) as (clients, seeded):
+        with local_target(prepared.inventory) as (clients, seeded, running):
             prepared.config.notes["seeded_from_plan"] = ", ".join(f"{v} {k}" for k, v in seeded.items())
+            prepared.config.target_instance = running.instance
             result = Drill(prepared.config, clients, state, _progress).run()
     else:
         result = Drill(prepared.config, Clients(), state, _progress).run()

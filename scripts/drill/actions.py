@@ -7,6 +7,7 @@ Where a target rejects an API as not implemented, the project's extension takes 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -52,7 +53,8 @@ class Capabilities:
                         "(scripts/drill/resolver.py) applies Route 53's rules to the records and health-check settings")
         if not self.stop_replication:
             gaps.append("secret promotion: StopReplicationToReplica unavailable; the project's extension removes the "
-                        "replica region and recreates the secret standalone with the replica's value")
+                        "replica region and recreates the secret standalone with the replica's value (calling the "
+                        "primary region, even when a region outage has it out)")
         if not self.message_move_tasks:
             gaps.append("DLQ redrive: SQS message-move tasks unavailable; messages are moved back client-side "
                         "(receive, send to the source queue, delete)")
@@ -108,7 +110,42 @@ class Target:
         return sqs.get_queue_attributes(QueueUrl=self.queue_url(region, name), AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]
 
+    # --- drill-only queues -------------------------------------------------------------------------
+    _COPIED = ("VisibilityTimeout", "MessageRetentionPeriod", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+               "SqsManagedSseEnabled", "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
+               "FifoThroughputLimit", "MaximumMessageSize", "DelaySeconds", "ReceiveMessageWaitTimeSeconds")
+
+    def create_drill_queue(self, region: str, live: str, name: str, run_id: str, dlq: Optional[str] = None,
+                           max_receive_count: int = 5) -> None:
+        """A queue beside the live one, with its settings (encryption, FIFO, visibility) and its own DLQ, so
+        drill traffic never enters a queue a workload consumes. Tagged with the run that owns it."""
+        sqs = self.clients("sqs", region)
+        attributes = sqs.get_queue_attributes(QueueUrl=self.queue_url(region, live), AttributeNames=["All"])["Attributes"]
+        copied = {k: v for k, v in attributes.items() if k in self._COPIED}
+        if dlq:
+            copied["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": self.queue_arn(region, dlq),
+                                                  "maxReceiveCount": max_receive_count})
+        sqs.create_queue(QueueName=name, Attributes=copied, tags={"hybrid:drill-run": run_id})
+
+    def delete_queue(self, region: str, name: str) -> bool:
+        """Delete a drill-only queue; False when it is already gone."""
+        sqs = self.clients("sqs", region)
+        try:
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        except Exception:  # noqa: BLE001 - gone already
+            return False
+        sqs.delete_queue(QueueUrl=url)
+        return True
+
     # --- preflight -------------------------------------------------------------------------------
+    def caller_account(self) -> str:
+        """The caller's account (STS); StepFailed, saying why, without credentials or a reachable endpoint."""
+        try:
+            return str(self.clients("sts", self.inventory.secondary_region).get_caller_identity()["Account"])
+        except Exception as error:  # noqa: BLE001 - every failure here means the drill cannot start
+            raise StepFailed(f"cannot identify the caller ({error_code(error)}: {error}); expected credentials for "
+                             "the environment's account and a reachable AWS endpoint") from error
+
     def probe(self) -> Capabilities:
         inv = self.inventory
         sm = self.clients("secretsmanager", inv.secondary_region)
@@ -153,6 +190,15 @@ class Target:
                        if a.get("StateValue") == "ALARM"]
         return sorted(firing)
 
+    def alarm_names(self, region: str, names: list[str]) -> list[str]:
+        """Which of `names` exist as alarms in `region` on the target."""
+        cloudwatch = self.clients("cloudwatch", region)
+        found: list[str] = []
+        for start in range(0, len(names), 100):
+            answer = cloudwatch.describe_alarms(AlarmNames=names[start:start + 100])
+            found += [a["AlarmName"] for a in answer.get("MetricAlarms", []) + answer.get("CompositeAlarms", [])]
+        return found
+
     # --- secrets ---------------------------------------------------------------------------------
     def _digest(self, region: str, name: str) -> str:
         value = self.clients("secretsmanager", region).get_secret_value(SecretId=name)
@@ -182,9 +228,11 @@ class Target:
         if self.caps.stop_replication:
             self.clients("secretsmanager", region).stop_replication_to_replica(SecretId=secret.name)
             return False
-        # Extension for targets without StopReplicationToReplica: same end state, different calls.
+        # Extension for targets without StopReplicationToReplica: same end state, different calls. It must call
+        # the primary region, which real AWS does not need (StopReplicationToReplica is served by the replica's
+        # region), so on a stand-in its calls pass a region outage, marked as the extension's.
         value = self.clients("secretsmanager", region).get_secret_value(SecretId=secret.name)
-        self.clients("secretsmanager", secret.region).remove_regions_from_replication(
+        self.clients.extension("secretsmanager", secret.region).remove_regions_from_replication(
             SecretId=secret.name, RemoveReplicaRegions=[region])
         payload = {"SecretString": value["SecretString"]} if "SecretString" in value else {"SecretBinary": value["SecretBinary"]}
         self.clients("secretsmanager", region).create_secret(Name=secret.name, **payload)

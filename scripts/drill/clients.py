@@ -23,25 +23,43 @@ _RETRIES = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeo
 class Clients:
     endpoint_url: Optional[str] = None
     credentials: Optional[tuple[str, str]] = None  # only for a local stand-in; real runs use the caller's chain
+    stand_in: Any = None
+    """The local stand-in (scripts/drill/local.StandIn) when the target is one: faults act on it directly."""
     calls: int = 0
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
-    def __call__(self, service: str, region: str) -> Any:
-        key = (service, GLOBAL_REGION if service == "route53" else region)
+    def extension(self, service: str, region: str) -> Any:
+        """A client for the project's own extension of an API the stand-in lacks; marked so a region outage
+        on the stand-in does not block it (real AWS serves the real API from the region that is still up)."""
+        from .local import EXTENSION_HEADER
+
+        key = (service + "#extension", region)
         if key not in self._cache:
-            kwargs: dict[str, Any] = {"region_name": key[1], "config": _RETRIES}
-            if self.endpoint_url:
-                kwargs["endpoint_url"] = self.endpoint_url
-            if self.credentials:
-                kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self.credentials
-            client = boto3.session.Session().client(service, **kwargs)
-            client.meta.events.register("before-call", self._count)
+            client = self._make(service, region)
+            client.meta.events.register("before-sign", lambda request, **_: request.headers.__setitem__(
+                EXTENSION_HEADER, "1"))
             self._cache[key] = client
         return self._cache[key]
 
+    def __call__(self, service: str, region: str) -> Any:
+        key = (service, GLOBAL_REGION if service in ("route53", "iam") else region)
+        if key not in self._cache:
+            self._cache[key] = self._make(service, key[1])
+        return self._cache[key]
+
+    def _make(self, service: str, region: str) -> Any:
+        kwargs: dict[str, Any] = {"region_name": region, "config": _RETRIES}
+        if self.endpoint_url:
+            kwargs["endpoint_url"] = self.endpoint_url
+        if self.credentials:
+            kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self.credentials
+        client = boto3.session.Session().client(service, **kwargs)
+        client.meta.events.register("before-call", self._count)
+        return client
+
     def at(self, service: str, region: str, endpoint_url: Optional[str]) -> Any:
         """A client for a service with its own endpoint (an ARC cluster's), credentials as for the rest."""
-        return Clients(endpoint_url or self.endpoint_url, self.credentials)(service, region)
+        return Clients(endpoint_url or self.endpoint_url, self.credentials, self.stand_in)(service, region)
 
     def _count(self, **_: Any) -> None:
         self.calls += 1
@@ -67,6 +85,11 @@ def unsupported(error: BaseException) -> bool:
         return (code in ("NotImplemented", "501") or "not been implemented" in message or "not yet implemented" in message
                 or (code == "404" and message == "not found") or status == 501 or not_an_api_answer)
     return False
+
+
+def denied(error: BaseException) -> bool:
+    """An authorisation refusal: what every call to a region answers while the drill has it out."""
+    return isinstance(error, ClientError) and error_code(error) in ("AccessDenied", "AccessDeniedException")
 
 
 def error_code(error: BaseException) -> str:

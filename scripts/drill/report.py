@@ -12,7 +12,7 @@ def markdown(result: DrillResult) -> str:
     data = result.as_json()
     lines = [f"# Failover drill: {result.env} ({result.target})", "",
              f"**Verdict: {'PASS' if result.passed else 'FAIL'}** · run `{result.run_id}` · started {result.started_at} · "
-             f"{result.seconds:.1f} s", ""]
+             f"{result.seconds:.1f} s · fault `{result.fault}`", ""]
     for reason in result.reasons:
         lines.append(f"- {reason}")
     if result.reasons:
@@ -25,9 +25,14 @@ def markdown(result: DrillResult) -> str:
         lines.append(f"| RTO, judged (larger of the two) | {rto.effective:.2f} s | {rto.target} s | {'yes' if rto.met else 'no'} |")
     messages = data["messages"]
     if messages:
-        lines.append(f"| messages sent / received / duplicated (removed by key) | {messages['sent']} / {messages['received']} / "
+        lines.append(f"| messages planned / sent (acknowledged) / not sent | {messages['planned']} / {messages['sent']} / "
+                     f"{messages['not_sent']} | | |")
+        lines.append(f"| messages received / duplicated (removed by key) | {messages['received']} / "
                      f"{messages['duplicates']} | | |")
-        lines.append(f"| messages lost (recovery point) | {messages['lost']} | 0 | {'yes' if result.rpo_met else 'no'} |")
+        lines.append(f"| messages stranded (in the unreachable primary, delivered after failback) | "
+                     f"{messages['stranded']} | | |")
+        lines.append(f"| messages lost (acknowledged, never delivered: the recovery point) | {messages['lost']} | "
+                     f"{'0' if result.rto else ''} | {('yes' if result.rpo_met else 'no') if result.rto else 'not judged'} |")
     if result.failback_seconds is not None:
         lines.append(f"| time to fail back | {result.failback_seconds:.2f} s | | |")
     lines.append(f"| producer throughput during failover | {result.failover_throughput:.0f} msg/s | | |")
@@ -37,6 +42,14 @@ def markdown(result: DrillResult) -> str:
         detail = step.detail.replace("|", "\\|")
         lines.append(f"| {i} | {step.name} | {step.outcome} | {step.started:.2f} s | {step.seconds:.2f} s | "
                      f"{'**emulated**' if step.emulated else ''} | {detail} |")
+    if result.not_run:
+        lines += ["", "## Not run", "", "Steps this run did not reach (nothing of them was done):", ""]
+        lines += [f"- {name}" for name in result.not_run]
+    if result.coverage:
+        lines += ["", "## What this drill exercised", "", "| kind | name | exercised | how, or why not |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| {c['kind']} | {c['name']} | {c['exercised']} | {c['how'].replace('|', '/')} |"
+                  for c in result.coverage]
     if result.emulated or result.known_gaps:
         lines += ["", "## Emulated here, proven only against real AWS", ""]
         lines += [f"- {item}" for item in result.emulated + result.known_gaps]

@@ -6,10 +6,47 @@ failback failed) leaves a record the next run reads to repair the target before 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TextIO
+
+
+class LockBusy(RuntimeError):
+    """Another drill of the same environment and target holds the lock."""
+
+
+class DrillLock:
+    """An exclusive lock per environment and target (beside the state file). The OS releases it when the
+    process ends, however it ends, so a killed drill never wedges the next one; a live one keeps others out."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._handle: Optional[TextIO] = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise LockBusy(f"another drill of this environment and target is running (pid {holder}; lock "
+                           f"{self.path})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
 
 
 def state_path(reports: Path, env: str, target: str) -> Path:

@@ -30,6 +30,9 @@ class Polling:
     wait_seconds: int = 2
     empty_polls: int = 3
     timeout_seconds: float = 300.0
+    visibility_seconds: int = 30
+    """How long a received message stays invisible to other receivers; a message received by a run that was
+    then interrupted comes back after this long, so a drain waits it out rather than calling it lost."""
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Traffic:
     first_secondary_write: Optional[float] = None
     switch_started: Optional[float] = None
     switch_finished: Optional[float] = None
+    failback_mark: Optional[int] = None
+    """Index into `deliveries` where failback began: first deliveries from there on were stranded."""
 
     @property
     def poison(self) -> set[int]:
@@ -92,17 +97,27 @@ class Traffic:
         self.switch_finished = time.monotonic()
 
     def consume(self, region: str, name: Optional[str] = None, fail_poison: bool = True) -> int:
-        """Drain a queue; returns how many drill messages were processed."""
+        """Drain a queue; returns how many drill messages were processed.
+
+        Drained means empty polls AND nothing in flight: messages another (interrupted) receiver holds come
+        back when their visibility timeout ends, and FIFO groups behind them unblock, so those are waited for."""
         sqs = self.target.clients("sqs", region)
-        url = self.target.queue_url(region, name or self.queue.name)
+        queue = name or self.queue.name
+        url = self.target.queue_url(region, queue)
         processed, empties = 0, 0
         deadline = time.monotonic() + self.polling.timeout_seconds
-        while empties < self.polling.empty_polls:
+        while True:
             if time.monotonic() > deadline:
-                raise StepFailed(f"{name or self.queue.name} in {region} did not drain in {self.polling.timeout_seconds:.0f} s")
+                raise StepFailed(f"{queue} in {region} did not drain in {self.polling.timeout_seconds:.0f} s")
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=self.polling.wait_seconds,
-                                           VisibilityTimeout=30).get("Messages", [])
+                                           VisibilityTimeout=self.polling.visibility_seconds).get("Messages", [])
             empties = 0 if messages else empties + 1
+            if empties >= self.polling.empty_polls:
+                if not self.depth(region, queue):
+                    return processed
+                time.sleep(min(1.0, self.polling.visibility_seconds))  # in flight elsewhere: wait for it to return
+                empties = 0
+                continue
             done = []
             for message in messages:
                 body = json.loads(message["Body"])
@@ -121,7 +136,6 @@ class Traffic:
                 done.append({"Id": str(len(done)), "ReceiptHandle": message["ReceiptHandle"]})
             if done:
                 sqs.delete_message_batch(QueueUrl=url, Entries=done)
-        return processed
 
     def redrive(self, region: str) -> tuple[int, bool]:
         """Move the DLQ's messages back to the work queue; returns (moved, done by the client-side extension)."""
@@ -169,7 +183,7 @@ class Traffic:
             raise StepFailed(f"the probe message written to {self.queue.name} in {region} was not consumed")
 
     def accounting(self) -> Accounting:
-        return account(self.sent_at, self.deliveries)
+        return account(self.sent_at, self.deliveries, planned=self.count, failback_mark=self.failback_mark)
 
     def depth(self, region: str, name: str) -> int:
         attributes = self.target.clients("sqs", region).get_queue_attributes(
