@@ -244,7 +244,8 @@ class Drill:
         """Failback and the final check run on every path, shielded from further signals (recorded instead)."""
         self.shielded = True
         try:
-            if self.state.data.get("fault") or self.state.data.get("promoted") or self.traffic.sent_at:
+            # Also when nothing was acknowledged yet: a send the signal cut short may still have landed.
+            if any(self.state.data.get(key) for key in ("fault", "promoted", "drill_queues")) or self.traffic.sent_at:
                 self.step("failback", self.failback)
             if any(s.name == "preflight" and s.outcome == "ok" for s in self.steps):
                 self.step("final consistency check", self.consistency)
