@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HYBRID := $(VENV)/bin/hybrid
-ENVS ?= dev staging prod
+# Every environments/<env>.yaml is an environment; `make plan ENVS=dev` narrows it.
+ENVS ?= $(sort $(basename $(notdir $(wildcard environments/*.yaml))))
 
-.PHONY: setup plan test bench clean
+.PHONY: setup plan test bench clean envs
 
 setup: $(VENV)/.installed node_modules/.installed policies/venv/.installed
 
@@ -42,6 +43,9 @@ bench: setup
 	$(PY) -m scripts.bench
 	$(PY) -m scripts.drill.bench
 	$(PY) -m scripts.bench.policies
+
+envs:
+	@echo $(ENVS)
 
 clean:
 	rm -rf plans reports .pytest_cache
