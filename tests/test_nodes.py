@@ -147,13 +147,14 @@ def test_scaled_object_scales_on_queue_depth_after_keda(plans):
     assert keda in scaled["dependencies"]
     auth = _inputs(plan, "node-order-billing-trigger-auth")["spec"]
     assert auth == {"podIdentity": {"provider": "aws", "roleArn": "arn:aws:iam::432109876543:role/prod-node-order-billing-scaler"}}
-    assert len(by_type(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject")) == 3
+    assert len(by_type(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject")) == 5  # three nodes and two standbys
 
 
 def test_shared_namespace_is_created_once(plans):
     names = [r["inputs"]["metadata"]["name"] for r in by_type(plans["prod"], "kubernetes:core/v1:Namespace")
              if "ProcessingNode" in r["urn"]]
-    assert sorted(names) == ["billing", "crm", "fulfilment"]
+    # once per cluster: billing and crm also exist on eks-dub for the standby consumers
+    assert sorted(names) == ["billing", "billing", "crm", "crm", "fulfilment"]
 
 
 # --- pure functions -------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def test_eu_pinned_node_in_a_us_region_exits_2(project_copy):
     write_env(project_copy, "prod", data)
     result = CliRunner().invoke(app, ["validate", "prod", "--root", str(project_copy)], catch_exceptions=False)
     assert result.exit_code == 2
-    assert ("environments/prod.yaml: processing.nodes[3].region: node pinned to residency zone 'eu' cannot run in "
+    assert ("environments/prod.yaml: processing.nodes[5].region: node pinned to residency zone 'eu' cannot run in "
             "'us-east-1'") in result.output
 
 
