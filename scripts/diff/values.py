@@ -37,7 +37,7 @@ def secret_leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(flattened path, plaintext) of every secret in raw, unredacted inputs, on the paths `flatten` gives them.
 
     Only the planner's own in-memory registrations carry plaintext; a plan file or an export never does."""
-    if isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG:
+    if is_envelope(value):
         yield prefix, value.get("value")
     elif isinstance(value, dict):
         for key in sorted(value):
