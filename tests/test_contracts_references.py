@@ -63,6 +63,19 @@ def test_dangling_arns_outside_policies_are_references():
     assert findings(state, prerequisites=declared) == []
 
 
+def test_a_replicated_secret_is_known_by_its_replica_arn_and_only_in_its_replica_regions():
+    arn = f"arn:aws:secretsmanager:eu-central-1:{ACCOUNT}:secret:prod/token-a1b2c3"
+    secret = res("aws:secretsmanager/secret:Secret", "token", {"name": "prod/token", "replicas": [{"region": "eu-west-1"}]},
+                 outputs={"arn": arn})
+
+    def reader(resource: str) -> dict:
+        return res("aws:iam/rolePolicy:RolePolicy", "reader", {"role": "r", "policy": json.dumps({"Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": resource}]})}, deps=(secret["urn"],))
+
+    assert findings(secret, reader(arn.replace("eu-central-1", "eu-west-1"))) == []
+    assert findings(secret, reader(arn.replace("eu-central-1", "us-east-1"))) == [("dangling-reference", "reader")]
+
+
 def test_wildcards_and_the_account_root_are_not_judged():
     state = res("aws:iam/rolePolicy:RolePolicy", "access", {"role": "r", "policy": json.dumps({"Statement": [
         {"Effect": "Allow", "Action": "logs:*", "Resource": f"arn:aws:logs:eu-central-1:{ACCOUNT}:log-group:*"},

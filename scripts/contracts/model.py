@@ -194,3 +194,20 @@ def identifiers_of(state: State) -> Iterator[str]:
         value = state.outputs.get(key)
         if isinstance(value, str) and strong(value):
             yield value
+    yield from replica_arns(state)
+
+
+def replica_arns(state: State) -> Iterator[str]:
+    """A replicated secret is also known by its replicas' ARNs: the same ARN in each replica region
+    (https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html)."""
+    arn = state.outputs.get("arn")
+    replicas = state.inputs.get("replicas")
+    if state.type != "aws:secretsmanager/secret:Secret" or not isinstance(arn, str) or not isinstance(replicas, list):
+        return
+    parts = arn.split(":")
+    if len(parts) < 7:
+        return
+    for replica in replicas:
+        region = replica.get("region") if isinstance(replica, dict) else None
+        if isinstance(region, str) and region:
+            yield ":".join(parts[:3] + [region] + parts[4:])
