@@ -125,7 +125,8 @@ def test_check_rejects_files_that_are_not_plans(tmp_path):
 
 
 def test_plan_json_reports_counts_verdicts_and_timings(tmp_path, project_copy):
-    shutil.copytree(ROOT / "policies", project_copy / "policies", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "policies", project_copy / "policies", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("venv", "__pycache__"))  # the pack, not its virtualenv
     result = invoke("plan", "dev", "--json", "--out", str(tmp_path / "dev.json"), "--root", str(project_copy))
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
