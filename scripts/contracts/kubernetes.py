@@ -173,16 +173,17 @@ def check_namespaces(doc: Document, context: Context, clusters: dict[str, Cluste
                           "server answers 'namespaces not found'. Create the namespace (and depend on it) or declare it")
 
 
-def check_selectors(doc: Document, clusters: dict[str, Cluster]) -> Iterator[Finding]:
+def _on_clusters(doc: Document, clusters: dict[str, Cluster]) -> Iterator[tuple[State, str, str, dict, Cluster, str]]:
+    """(state, group, kind, spec, cluster, own namespace) for every Kubernetes object on a known cluster."""
     for state in doc.custom():
-        if state.package != "kubernetes":
+        if state.package != "kubernetes" or (cluster := clusters.get(state.provider)) is None:
             continue
         group, _, kind = _api(state)
-        spec = state.inputs.get("spec") or {}
-        cluster = clusters.get(state.provider)
-        own = _meta(state).get("namespace") or "default"
-        if cluster is None:
-            continue
+        yield state, group, kind, state.inputs.get("spec") or {}, cluster, _meta(state).get("namespace") or "default"
+
+
+def check_selectors(doc: Document, clusters: dict[str, Cluster]) -> Iterator[Finding]:
+    for state, group, kind, spec, cluster, own in _on_clusters(doc, clusters):
         if group == "monitoring.coreos.com" and kind == "ServiceMonitor":
             namespaces = _namespaces_selected(spec, own)
             selected = [s for s in cluster.services if (namespaces is None or s.namespace in namespaces)
@@ -223,15 +224,7 @@ def check_selectors(doc: Document, clusters: dict[str, Cluster]) -> Iterator[Fin
 
 
 def check_object_references(doc: Document, clusters: dict[str, Cluster]) -> Iterator[Finding]:
-    for state in doc.custom():
-        if state.package != "kubernetes":
-            continue
-        group, _, kind = _api(state)
-        spec = state.inputs.get("spec") or {}
-        cluster = clusters.get(state.provider)
-        own = _meta(state).get("namespace") or "default"
-        if cluster is None:
-            continue
+    for state, group, kind, spec, cluster, own in _on_clusters(doc, clusters):
         if kind in WORKLOAD_KINDS:
             account = ((spec.get("template") or {}).get("spec") or {}).get("serviceAccountName")
             if account and account != "default" and (own, account) not in cluster.accounts:
