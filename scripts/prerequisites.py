@@ -14,6 +14,7 @@ VERIFY = {
     "direct-connect": "aws directconnect describe-connections --region {region} --connection-id {id}  # available",
     "cluster": "kubectl --context <its context> get namespaces {namespaces}",
     "dns-delegation": "dig NS {id} +short  # the delegated name servers answer",
+    "api-gateway-account": "aws apigateway get-account --region {region} --query cloudwatchRoleArn  # {role}",
     "external-principal": "aws iam get-role --role-name {name}  (or: az ad sp show --id {id})",
     "external-resource": "look it up in its {cloud} console or CLI: {id}",
     "oidc-provider": "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {id}",
@@ -41,7 +42,7 @@ def checklist(spec: EnvironmentSpec) -> list[Item]:
         fields = model.model_dump()
         region = fields.get("region") or (identifier.split(":")[3] if identifier.startswith("arn:") else "")
         verify = VERIFY[kind].format(id=identifier, region=region, name=identifier.rsplit("/", 1)[-1],
-                                     cloud=fields.get("cloud", ""),
+                                     cloud=fields.get("cloud", ""), role=fields.get("cloudwatch_role_arn", ""),
                                      namespaces=" ".join(fields.get("namespaces") or []))
         items.append(Item(kind, identifier, str(fields.get("purpose", "")), verify))
     return items

@@ -32,6 +32,8 @@ class RestContext:
     authorizer_code: dict[str, str]
     protect: bool
     masked_identifiers: tuple[str, ...]
+    execution_logging: Optional[pulumi.Resource] = None
+    """The region's API Gateway account setting when the stack creates it (stages and method settings wait for it)."""
 
 
 def lifecycle_of(api: ApiSpec, version: str) -> Optional[Lifecycle]:
@@ -74,6 +76,8 @@ def build_rest(parent: pulumi.Resource, name: str, api: ApiSpec, ctx: RestContex
         vpc_links[target] = apigateway.VpcLink(f"{name}-vpc-link-{label}", name=physical_name(ctx.environment, api.name, label),
                                                target_arn=target, opts=opts)
 
+    # Stages and method settings log through the account's CloudWatch Logs role: they wait for the setting.
+    logged = pulumi.ResourceOptions(parent=parent, depends_on=[ctx.execution_logging] if ctx.execution_logging else [])
     stages: dict[str, apigateway.Stage] = {}
     for version in api.versions:
         label = f"{name}-{version.version}"
@@ -106,7 +110,7 @@ def build_rest(parent: pulumi.Resource, name: str, api: ApiSpec, ctx: RestContex
             access_log_settings=apigateway.StageAccessLogSettingsArgs(
                 destination_arn=access_logs.arn,
                 format=access_log_format("$context.authorizer.principalId", "$context.authorizer.correlationId")),
-            opts=opts)
+            opts=logged)
         apigateway.MethodSettings(
             f"{label}-method-settings", rest_api=rest_api.id, stage_name=stage.stage_name, method_path="*/*",
             settings=apigateway.MethodSettingsSettingsArgs(
@@ -114,7 +118,7 @@ def build_rest(parent: pulumi.Resource, name: str, api: ApiSpec, ctx: RestContex
                 metrics_enabled=True, logging_level="ERROR",
                 # Request and response bodies never reach the execution log (practice 5.2, redaction).
                 data_trace_enabled=False),
-            opts=opts)
+            opts=logged)
         apigateway.BasePathMapping(f"{label}-mapping", domain_name=domain.domain_name, rest_api=rest_api.id,
                                    stage_name=stage.stage_name, base_path=version.version, opts=opts)
         wafv2.WebAclAssociation(f"{label}-waf", resource_arn=stage.arn, web_acl_arn=web_acl.arn, opts=opts)

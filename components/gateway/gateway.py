@@ -38,6 +38,8 @@ class GatewayArgs:
     """The API region's VPC, for the HTTP API VPC link to private backends."""
     apim: Optional[ApimHost] = None
     """The environment's API Management instance, when the API lists azure."""
+    execution_logging: Optional[pulumi.Resource] = None
+    """The API region's API Gateway account setting when this stack creates it (None when it is a prerequisite)."""
 
 
 class Gateway(pulumi.ComponentResource):
@@ -59,7 +61,8 @@ class Gateway(pulumi.ComponentResource):
                 stage_arns = build_rest(self, name, api, RestContext(
                     environment=args.environment, stage=args.environment, account=args.aws_account,
                     region=api.region, documents=args.documents, authorizer_code=args.authorizer_code,
-                    protect=args.protect, masked_identifiers=args.masked_identifiers))
+                    protect=args.protect, masked_identifiers=args.masked_identifiers,
+                    execution_logging=args.execution_logging))
             else:
                 build_http(self, name, api, HttpContext(environment=args.environment, stage=args.environment,
                                                         documents=args.documents, network=args.network,

@@ -9,6 +9,8 @@ import pulumi
 
 from ..providers import ProviderSet, platform_tags
 from ..spec import EnvironmentSpec
+from ..naming import region_code
+from .account import ExecutionLogging
 from .aws_http import PrivateNetwork
 from .azure_apim import ApiManagement
 from .gateway import Gateway, GatewayArgs
@@ -38,6 +40,10 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
                              azure_resource_group, azure_apis, platform_tags(spec), spec.production,
                              pulumi.ResourceOptions(provider=providers.for_azure(location)),
                              names=spec.estate_names())
+    # One account setting per region with REST stages, when the spec says this stack owns it.
+    logging = {region: ExecutionLogging(f"apigw-account-{region_code(region)}", spec.name, region,
+                                        pulumi.ResourceOptions(provider=providers.for_aws(region)))
+               for region in spec.gateways.rest_regions()} if spec.gateways.execution_logging_role == "created" else {}
     site_cidrs = [str(s.cidr) for s in spec.sites]
     gateways = {}
     for api in apis:
@@ -52,7 +58,8 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
             masked_identifiers=tuple(spec.observability.masked_identifiers),
             network=PrivateNetwork(vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
                                    backend_cidrs=[str(region.cidr), *site_cidrs]),
-            apim=apim.host if apim is not None and "azure" in api.clouds else None),
+            apim=apim.host if apim is not None and "azure" in api.clouds else None,
+            execution_logging=logging[api.region].setting if api.region in logging else None),
             pulumi.ResourceOptions(providers=component_providers))
     outputs: dict[str, object] = {
         "api_base_urls": {name: g.base_urls for name, g in gateways.items()},

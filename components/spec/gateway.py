@@ -155,3 +155,12 @@ class Gateways(SpecModel):
                                 description="APIs served by API Gateway (and API Management where they list azure)")
     api_management: Optional[ApiManagementSettings] = Field(default=None,
         description="the Azure API Management instance; required when an API lists azure")
+    execution_logging_role: Literal["created", "declared"] = Field(
+        default="declared",
+        description="the API Gateway CloudWatch Logs role (one per account and region) of every region with a "
+                    "partner (REST) API: created by this stack (only when no other stack in the account sets it), "
+                    "or declared in prerequisites.api_gateway_accounts and verified before the stack")
+
+    def rest_regions(self) -> list[str]:
+        """Regions with REST stages (partner APIs on AWS): each needs the account's CloudWatch Logs role."""
+        return sorted({a.region for a in self.apis if a.audience == "partner" and "aws" in a.clouds})

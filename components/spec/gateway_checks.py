@@ -18,11 +18,26 @@ def _repeats(items: list[tuple[str, str]], what: str) -> Iterator[Problem]:
         seen.add(value)
 
 
+def _execution_logging_role(spec: "EnvironmentSpec") -> Iterator[Problem]:
+    """Every region with REST stages has the account's CloudWatch Logs role: created here, or declared."""
+    declared = {a.region for a in spec.prerequisites.api_gateway_accounts}
+    for region in spec.gateways.rest_regions():
+        if spec.gateways.execution_logging_role == "declared" and region not in declared:
+            yield ("gateways.execution_logging_role",
+                   f"REST stages in {region} log through the account's API Gateway CloudWatch Logs role; expected "
+                   f"prerequisites.api_gateway_accounts to declare it for {region}, or execution_logging_role: created")
+        if spec.gateways.execution_logging_role == "created" and region in declared:
+            yield ("gateways.execution_logging_role",
+                   f"{region}'s API Gateway account setting is declared in prerequisites.api_gateway_accounts; "
+                   "expected execution_logging_role: declared (the stack must not overwrite a setting it does not own)")
+
+
 def check_gateways(spec: "EnvironmentSpec") -> Iterator[Problem]:
     apis = spec.gateways.apis
     aws_regions = set(spec.aws_region_names())
     account = spec.accounts.aws.account_id
     yield from _repeats([(f"gateways.apis[{i}].name", a.name) for i, a in enumerate(apis)], "API name")
+    yield from _execution_logging_role(spec)
     yield from _repeats([(f"gateways.apis[{i}].domain.name", a.domain.name) for i, a in enumerate(apis)], "domain")
     for i, api in enumerate(apis):
         at = f"gateways.apis[{i}]"

@@ -80,6 +80,19 @@ class DnsDelegation(SpecModel):
     purpose: str = Purpose
 
 
+class ApiGatewayAccount(SpecModel):
+    """The API Gateway account setting of one region, owned outside the stack: the role REST stages log with.
+
+    API Gateway keeps one CloudWatch Logs role per account and region (`aws:apigateway/account`); a REST stage
+    with execution logging fails ("CloudWatch Logs role ARN must be set in account settings") until it is set.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html"""
+
+    region: str = Field(description="AWS region of the setting (one per account and region)")
+    cloudwatch_role_arn: str = Field(pattern=IAM_ROLE_ARN,
+                                     description="the role the setting names (trusts apigateway.amazonaws.com)")
+    purpose: str = Purpose
+
+
 class ExternalPrincipal(SpecModel):
     """An identity the stack grants access to but does not create: another team's role, a partner account."""
 
@@ -107,12 +120,13 @@ class ExternalResource(SpecModel):
 
 
 PrerequisiteKind = Literal["deploy-role", "certificate", "direct-connect", "cluster", "dns-delegation",
-                           "external-principal", "external-resource"]
+                           "api-gateway-account", "external-principal", "external-resource"]
 
 
 SECTION_OF: dict[str, str] = {
     "deploy-role": "deploy_roles", "certificate": "certificates", "direct-connect": "direct_connect",
-    "cluster": "clusters", "dns-delegation": "dns_delegations", "external-principal": "external_principals",
+    "cluster": "clusters", "dns-delegation": "dns_delegations", "api-gateway-account": "api_gateway_accounts",
+    "external-principal": "external_principals",
     "external-resource": "external_resources"}
 
 
@@ -129,6 +143,9 @@ class Prerequisites(SpecModel):
         description="what each declared cluster already has: its cloud id and namespaces")
     dns_delegations: list[DnsDelegation] = Field(default_factory=list,
         description="DNS zones delegated to the stack and the names it may point at")
+    api_gateway_accounts: list[ApiGatewayAccount] = Field(default_factory=list,
+        description="per region, the API Gateway CloudWatch Logs role set outside the stack "
+                    "(gateways.execution_logging_role: declared)")
     external_principals: list[ExternalPrincipal] = Field(default_factory=list,
         description="identities the stack grants access to but does not create")
     external_resources: list[ExternalResource] = Field(default_factory=list,
@@ -146,6 +163,8 @@ class Prerequisites(SpecModel):
             yield "cluster", cluster.name, cluster
         for delegation in self.dns_delegations:
             yield "dns-delegation", delegation.zone, delegation
+        for account in self.api_gateway_accounts:
+            yield "api-gateway-account", account.region, account
         for principal in self.external_principals:
             yield "external-principal", principal.identifier, principal
         for resource in self.external_resources:
@@ -155,6 +174,9 @@ class Prerequisites(SpecModel):
         """Every ARN, id or DNS name declared to exist before the stack (what a reference may resolve to)."""
         found: set[str] = set()
         for _, identifier, model in self.entries():
+            if isinstance(model, ApiGatewayAccount):  # keyed by region; references name the role
+                found.add(model.cloudwatch_role_arn)
+                continue
             found.add(identifier)
             if isinstance(model, ClusterPrerequisite) and model.resource_id:
                 found.add(model.resource_id)
@@ -183,6 +205,12 @@ def check_prerequisites(spec) -> Iterator[tuple[str, str]]:
     for i, cluster in enumerate(pre.clusters):
         if cluster.name not in clusters:
             yield f"prerequisites.clusters[{i}].name", f"undefined cluster {cluster.name!r}; expected one of clusters[].name ({', '.join(sorted(clusters)) or 'none'})"
+    for i, account in enumerate(pre.api_gateway_accounts):
+        if account.region not in regions:
+            yield f"prerequisites.api_gateway_accounts[{i}].region", f"expected one of regions.aws ({', '.join(sorted(regions))}), got {account.region!r}"
+        elif account.cloudwatch_role_arn.split(":")[4] != spec.accounts.aws.account_id:
+            yield (f"prerequisites.api_gateway_accounts[{i}].cloudwatch_role_arn",
+                   f"expected a role in account {spec.accounts.aws.account_id} (API Gateway assumes it in its own account)")
     for i, cert in enumerate(pre.certificates):
         # Regional endpoints take a certificate from their own region; CloudFront (edge) only from us-east-1.
         if cert.region not in regions | {"us-east-1"}:
