@@ -62,7 +62,8 @@ UNTAGGABLE |= {
     "aws:s3/bucketVersioning:BucketVersioning", "aws:secretsmanager/secretPolicy:SecretPolicy",
     "aws:secretsmanager/secretRotation:SecretRotation", "azure-native:appconfiguration:KeyValue",
     "azure-native:authorization:RoleAssignment", "azure-native:monitor:DiagnosticSetting",
-    "azure-native:monitor:SubscriptionDiagnosticSetting",
+    "azure-native:monitor:SubscriptionDiagnosticSetting", "aws:apigateway/account:Account",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     # Kubernetes objects carry labels, not cloud cost tags.
     "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore", "kubernetes:external-secrets.io/v1beta1:ExternalSecret",
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",

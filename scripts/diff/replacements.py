@@ -121,6 +121,7 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "aws:apigatewayv2/domainName:DomainName": _AWS_REGION + ("domainName",),
     "aws:apigatewayv2/apiMapping:ApiMapping": _AWS_REGION + ("domainName",),
     "aws:apigateway/restApi:RestApi": _AWS_REGION,
+    "aws:apigateway/account:Account": _AWS_REGION,
     "aws:apigateway/stage:Stage": _AWS_REGION + ("restApiId", "stageName"),
     "aws:apigateway/deployment:Deployment": _AWS_REGION + ("restApiId",),
     "aws:apigateway/usagePlan:UsagePlan": _AWS_REGION,
