@@ -8,6 +8,7 @@ from __future__ import annotations
 import pulumi
 
 from .cluster.addons import ClusterAddons, ClusterAddonsArgs
+from .cluster.keda_identity import KedaOperatorIdentity, chart_values as keda_values
 from .cluster.needs import operators_by_cluster, processing_nodes
 from .compute.wiring import build_nodes
 from .connectivity.wiring import build_connectivity
@@ -51,8 +52,16 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     # One ClusterAddons per cluster: the union of the operators every capability needs there.
     operator_needs = operators_by_cluster(spec, (external_secrets.operators_needed, prometheus.operators_needed,
                                                  messaging_operators, processing_nodes))
-    addons = {cluster: ClusterAddons(f"addons-{cluster}", ClusterAddonsArgs(cluster=cluster, operators=frozenset(ops)),
-                                     pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
+    # KEDA's operator gets a role of its own per cluster before its chart, which names it.
+    clusters = {c.name: c for c in spec.clusters}
+    primary = spec.regions.aws.primary.region
+    keda = {cluster: KedaOperatorIdentity(f"keda-identity-{cluster}", spec.name, clusters[cluster],
+                                          pulumi.ResourceOptions(provider=providers.for_aws(primary)))
+            for cluster, ops in sorted(operator_needs.items()) if "keda" in ops}
+    addons = {cluster: ClusterAddons(f"addons-{cluster}", ClusterAddonsArgs(
+                  cluster=cluster, operators=frozenset(ops),
+                  values={"keda": keda_values(keda[cluster].role_arn, clusters[cluster], primary)} if cluster in keda else {}),
+                  pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
               for cluster, ops in sorted(operator_needs.items())}
 
     # Alert topics and action groups first: every alarm below names them by their outputs.
@@ -72,7 +81,9 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
     # Nodes before secrets and monitoring: secret policies name the nodes' roles, and ExternalSecrets and
     # ServiceMonitors live in the namespaces the nodes create.
-    nodes = build_nodes(spec, providers, brokers, addons)
+    nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()})
+    for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
+        keda[cluster].allow_assuming(scaler_arns)
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
                                                      observability, brokers, nodes))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,

@@ -249,7 +249,14 @@ def test_unpinned_image_is_refused():
 
 
 def test_keda_gets_a_web_identity_token_to_assume_the_scaler_roles(plans):
-    releases = [r for r in plans["prod"].resources
-                if r["type"] == "kubernetes:helm.sh/v3:Release" and r["inputs"].get("chart") == "keda"]
-    assert releases
-    assert all(r["inputs"]["values"]["podIdentity"]["aws"]["irsa"]["enabled"] is True for r in releases)
+    releases = {r["urn"].rsplit("::", 1)[1]: r["inputs"]["values"] for r in plans["prod"].resources
+                if r["type"] == "kubernetes:helm.sh/v3:Release" and r["inputs"].get("chart") == "keda"}
+    assert set(releases) == {"addons-eks-dub-keda", "addons-eks-fra-keda", "addons-k8s-fra-keda"}
+    roles = {r["inputs"]["name"] for r in plans["prod"].resources if r["urn"].endswith("-role")
+             and "KedaOperatorIdentity" in r["urn"]}
+    assert roles == {"prod-keda-eks-dub", "prod-keda-eks-fra", "prod-keda-k8s-fra"}
+    for cluster in ("eks-dub", "eks-fra"):
+        irsa = releases[f"addons-{cluster}-keda"]["podIdentity"]["aws"]["irsa"]
+        assert irsa["enabled"] is True and irsa["roleArn"].endswith(f":role/prod-keda-{cluster}")
+    onprem = {e["name"]: e["value"] for e in releases["addons-k8s-fra-keda"]["env"]}
+    assert onprem["AWS_ROLE_ARN"].endswith(":role/prod-keda-k8s-fra")

@@ -7,7 +7,8 @@ Versions are pinned so a chart release can never change a cluster without a revi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import pulumi
 from pulumi_kubernetes.helm.v3 import Release, ReleaseArgs, RepositoryOptsArgs
@@ -26,10 +27,9 @@ OPERATORS: dict[str, Operator] = {
     "strimzi": Operator("strimzi-kafka-operator", "0.45.0", "https://strimzi.io/charts/", "strimzi-system",
                         (("watchAnyNamespace", True),)),
     "rabbitmq": Operator("rabbitmq-cluster-operator", "4.4.4", "https://charts.bitnami.com/bitnami", "rabbitmq-system"),
-    # IRSA on: KEDA's operator mounts a projected web-identity token and assumes each node's narrow scaler
-    # role (whose trust policy names the keda-operator service account) to read queue depth.
-    "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda",
-                     (("podIdentity", {"aws": {"irsa": {"enabled": True}}}),)),
+    # The operator's identity (its role, and how its pod gets the token) comes per cluster through
+    # ClusterAddonsArgs.values: components/cluster/keda_identity.py.
+    "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda"),
     "external-secrets": Operator("external-secrets", "0.12.1", "https://charts.external-secrets.io",
                                  "external-secrets", (("installCRDs", True),)),
     # Issues the in-cluster RabbitMQ brokers' TLS certificates.
@@ -46,6 +46,8 @@ class ClusterAddonsArgs:
     """Cluster name from the spec (used in logical names)."""
     operators: frozenset[str]
     """Names from OPERATORS that this cluster needs."""
+    values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Per operator, chart values that depend on this cluster (merged over the pinned defaults)."""
 
 
 class ClusterAddons(pulumi.ComponentResource):
@@ -65,6 +67,6 @@ class ClusterAddons(pulumi.ComponentResource):
                 f"{name}-{key}",
                 ReleaseArgs(chart=op.chart, version=op.version, namespace=op.namespace, create_namespace=True,
                             name=key, repository_opts=RepositoryOptsArgs(repo=op.repository),
-                            values=dict(op.values), atomic=True, cleanup_on_fail=True, timeout=600),
+                            values={**dict(op.values), **args.values.get(key, {})}, atomic=True, cleanup_on_fail=True, timeout=600),
                 opts=pulumi.ResourceOptions(parent=self))
         self.register_outputs({"releases": {k: r.status for k, r in self.releases.items()}})

@@ -8,7 +8,7 @@ scaler role (assumed by KEDA's operator) may only read those queues' attributes.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 # Receiving from an SSE-KMS queue needs Decrypt on its key; GetQueueAttributes lets the worker report depth.
 CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
@@ -18,7 +18,15 @@ SCALER_ACTIONS = ("sqs:GetQueueAttributes",)
 # Recording and checking processed idempotency keys (conditional puts, reads, expiry by TTL, no scans).
 DEDUP_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
                  "dynamodb:UpdateItem")
-KEDA_SUBJECT = "system:serviceaccount:keda:keda-operator"
+KEDA_NAMESPACE = "keda"
+KEDA_SERVICE_ACCOUNT = "keda-operator"
+KEDA_SUBJECT = f"system:serviceaccount:{KEDA_NAMESPACE}:{KEDA_SERVICE_ACCOUNT}"
+# Where the EKS pod identity webhook mounts the projected web-identity token; off EKS (no webhook) the same
+# volume, path and variables are written into the pod spec, so the AWS SDK's default chain behaves alike.
+# https://docs.aws.amazon.com/eks/latest/userguide/pod-configuration.html
+WEB_IDENTITY_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
+WEB_IDENTITY_VOLUME = "aws-iam-token"
+WEB_IDENTITY_SECONDS = 86400
 
 
 def oidc_issuer(provider_arn: str) -> str:
@@ -71,3 +79,34 @@ def scaler_policy(queue_arns: Iterable[str]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "ReadQueueDepth", "Effect": "Allow", "Action": list(SCALER_ACTIONS),
         "Resource": sorted(set(queue_arns))}]}, sort_keys=True)
+
+
+def operator_trust_policy(operator_role_arn: str) -> str:
+    """A scaler role trusts only KEDA's operator role, which assumes it (sts:AssumeRole) per TriggerAuthentication:
+    the `aws` pod identity provider with `roleArn` (https://keda.sh/docs/2.16/authentication-providers/aws/)."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": operator_role_arn}, "Action": "sts:AssumeRole"}]}, sort_keys=True)
+
+
+def operator_policy(scaler_role_arns: Iterable[str]) -> str:
+    """KEDA's operator may assume the scaler roles of its own cluster's nodes, and nothing else."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "AssumeScalerRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Resource": sorted(set(scaler_role_arns))}]}, sort_keys=True)
+
+
+def web_identity_env(role_arn: Any) -> list[dict]:
+    """The variables the EKS webhook injects (besides the region ones): the SDK assumes `role_arn` (an ARN or
+    its Output) with the projected token."""
+    return [{"name": "AWS_ROLE_ARN", "value": role_arn},
+            {"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": f"{WEB_IDENTITY_DIR}/token"}]
+
+
+def web_identity_volume() -> dict:
+    """A service-account token for STS, rotated by the kubelet (projected volume, audience sts.amazonaws.com)."""
+    return {"name": WEB_IDENTITY_VOLUME, "projected": {"sources": [{"serviceAccountToken": {
+        "audience": "sts.amazonaws.com", "expirationSeconds": WEB_IDENTITY_SECONDS, "path": "token"}}]}}
+
+
+def web_identity_mount() -> dict:
+    return {"name": WEB_IDENTITY_VOLUME, "mountPath": WEB_IDENTITY_DIR, "readOnly": True}

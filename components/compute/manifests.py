@@ -79,8 +79,10 @@ def _probe(path: str, port: int, period: int, failures: int) -> dict:
             "timeoutSeconds": 2}
 
 
-def deployment_spec(w: Workload, service_account: str, env: Sequence[dict]) -> dict:
-    """No `replicas`: KEDA's HPA owns the count, and a value here would fight it on every update."""
+def deployment_spec(w: Workload, service_account: str, env: Sequence[dict],
+                    volumes: Sequence[tuple[dict, dict]] = ()) -> dict:
+    """No `replicas`: KEDA's HPA owns the count, and a value here would fight it on every update.
+    `volumes` pairs each pod volume with the container's mount of it."""
     pod_labels = labels(w)
     container = {
         "name": w.name, "image": w.image, "imagePullPolicy": "IfNotPresent",
@@ -95,6 +97,9 @@ def deployment_spec(w: Workload, service_account: str, env: Sequence[dict]) -> d
         "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                             "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]}},
     }
+    if volumes:
+        container["volumeMounts"] = [mount for _, mount in volumes]
+    pod_volumes = {"volumes": [volume for volume, _ in volumes]} if volumes else {}
     return {
         "selector": {"matchLabels": selector(w)},
         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
@@ -115,6 +120,7 @@ def deployment_spec(w: Workload, service_account: str, env: Sequence[dict]) -> d
                     "whenUnsatisfiable": "DoNotSchedule" if w.production else "ScheduleAnyway",
                     "labelSelector": {"matchLabels": selector(w)}}],
                 "containers": [container],
+                **pod_volumes,
             },
         },
     }

@@ -63,6 +63,8 @@ class ProcessingNodeArgs:
     """Environment name: prefix of physical names and a telemetry resource attribute."""
     oidc_provider_arn: str
     """IAM OIDC provider of the cluster's service-account issuer (the IRSA trust)."""
+    keda_operator_role_arn: pulumi.Input[str]
+    """The cluster's KEDA operator role: the only principal the scaler role trusts."""
     queues: tuple[ConsumedQueue, ...]
     """Queues it reads, resolved to the copy in its region (or the primary for on-prem nodes)."""
     topics: tuple[PublishedTopic, ...]
@@ -83,6 +85,8 @@ class ProcessingNodeArgs:
     """The cluster's add-ons component (KEDA): ScaledObjects need its CRDs."""
     production: bool = False
     """Production tier: spread strictly across zones."""
+    pod_identity_webhook: bool = True
+    """EKS: the webhook injects the web-identity token; elsewhere the pod spec projects it itself."""
 
 
 class ProcessingNode(pulumi.ComponentResource):
@@ -129,7 +133,8 @@ class ProcessingNode(pulumi.ComponentResource):
         # KEDA's operator reads queue depth through its own, narrower role: the worker's grants stay with the worker.
         scaler = iam.Role(f"{name}-scaler-role", name=physical_name(args.environment, "node", spec.name, "scaler", limit=64),
                           description=f"Queue-depth reader for the KEDA scaler of processing node {spec.name}",
-                          assume_role_policy=identity.trust_policy(args.oidc_provider_arn, identity.KEDA_SUBJECT),
+                          assume_role_policy=pulumi.Output.from_input(args.keda_operator_role_arn).apply(
+                              identity.operator_trust_policy),
                           max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
         iam.RolePolicy(f"{name}-scaler-access", role=scaler.name, name="queue-depth",
                        policy=pulumi.Output.all(*queue_arns).apply(identity.scaler_policy), opts=aws)
@@ -153,9 +158,14 @@ class ProcessingNode(pulumi.ComponentResource):
         env += [{"name": manifests.env_name("DEDUP", q.name, "TABLE"), "value": q.dedup_table.name}
                 for q in args.queues if q.dedup_table is not None]
 
+        volumes: list[tuple[dict, dict]] = []
+        if not args.pod_identity_webhook:
+            # No pod identity webhook here (on-prem, AKS): the pod spec carries the token and variables it injects.
+            env += identity.web_identity_env(role.arn)
+            volumes.append((identity.web_identity_volume(), identity.web_identity_mount()))
         meta = {"name": spec.name, "namespace": ns, "labels": meta_labels}
         deployment = Deployment(f"{name}-deployment", metadata=meta,
-                                spec=manifests.deployment_spec(workload, spec.name, env),
+                                spec=manifests.deployment_spec(workload, spec.name, env, volumes),
                                 opts=pulumi.ResourceOptions.merge(in_ns, pulumi.ResourceOptions(depends_on=[account])))
         PodDisruptionBudget(f"{name}-pdb", metadata=meta, spec=manifests.disruption_budget_spec(workload), opts=in_ns)
         NetworkPolicy(f"{name}-network-policy", metadata=meta, spec=manifests.network_policy_spec(

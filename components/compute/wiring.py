@@ -21,11 +21,14 @@ class BuiltNodes:
     """Node name -> its IAM role ARN (secret readers named by node resolve to it)."""
     namespaces: dict[tuple[str, str], pulumi.Resource] = field(default_factory=dict)
     """(cluster, namespace) -> the Namespace a node creates there."""
+    scaler_role_arns: dict[str, list[pulumi.Output[str]]] = field(default_factory=dict)
+    """Cluster -> the scaler roles of its nodes (KEDA's operator there may assume exactly these)."""
 
 
-def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource]
-                ) -> BuiltNodes:
-    """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs)."""
+def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource],
+                keda_roles: Mapping[str, pulumi.Input[str]]) -> BuiltNodes:
+    """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs);
+    `keda_roles` maps each cluster to its KEDA operator's role ARN."""
     built = BuiltNodes()
     if not spec.processing.nodes:
         return built
@@ -55,6 +58,8 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
         key = (node.cluster, node.k8s_namespace)
         resource = ProcessingNode(f"node-{node.name}", ProcessingNodeArgs(
             spec=node, environment=spec.name, oidc_provider_arn=clusters[node.cluster].oidc_provider_arn,
+            keda_operator_role_arn=keda_roles[node.cluster],
+            pod_identity_webhook=clusters[node.cluster].cloud == "aws",
             queues=tuple(queues), topics=tuple(topics),
             broker_cidrs=tuple(sorted({vpc_cidrs[q.region] for q in queues} | {vpc_cidrs[t.region] for t in topics})),
             telemetry=spec.processing.telemetry, cluster_provider=providers.for_cluster(node.cluster),
@@ -64,6 +69,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
         if resource.namespace_resource is not None:
             namespaces[key] = resource.namespace_resource
         built.role_arns[node.name] = resource.role_arn
+        built.scaler_role_arns.setdefault(node.cluster, []).append(resource.scaler_role_arn)
         outputs[node.name] = {"cluster": node.cluster, "region": node.region, "namespace": resource.namespace,
                               "role_arn": resource.role_arn, "queue_length_targets": resource.queue_length_targets}
     built.outputs = {"processing_nodes": outputs}

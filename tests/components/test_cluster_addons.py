@@ -11,16 +11,18 @@ from components.cluster.addons import OPERATORS, ClusterAddons, ClusterAddonsArg
 from .conftest import assert_children_named_after, build
 
 
-def addons(operators: set[str]):
+def addons(operators: set[str], values: dict | None = None):
     def program():
         cluster = k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1\nkind: Config"))
-        return ClusterAddons("addons-eks-fra", ClusterAddonsArgs(cluster="eks-fra", operators=frozenset(operators)),
+        return ClusterAddons("addons-eks-fra", ClusterAddonsArgs(cluster="eks-fra", operators=frozenset(operators),
+                                                                 values=values or {}),
                              pulumi.ResourceOptions(providers={"kubernetes": cluster}))
     return build(program)
 
 
 def test_each_needed_operator_is_a_pinned_atomic_release_on_the_cluster_provider():
-    built = addons({"keda", "strimzi"})
+    irsa = {"podIdentity": {"aws": {"irsa": {"enabled": True, "roleArn": "arn:aws:iam::111122223333:role/unit-keda"}}}}
+    built = addons({"keda", "strimzi"}, {"keda": irsa})
     assert_children_named_after(built, "hybrid:cluster:ClusterAddons", "addons-eks-fra")
     releases = {r["inputs"]["name"]: r for r in built.of_type("kubernetes:helm.sh/v3:Release")}
     assert set(releases) == {"keda", "strimzi"}
@@ -30,7 +32,9 @@ def test_each_needed_operator_is_a_pinned_atomic_release_on_the_cluster_provider
         assert inputs["namespace"] == OPERATORS[key].namespace and inputs["createNamespace"] is True
         assert inputs["atomic"] is True
         assert release["provider"].startswith("urn:pulumi:unit::hybrid::pulumi:providers:kubernetes::k8s-eks-fra::")
-    assert releases["keda"]["inputs"]["values"]["podIdentity"]["aws"]["irsa"]["enabled"] is True
+    # Cluster-specific values (KEDA's operator role) merge over the pinned defaults of that operator only.
+    assert releases["keda"]["inputs"]["values"] == irsa
+    assert releases["strimzi"]["inputs"]["values"] == dict(OPERATORS["strimzi"].values)
 
 
 def test_no_operators_means_no_releases_and_unknown_ones_are_refused():

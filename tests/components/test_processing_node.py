@@ -24,11 +24,15 @@ NODE = NodeSpec.model_validate({
 })
 
 
-def node():
+KEDA_ROLE = f"arn:aws:iam::{ACCOUNT}:role/unit-keda-eks-fra"
+
+
+def node(webhook: bool = True):
     def program():
         cluster = k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1\nkind: Config"))
         return ProcessingNode("node-billing-worker", ProcessingNodeArgs(
-            spec=NODE, environment="unit", oidc_provider_arn=OIDC,
+            spec=NODE, environment="unit", oidc_provider_arn=OIDC, keda_operator_role_arn=KEDA_ROLE,
+            pod_identity_webhook=webhook,
             queues=(ConsumedQueue("billing", f"https://sqs.eu-central-1.amazonaws.com/{ACCOUNT}/unit-orders-billing",
                                   QUEUE_ARN, "eu-central-1", KEY, 20),),
             topics=(PublishedTopic("order-events", TOPIC_ARN, "eu-central-1", KEY),), broker_cidrs=("10.10.0.0/16",),
@@ -69,3 +73,30 @@ def test_the_deployment_waits_for_its_service_account_and_keda_scales_it_on_queu
     assert built.named("node-billing-worker-trigger-auth")["urn"] in scaled["dependencies"]
     assert built.of_type("kubernetes:policy/v1:PodDisruptionBudget")
     assert built.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+
+
+def test_the_scaler_role_trusts_only_the_keda_operator_role_which_the_trigger_authentication_names_it_for():
+    built = node()
+    scaler = built.named("node-billing-worker-scaler-role")
+    assert json.loads(scaler["inputs"]["assumeRolePolicy"])["Statement"] == [
+        {"Effect": "Allow", "Principal": {"AWS": KEDA_ROLE}, "Action": "sts:AssumeRole"}]
+    auth = built.named("node-billing-worker-trigger-auth")["inputs"]["spec"]
+    assert auth == {"podIdentity": {"provider": "aws", "roleArn": f"arn:aws:iam::{ACCOUNT}:role/{scaler['inputs']['name']}"}}
+
+
+def test_off_eks_the_pod_spec_projects_the_web_identity_token_the_webhook_would_inject():
+    on_eks = node()
+    pod = on_eks.named("node-billing-worker-deployment")["inputs"]["spec"]["template"]["spec"]
+    assert "volumes" not in pod and not any(e["name"] == "AWS_ROLE_ARN" for e in pod["containers"][0]["env"])
+    built = node(webhook=False)
+    pod = built.named("node-billing-worker-deployment")["inputs"]["spec"]["template"]["spec"]
+    role = built.named("node-billing-worker-role")["inputs"]["name"]
+    [volume] = pod["volumes"]
+    assert volume["projected"]["sources"] == [{"serviceAccountToken": {
+        "audience": "sts.amazonaws.com", "expirationSeconds": 86400, "path": "token"}}]
+    container = pod["containers"][0]
+    [mount] = container["volumeMounts"]
+    assert mount["name"] == volume["name"] and mount["readOnly"] is True
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["AWS_ROLE_ARN"] == f"arn:aws:iam::{ACCOUNT}:role/{role}"
+    assert env["AWS_WEB_IDENTITY_TOKEN_FILE"] == f"{mount['mountPath']}/token"
