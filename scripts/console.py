@@ -9,6 +9,7 @@ NO_COLOR is set (rich honours both).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, NoReturn
 
@@ -49,6 +50,52 @@ def warn(message: Any) -> None:
     err.print(f"[yellow]warning:[/] {escape(str(message))}")
 
 
+SNAKE_FIELD = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+class Data(dict):
+    """A map whose keys and values are data (environment names, URNs, type tokens, resource inputs): a --json
+    report prints it as it is, never renaming its keys."""
+
+
+class DataList(list):
+    """A list of data values (resource inputs), printed as they are."""
+
+
+def verbatim(value: Any) -> Any:
+    """Mark `value` as data, so the report's key convention leaves everything inside it alone."""
+    if isinstance(value, dict):
+        return Data(value)
+    if isinstance(value, list):
+        return DataList(value)
+    return value
+
+
+def camel(name: str) -> str:
+    """`not_run` -> `notRun`; a name that is not snake_case is returned as it is."""
+    if not SNAKE_FIELD.fullmatch(name):
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def report_shape(value: Any) -> Any:
+    """The one key style of every --json report: field names camelCase, as `pulumi preview --json` writes
+    them; maps marked with `verbatim()` keep their keys."""
+    if isinstance(value, (Data, DataList)):
+        return value
+    if isinstance(value, dict):
+        return {camel(str(key)): report_shape(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [report_shape(item) for item in value]
+    return value
+
+
+def json_report(data: dict[str, Any]) -> str:
+    """A --json report as text: the report shape's `version`, camelCase field names, sorted, indented."""
+    return json.dumps(report_shape({"version": REPORT_VERSION, **data}), indent=2, sort_keys=True, default=str) + "\n"
+
+
 def emit_json(data: dict[str, Any]) -> None:
-    """A --json report on stdout, with the report shape's `version` first."""
-    sys.stdout.write(json.dumps({"version": REPORT_VERSION, **data}, indent=2, sort_keys=True, default=str) + "\n")
+    """A --json report on stdout (see json_report)."""
+    sys.stdout.write(json_report(data))

@@ -49,18 +49,58 @@ def camel_keys(value, where="") -> list[str]:
     return bad
 
 
+JSON_RUNS = {
+    "validate": [["validate", "--json"]],
+    "plan": [["plan", "dev", "--json", "--out", "{tmp}/planned.json"]],
+    "check": [["check", "{tmp}/dev.json", "--json"]],
+    "drift": [["drift", "dev", "--export", "{tmp}/dev.json", "--plan", "{tmp}/dev.json", "--json"]],
+    "catalog": [["catalog", "dev", "--json", "--out", "{tmp}/catalog"]],
+    "window": [["window", "dev", "--json", "--at", "2026-06-02T10:00+02:00"]],
+    "prerequisites": [["prerequisites", "staging", "--json"]],
+    "drill": [["drill", "staging", "--target", "aws", "--json"]],  # the dry run; the local run: test_drill_server
+    "schemas check": [["schemas", "check", "--base", "HEAD", "--json", "--root", str(ROOT)]],
+}
+"""Every verb with --json, run here; `hybrid diff --json` is walked by tests/test_diff_e2e.py (it needs a git
+repository of its own) and `hybrid drill` on the local target by tests/test_drill_server.py."""
+ELSEWHERE = {"diff"}
+
+
+def json_verbs(group=None, prefix="") -> set[str]:
+    """Every verb of the command line that takes --json (sub-verbs as `schemas check`)."""
+    import typer.main
+
+    command = group or typer.main.get_command(app)
+    found = set()
+    for name, sub in command.commands.items():
+        if hasattr(sub, "commands"):
+            found |= json_verbs(sub, f"{prefix}{name} ")
+        elif any("--json" in option.opts for option in sub.params if hasattr(option, "opts")):
+            found.add(prefix + name)
+    return found
+
+
 def test_json_reports_carry_a_version_and_camel_case_keys(project_copy, tmp_path, plans):
+    assert json_verbs() == set(JSON_RUNS) | ELSEWHERE, "a verb with --json must be walked here (or say where)"
     (tmp_path / "dev.json").write_text(json.dumps(plans["dev"].export))
-    for args in (["validate", "--json"], ["window", "dev", "--json", "--at", "2026-06-02T10:00+02:00"],
-                 ["check", str(tmp_path / "dev.json"), "--json"],
-                 ["drift", "dev", "--export", str(tmp_path / "dev.json"), "--plan", str(tmp_path / "dev.json"),
-                  "--json"],
-                 ["catalog", "dev", "--json", "--out", str(tmp_path / "catalog")]):
-        result = runner.invoke(app, [*args, "--root", str(project_copy)])
-        assert result.exit_code in (0, 1), (args, result.output)
-        report = json.loads(result.stdout)
-        assert report["version"] == 1, args
-        assert camel_keys(report) == [], args
+    for verb, runs in JSON_RUNS.items():
+        for args in runs:
+            args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+            extra = [] if "--root" in args else ["--root", str(project_copy)]
+            result = runner.invoke(app, [*args, *extra])
+            assert result.exit_code in (0, 1), (args, result.output)
+            report = json.loads(result.stdout)
+            assert report["version"] == 1, args
+            assert camel_keys(report) == [], args
+
+
+def test_report_keys_follow_one_convention():
+    from scripts.console import camel, json_report, verbatim
+
+    assert camel("not_run") == "notRun" and camel("lost_sequence_numbers") == "lostSequenceNumbers"
+    assert camel("notRun") == "notRun" and camel("aws:sqs/queue:Queue") == "aws:sqs/queue:Queue"
+    shaped = json.loads(json_report({"dry_run": True, "steps": [{"started_seconds": 1}],
+                                     "inputs": verbatim({"cost_center": "x"})}))
+    assert shaped == {"version": 1, "dryRun": True, "steps": [{"startedSeconds": 1}], "inputs": {"cost_center": "x"}}
 
 
 def test_piped_output_is_not_cut_at_80_columns(tmp_path):

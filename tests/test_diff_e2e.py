@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.test_cli_conventions import camel_keys
 
 COPIED = ("Pulumi.yaml", "__main__.py", "components", "scripts", "policies", "environments", "stacks", "apis",
           "schemas")
@@ -58,6 +59,7 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
     (repo / "environments" / "dev.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json", "--out", str(repo.parent / "diff.md"))
     assert changed.returncode in (0, 1), changed.stderr
+    assert camel_keys(json.loads(changed.stdout)) == [] and json.loads(changed.stdout)["version"] == 1
     report = json.loads(changed.stdout)["environments"][0]
     updated = [c for c in report["changes"] if c["kind"] == "update"]
     assert updated and all(p["path"] == "visibilityTimeoutSeconds" for c in updated for p in c["properties"])

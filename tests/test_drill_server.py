@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,8 @@ from scripts.drill.runner import Drill, DrillConfig
 from scripts.drill.seed import seed
 from scripts.drill.synthetic import synthetic_export
 from scripts.drill.traffic import Polling
+
+from .test_cli_conventions import camel_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIMARY, SECONDARY = "eu-west-1", "eu-central-1"
@@ -124,5 +127,6 @@ def test_local_drill_of_staging_passes(staging_plan, tmp_path, monkeypatch):
             shutil.copytree(ROOT / folder, project / folder)
     result = CliRunner().invoke(app, ["drill", "staging", "--json", "--root", str(project)])
     assert result.exit_code == 0, result.output[-3000:]
+    assert camel_keys(json.loads(result.stdout)) == [], "one key style in every --json report"
     reports = list((project / "reports").glob("drill-staging-*.md"))
     assert reports and "**emulated**" in reports[0].read_text() and "Verdict: PASS" in reports[0].read_text()

@@ -11,7 +11,7 @@ from components.spec import SpecError
 
 from .. import environments
 from ..catalog.write import stale, write_catalog
-from ..console import FINDING, emit_json, err, fail, out, plural
+from ..console import FINDING, emit_json, err, fail, out, plural, verbatim
 from ..files import WriteError
 
 
@@ -51,7 +51,7 @@ def catalog(
         kinds: dict[str, int] = {}
         for entity in entities:
             kinds[entity["kind"]] = kinds.get(entity["kind"], 0) + 1
-        written.append({"environment": name, "catalog": str(info), "topology": str(topology), "entities": kinds})
+        written.append({"environment": name, "catalog": str(info), "topology": str(topology), "entities": verbatim(kinds)})
     if json_output:
         emit_json({"environments": written})
         return

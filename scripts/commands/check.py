@@ -18,7 +18,7 @@ from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
 from ..checker.sarif import sarif_log
 from ..checker.sources import SourceError, read_document, stack_of
-from ..console import FINDING, REPORT_VERSION, fail, out
+from ..console import FINDING, fail, json_report, out
 from ..contracts import contract_findings, findings_json
 from ..files import WriteError, check_writable, write_atomic
 from ..contracts.report import contracts_blocking, print_contracts
@@ -68,10 +68,9 @@ def check(
         if output_format == "sarif":  # SARIF carries its own version ("2.1.0"): printed as built
             text = json.dumps(sarif_log(verdicts, contracts, root, env, label), indent=2) + "\n"
         else:
-            text = json.dumps({"version": REPORT_VERSION, "file": label, "environment": env,
-                               "verdicts": verdicts_json(verdicts), "contracts": findings_json(contracts),
-                               "blocking": blocking(verdicts) or contracts_blocking(contracts)},
-                              indent=2, sort_keys=True, default=str) + "\n"
+            text = json_report({"file": label, "environment": env, "verdicts": verdicts_json(verdicts),
+                                "contracts": findings_json(contracts),
+                                "blocking": blocking(verdicts) or contracts_blocking(contracts)})
         if out_path is None:
             sys.stdout.write(text)
         else:

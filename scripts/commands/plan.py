@@ -15,7 +15,7 @@ from components.spec import SpecError
 from .. import environments
 from ..checker.report import blocking, print_verdicts, verdicts_json
 from ..checker.run import check_document
-from ..console import FINDING, emit_json, err, fail, out, warn
+from ..console import FINDING, emit_json, err, fail, out, verbatim, warn
 from ..contracts import contract_findings, findings_json
 from ..contracts.report import contracts_blocking, print_contracts
 from ..files import WriteError, check_writable, write_atomic
@@ -83,10 +83,10 @@ def plan(
                "totalSeconds": round(time.perf_counter() - started, 3)}
     if json_output:
         emit_json({"environment": env, "stack": result.stack, "plan": str(target), "policyConfig": str(config_path),
-                   "resources": len(result.resources), "byTypeAndRegion": type_region_counts(result.export, facts),
+                   "resources": len(result.resources), "byTypeAndRegion": verbatim(type_region_counts(result.export, facts)),
                    "verdicts": verdicts_json(verdicts), "contracts": findings_json(contracts),
                    "blocking": blocking(verdicts) or contracts_blocking(contracts), "timings": timings,
-                   **({"secretDigests": result.secret_digests} if digest_key else {})})
+                   **({"secretDigests": verbatim(result.secret_digests)} if digest_key else {})})
     else:
         out.print(plan_tree(result.export, facts))
         print_verdicts(out, verdicts)

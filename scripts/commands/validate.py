@@ -10,7 +10,7 @@ from rich.markup import escape
 from components.spec import SpecError
 
 from .. import environments
-from ..console import BAD_INPUT, emit_json, err, fail, out, plural, warn
+from ..console import BAD_INPUT, emit_json, err, fail, out, plural, verbatim, warn
 from ..files import WriteError
 from ..policy_config import write_policy_config
 
@@ -36,8 +36,8 @@ def validate(
         except WriteError as error:
             fail(str(error))
     if json_output:
-        emit_json({"valid": not any(problems.values()), "problems": problems,
-                   "warnings": {name: found for name, found in warnings.items() if found}})
+        emit_json({"valid": not any(problems.values()), "problems": verbatim(problems),
+                   "warnings": verbatim({name: found for name, found in warnings.items() if found})})
     else:
         for name, issues in problems.items():
             for warning in warnings[name]:

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from .compare import CREATE, DELETE, KINDS, REPLACE, UPDATE, Change, ResourceDiff
 from .findings import Finding, FindingDelta
+from ..console import verbatim
 from .values import ABSENT
 
 DIFF_LABELS = {CREATE: "create", UPDATE: "update", REPLACE: "replace", DELETE: "delete"}
@@ -48,7 +49,7 @@ def change_json(change: Change, labels: dict[str, str]) -> dict[str, Any]:
         "urn": change.urn, "type": change.type, "name": change.name, "kind": labels[change.kind],
         "protected": change.protected, "stateful": change.stateful, "destructive": change.destructive,
         "reasons": list(change.reasons),
-        "properties": [{"path": p.path, "old": _value(p.old), "new": _value(p.new),
+        "properties": [{"path": p.path, "old": verbatim(_value(p.old)), "new": verbatim(_value(p.new)),
                         "oldSet": p.old is not ABSENT, "newSet": p.new is not ABSENT, "replaces": p.replaces,
                         "secret": p.secret}
                        for p in change.properties],
@@ -62,7 +63,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 def report_json(report: EnvReport, labels: dict[str, str] = DIFF_LABELS) -> dict[str, Any]:
     data: dict[str, Any] = {
         "environment": report.env,
-        "counts": {labels[k]: n for k, n in report.diff.counts().items()},
+        "counts": verbatim({labels[k]: n for k, n in report.diff.counts().items()}),
         "unchanged": report.diff.unchanged,
         "changes": [change_json(c, labels) for c in report.diff.changes],
         "destructive": [c.urn for c in report.destructive],
