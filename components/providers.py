@@ -13,7 +13,10 @@ import pulumi_aws
 import pulumi_azure_native
 import pulumi_kubernetes
 
+from .provider_facts import cluster_provider_name, platform_tags
 from .spec import EnvironmentSpec
+
+__all__ = ["ProviderSet", "build_providers", "cluster_provider_name", "platform_tags"]
 
 
 @dataclass
@@ -30,17 +33,6 @@ class ProviderSet:
 
     def for_cluster(self, name: str) -> pulumi_kubernetes.Provider:
         return self.clusters[name]
-
-
-def cluster_provider_name(cluster_name: str) -> str:
-    """Logical name of a cluster's Kubernetes provider; policy config maps it to the cluster's region."""
-    return f"k8s-{cluster_name}"
-
-
-def platform_tags(spec: EnvironmentSpec) -> dict[str, str]:
-    """Tags every taggable resource carries (practice 7.5, service catalog: who owns what, what it costs)."""
-    return {**spec.tags, "environment": spec.name, "tier": spec.tier.value, "owner": spec.owner,
-            "managed-by": "pulumi"}
 
 
 def build_providers(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]) -> ProviderSet:

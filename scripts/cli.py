@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 from importlib import metadata
 from typing import Optional
 
@@ -50,4 +53,23 @@ app.add_typer(schemas.app, name="schemas")
 
 
 def main() -> None:
-    app()
+    """Run the verb, then end the process without tearing the interpreter down.
+
+    After a plan the heap holds the provider SDKs' hundreds of thousands of objects; the interpreter's own
+    shutdown frees them one by one, which took seconds of every `hybrid plan`. The exit handlers still run
+    and the streams are flushed; only that teardown is skipped.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        if stop.code is not None and not isinstance(stop.code, int):
+            print(stop.code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`hybrid plan dev | head`): nothing left to tell it
+            code = code or 1
+    os._exit(code)

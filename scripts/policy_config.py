@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from components.providers import cluster_provider_name, platform_tags
+from components.provider_facts import cluster_provider_name, platform_tags
 from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
 from policies.rules import ALL_RULES

@@ -86,9 +86,9 @@ def test_an_interrupted_diff_leaves_no_worktree_folder_or_child_behind(repo, tmp
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     children = ""
-    while not children and time.monotonic() < deadline:  # until the child plan runs in the worktree
+    while not children and time.monotonic() < deadline:  # until the child plans run (forked from the diff)
         time.sleep(0.05)
-        children = subprocess.run(["pgrep", "-f", f"out {temporary}/hybrid-diff-plans"], capture_output=True,
+        children = subprocess.run(["pgrep", "-P", str(diff.pid), "-f", "scripts.cli_main"], capture_output=True,
                                   text=True).stdout
     assert children and diff.poll() is None, diff.communicate()
     diff.send_signal(signal.SIGTERM)

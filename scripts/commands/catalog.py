@@ -7,10 +7,6 @@ from typing import Optional
 
 import typer
 
-from components.spec import SpecError
-
-from .. import environments
-from ..catalog.write import stale, write_catalog
 from ..console import FINDING, emit_json, err, fail, out, plural, verbatim
 from ..files import WriteError
 
@@ -24,6 +20,11 @@ def catalog(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Write <out>/<env>/catalog-info.yaml (System, Components, APIs, Resources) and <out>/<env>/topology.md."""
+    from components.spec import SpecError
+
+    from .. import environments
+    from ..catalog.write import stale, write_catalog
+
     if (env is None) == (not all_envs):
         fail("name one environment or pass --all (not both)")
     names = environments.known_environments(root) if all_envs else [env]

@@ -10,19 +10,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from components.spec import SpecError
-from components.spec.documents import STDIN
-
-from .. import environments
-from ..checker.report import blocking, print_verdicts, verdicts_json
-from ..checker.run import check_document
-from ..checker.sarif import sarif_log
-from ..checker.sources import SourceError, read_document, stack_of
 from ..console import FINDING, fail, json_report, out
-from ..contracts import contract_findings, findings_json
 from ..files import WriteError, check_writable, write_atomic
-from ..contracts.report import contracts_blocking, print_contracts
-from ..project import environment_of_stack, load_project
 
 
 def check(
@@ -35,6 +24,18 @@ def check(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Run the policy rules and cloud contract checks over FILE; exit 1 when a mandatory rule (or contract) fails."""
+    from components.spec import SpecError
+    from components.spec.documents import STDIN
+
+    from .. import environments
+    from ..checker.report import blocking, print_verdicts, verdicts_json
+    from ..checker.run import check_document
+    from ..checker.sarif import sarif_log
+    from ..checker.sources import SourceError, read_document, stack_of
+    from ..contracts import contract_findings, findings_json
+    from ..contracts.report import contracts_blocking, print_contracts
+    from ..project import environment_of_stack, load_project
+
     label = "(standard input)" if str(file) == STDIN else str(file)
     output_format = "json" if json_output else output_format
     if output_format not in ("text", "json", "sarif"):

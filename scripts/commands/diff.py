@@ -7,15 +7,8 @@ from typing import Optional
 
 import typer
 
-from components.spec import SpecError
-
 from ..console import FINDING, emit_json, err, fail, out
-from ..diff.base import BaseError
-from ..diff.interrupt import Interrupted
 from ..files import WriteError, check_writable, write_atomic
-from ..diff.markdown import render
-from ..diff.report import report_json
-from ..planner.export import PlanError
 
 
 def diff(
@@ -38,7 +31,14 @@ def diff(
             check_writable(out_path)
     except WriteError as error:
         fail(str(error))
-    from ..diff.run import diff_environments
+    from components.spec import SpecError
+
+    from ..diff.base import BaseError
+    from ..diff.interrupt import Interrupted
+    from ..diff.markdown import render
+    from ..diff.report import report_json
+    from ..diff.run import HeadError, diff_environments
+    from ..planner.export import PlanError
 
     try:
         commit, reports = diff_environments(root, None if all_envs else [env], base, link_base)
@@ -47,6 +47,8 @@ def diff(
         raise typer.Exit(128 + stop.signum)
     except BaseError as error:
         fail(str(error))
+    except HeadError as error:
+        fail(str(error), error.issues)
     except SpecError as error:
         fail("the working tree's environment is invalid", error.issues)
     except PlanError as error:

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from components.spec import SpecError
-
-from .. import environments
-from ..checker.sources import SourceError, projects_of, read_document, stacks_of
 from ..console import FINDING, emit_json, fail, out
-from ..diff.compare import compare
 from ..files import WriteError, check_writable, write_atomic
-from ..diff.markdown import DRIFT_MARKER, render
-from ..diff.report import DRIFT_LABELS, EnvReport, report_json
-from ..planner.export import PlanError
+
+if TYPE_CHECKING:
+    from ..diff.report import EnvReport
 
 SIDES = ("Deployed", "Planned")
 NO_DRIFT = "No drift: the deployed stack matches the plan."
@@ -42,6 +37,15 @@ def drift(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Report resources missing from, extra in, or configured differently in the deployed stack; exit 1 on drift."""
+    from components.spec import SpecError
+
+    from .. import environments
+    from ..checker.sources import SourceError, projects_of, read_document, stacks_of
+    from ..diff.compare import compare
+    from ..diff.markdown import DRIFT_MARKER, render
+    from ..diff.report import DRIFT_LABELS, EnvReport, report_json
+    from ..planner.export import PlanError
+
     try:
         loaded = environments.load(root, env)
     except SpecError as error:

@@ -10,22 +10,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from rich.markup import escape
 
-from components.spec import SpecError
-from components.spec.windows import deployment_allowed
-
 from ..console import BAD_INPUT, FINDING, emit_json, err, fail, out
-from ..drill import report
 from ..files import WriteError, check_writable
-from ..drill.clients import Clients
-from ..drill.inventory import DrillInputError
-from ..drill.runner import PHASES, Drill, DrillResult, StepRecord
-from ..drill.session import credentials_configured, local_target, prepare
-from ..drill.state import state_path
+
+if TYPE_CHECKING:  # the drill (boto3, moto) is imported when the verb runs, not for `hybrid --help`
+    from ..drill.runner import DrillResult, StepRecord
 
 class Target(str, Enum):
     local = "local"
@@ -45,6 +39,8 @@ def _progress(event: str, step: StepRecord) -> None:
 
 
 def _window(prepared, spec_policy, force_reason: Optional[str]) -> dict[str, Any]:
+    from components.spec.windows import deployment_allowed
+
     decision = deployment_allowed(spec_policy, datetime.now(timezone.utc))
     note: dict[str, Any] = {"deployment_window": decision.reason, "window_open": decision.allowed}
     if force_reason:
@@ -53,6 +49,9 @@ def _window(prepared, spec_policy, force_reason: Optional[str]) -> dict[str, Any
 
 
 def _dry_run(prepared, window: dict[str, Any], json_output: bool) -> None:
+    from ..drill.runner import PHASES
+    from ..drill.session import credentials_configured
+
     inv = prepared.inventory
     source = credentials_configured()
     summary = {"environment": prepared.env, "target": "aws", "dry_run": True, "calls_made": 0,
@@ -73,6 +72,8 @@ def _dry_run(prepared, window: dict[str, Any], json_output: bool) -> None:
 
 
 def _finish(result: DrillResult, reports: Path, json_output: bool) -> None:
+    from ..drill import report
+
     try:
         json_path, md_path = report.write(result, reports)
     except WriteError as error:
@@ -113,6 +114,14 @@ def drill(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Drill regional failover of ENV and back, measure RTO, RPO and failback, write a report."""
+    from components.spec import SpecError
+
+    from ..drill.clients import Clients
+    from ..drill.inventory import DrillInputError
+    from ..drill.runner import Drill
+    from ..drill.session import local_target, prepare
+    from ..drill.state import state_path
+
     target = target_choice.value
     if target not in ("local", "aws"):
         fail(f"--target {target!r}: expected local or aws")

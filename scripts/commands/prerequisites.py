@@ -6,11 +6,7 @@ from pathlib import Path
 
 import typer
 
-from components.spec import SpecError
-
-from .. import environments
 from ..console import emit_json, fail
-from ..prerequisites import as_json, as_markdown, checklist
 
 
 def prerequisites(
@@ -19,6 +15,11 @@ def prerequisites(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Print the environment's declared prerequisites with how to verify each; exit 2 on a bad declaration."""
+    from components.spec import SpecError
+
+    from .. import environments
+    from ..prerequisites import as_json, as_markdown, checklist
+
     try:
         spec = environments.load(root, env).spec
     except SpecError as error:

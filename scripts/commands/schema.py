@@ -8,8 +8,6 @@ from pathlib import Path
 import typer
 
 from ..console import out
-from ..reference.schema import schema_text
-from ..reference.write import write_generated
 
 
 def schema(
@@ -18,6 +16,9 @@ def schema(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Print the JSON Schema of environments/<env>.yaml (editors validate and complete with it)."""
+    from ..reference.schema import schema_text
+    from ..reference.write import write_generated
+
     if not write:
         sys.stdout.write(schema_text())
         return

@@ -7,17 +7,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from components.spec import SpecError
-
-from .. import environments
 from ..console import BAD_INPUT, FINDING, emit_json, err, fail, out
-from ..schemas.check import GitError, changed_schemas, check_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Event schemas: compatibility checks.")
 
 
 def bound_modes(root: Path) -> dict[str, set[str]]:
     """schema file -> every compatibility mode any environment binds it with (each one must hold)."""
+    from .. import environments
+
     modes: dict[str, set[str]] = {}
     for env in environments.known_environments(root):
         spec = environments.load(root, env).spec
@@ -36,6 +34,10 @@ def check(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Check changed schemas against their previous versions under their bound modes; exit 1 on a break."""
+    from components.spec import SpecError
+
+    from ..schemas.check import GitError, changed_schemas, check_file
+
     try:
         modes = bound_modes(root)
     except SpecError as error:

@@ -7,12 +7,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from components.spec import SpecError
-
-from .. import environments
 from ..console import BAD_INPUT, emit_json, err, fail, out, plural, verbatim, warn
 from ..files import WriteError
-from ..policy_config import write_policy_config
 
 
 def validate(
@@ -21,6 +17,11 @@ def validate(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Check environment specs and stack config; exit 2 listing every problem."""
+    from components.spec import SpecError
+
+    from .. import environments
+    from ..policy_config import write_policy_config
+
     names = env or environments.known_environments(root)
     if not names:
         fail(f"no environments found under {root / 'environments'}")

@@ -11,10 +11,6 @@ from typing import Optional
 
 import typer
 
-from components.spec import SpecError
-from components.spec.windows import deployment_allowed
-
-from .. import environments
 from ..console import FINDING, emit_json, fail, out, warn
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
@@ -51,6 +47,11 @@ def window(
     root: Path = typer.Option(Path("."), "--root", help="project root", hidden=True),
 ) -> None:
     """Say whether a deployment of ENV may start now (or --at); exit 1 when it may not."""
+    from components.spec import SpecError
+    from components.spec.windows import deployment_allowed
+
+    from .. import environments
+
     try:
         loaded = environments.load(root, env)
     except SpecError as error:

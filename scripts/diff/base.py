@@ -1,24 +1,23 @@
 """Planning an environment as it was at a git ref, with that ref's own code, without touching the working copy.
 
 The ref is checked out into a temporary `git worktree` (removed afterwards, also on errors) and planned
-there by a separate Python process running the ref's own `hybrid plan`, so a change to the planner or
-the components is judged by what each side would really build.
+there by the ref's own `hybrid plan`, with the ref's own code (in a child of the warm plan pool, or a fresh
+interpreter when the ref's requirements differ), so a change to the planner or the components is judged by
+what each side would really build.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .interrupt import BASE_PREFIX, deferred, owned_prefix, stop_process_group
+from .interrupt import BASE_PREFIX, owned_prefix
 
 
 class BaseError(Exception):
@@ -85,54 +84,54 @@ def digests_supported(project: Path) -> bool:
     return command.exists() and "--secret-digests" in command.read_text(encoding="utf-8")
 
 
-def plan_at(project: Path, envs: list[str], out_dir: Path, digest_key: bytes | None = None) -> dict[str, BasePlan]:
-    """Plan each env with the checkout's own code, in parallel child processes.
+REQUIREMENT_FILES = ("requirements.txt", "pyproject.toml", "constraints.txt")
+"""What decides which libraries a checkout's code expects; the base shares this process's only when these match."""
 
-    `digest_key` goes to each child on its stdin (memory only: no file, no argument, no environment variable)
+
+def requirements_differ(root: Path, project: Path) -> list[str]:
+    """The requirement files that differ between the working tree and the base checkout (empty: same libraries)."""
+    def read(path: Path) -> bytes | None:
+        return path.read_bytes() if path.is_file() else None
+
+    return [name for name in REQUIREMENT_FILES if read(root / name) != read(project / name)]
+
+
+def base_jobs(root: Path, project: Path, envs: list[str], out_dir: Path, digest_key: bytes | None = None
+              ) -> tuple[list[Any], bool, list[str]]:
+    """(one plan job per env that exists at the base, whether they report digests, the differing requirement files).
+
+    Each job runs the checkout's own `hybrid plan` with the checkout's own code: in a child forked from the
+    warm pool (sharing only the libraries), or in a fresh interpreter when the base's requirements differ.
+    `digest_key` reaches each child on its stdin (memory only: no file, no argument, no environment variable)
     and the children return their digests on stdout; the plan files they write never hold them."""
+    from ..planner.pool import Job
+
     if not (project / "scripts" / "cli_main.py").exists():
         raise BaseError("the base ref predates `hybrid plan` (no scripts/cli_main.py): pick a newer base")
     with_digests = digest_key is not None and digests_supported(project)
     extra = ["--secret-digests"] if with_digests else []
-    env_vars = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
-    running: dict[str, tuple[Path, subprocess.Popen]] = {}
-    try:
-        for env in envs:
-            if not (project / "environments" / f"{env}.yaml").exists():
-                continue
-            out = out_dir / f"{env}.json"
-            # The key travels through a pipe filled before the child starts (a short line fits its buffer), so
-            # every child plans in parallel and the key is never on disk, in argv or in an environment variable.
-            key_pipe, writer = os.pipe()
-            os.write(writer, (digest_key.hex() + "\n").encode() if with_digests and digest_key else b"")
-            os.close(writer)
-            try:
-                with deferred():  # a signal now would lose the child between its start and its record
-                    running[env] = (out, subprocess.Popen(
-                        [sys.executable, "-m", "scripts.cli_main", "plan", env, "--root", ".", "--out", str(out),
-                         "--json", *extra], cwd=project, env=env_vars, stdin=key_pipe, stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, text=True,
-                        start_new_session=True))  # its own process group: stopped with it, never left as an orphan
-            finally:
-                os.close(key_pipe)
-        return _collect(running, envs, with_digests)
-    finally:
-        for _, process in running.values():
-            stop_process_group(process)
+    differ = requirements_differ(root, project)
+    key = (digest_key.hex() + "\n").encode() if with_digests and digest_key else b""
+    jobs = [Job(f"base:{env}", argv=("plan", env, "--root", ".", "--out", str(out_dir / f"{env}.json"), "--json",
+                                     *extra), project=project, stdin=key, fresh=bool(differ))
+            for env in envs if (project / "environments" / f"{env}.yaml").exists()]
+    return jobs, with_digests, differ
 
 
-def _collect(running: dict[str, tuple[Path, subprocess.Popen]], envs: list[str], with_digests: bool = False
-             ) -> dict[str, BasePlan]:
+def collect_base(outcomes: list[Any], envs: list[str], out_dir: Path, with_digests: bool = False
+                 ) -> dict[str, BasePlan]:
+    """The base plans from the children's outcomes; BaseError naming each environment whose base failed."""
     plans = {env: BasePlan(env, None, []) for env in envs}
     problems = []
-    for env, (out, process) in running.items():
-        stdout, stderr = process.communicate()
+    for outcome in outcomes:
+        env = outcome.job.name.split(":", 1)[1]
+        out = out_dir / f"{env}.json"
         # exit 1 means the base already breaks a mandatory policy: still a plan to compare with
-        if process.returncode not in (0, 1) or not out.exists():
-            tail = "\n".join((stderr or stdout).strip().splitlines()[-8:])
-            problems.append(f"{env}: planning the base failed (exit {process.returncode}):\n{tail}")
+        if outcome.code not in (0, 1) or not out.exists():
+            tail = "\n".join((outcome.stderr or outcome.stdout).strip().splitlines()[-8:])
+            problems.append(f"{env}: planning the base failed (exit {outcome.code}):\n{tail}")
             continue
-        summary = _last_json(stdout)
+        summary = _last_json(outcome.stdout)
         plans[env] = BasePlan(env, json.loads(out.read_text(encoding="utf-8")), summary.get("verdicts") or [],
                               summary.get("contracts") or [],
                               summary.get("secretDigests", {}) if with_digests else None)

@@ -2,7 +2,8 @@
 
 SIGINT, SIGTERM and SIGHUP become an `Interrupted` exception, so the worktree and temporary folders are
 removed by the same `finally` blocks as on any error, and the child plan processes (each in its own
-process group, so a terminal's Ctrl-C does not reach them half-way) are stopped. A SIGKILL cannot be
+process group, so a terminal's Ctrl-C does not reach them half-way) are stopped by the plan pool
+(scripts/planner/pool.py), which also holds the signals while it forks one. A SIGKILL cannot be
 caught: every temporary folder carries the owning process id, and the next run sweeps the worktrees and
 folders whose owner is gone.
 """
@@ -31,22 +32,14 @@ class Interrupted(Exception):
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
 
 
-_deferring: list[int] = []  # depth of deferred() blocks, as a one-element stack
-_pending: list[int] = []
-
-
 @contextmanager
 def signals_interrupt() -> Iterator[None]:
     """Within the block, the stop signals raise Interrupted (in the main thread; elsewhere nothing changes)."""
 
     def raise_interrupted(signum: int, frame: Any) -> None:
-        if _deferring:
-            _pending.append(signum)
-            return
         raise Interrupted(signum)
 
     previous = {}
-    _pending.clear()
     try:
         for signum in SIGNALS:
             previous[signum] = signal.signal(signum, raise_interrupted)
@@ -59,36 +52,8 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
-    """Hold a stop signal until the block ends (starting a child and recording it must not be split)."""
-    _deferring.append(1)
-    try:
-        yield
-    finally:
-        _deferring.pop()
-    if _pending and not _deferring:
-        raise Interrupted(_pending.pop())
-
-
 def owned_prefix(prefix: str) -> str:
     return f"{prefix}{os.getpid()}-"
-
-
-def stop_process_group(process: subprocess.Popen, grace: float = 3.0) -> None:
-    """Terminate a child started with start_new_session=True, and whatever it started; kill it if it lingers."""
-    if process.poll() is not None:
-        return
-    for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-        try:
-            os.killpg(process.pid, signum)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _owner_gone(name: str, prefix: str) -> bool:
