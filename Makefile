@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 HYBRID := $(VENV)/bin/hybrid
 # Every environments/<env>.yaml is an environment; `make plan ENVS=dev` narrows it.
 ENVS ?= $(sort $(basename $(notdir $(wildcard environments/*.yaml))))
+# pip says what it collects and installs, a line each (download bars only on a terminal); PIP_FLAGS=--quiet silences it.
+PIP_FLAGS ?=
 
 .PHONY: setup plan test bench clean envs
 
@@ -15,31 +17,38 @@ setup: $(VENV)/.installed node_modules/.installed policies/venv/.installed
 # pack with it but never creates it (in CI, `pulumi install` in policies/ does the same). Only the pack's
 # requirements go in, so a pack that imports anything else fails here, not first in the engine.
 policies/venv/.installed: policies/requirements.txt constraints.txt
+	@echo "setup: creating the policy pack's virtualenv (policies/venv)"
 	$(PYTHON) -m venv policies/venv
 	policies/venv/bin/python -m pip install --quiet --upgrade pip
-	policies/venv/bin/python -m pip install --quiet -c constraints.txt -r policies/requirements.txt
+	@echo "setup: installing the policy pack's requirements into policies/venv"
+	policies/venv/bin/python -m pip install $(PIP_FLAGS) -c constraints.txt -r policies/requirements.txt
 	@touch $@
 
 # Schema compatibility tools (buf for Protobuf, json-schema-diff for JSON Schema) come from npm.
 node_modules/.installed: package.json package-lock.json
+	@echo "setup: installing the schema-compatibility tools from npm (buf, json-schema-diff)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(VENV)/.installed: pyproject.toml requirements.txt constraints.txt
+	@echo "setup: creating the virtualenv ($(VENV))"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	@echo "setup: installing the blueprint, the Pulumi and provider SDKs and the test tools (a few minutes the first time)"
+	$(PY) -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
 	@touch $@
 
+# One command plans every environment: the provider SDKs are imported once and the plans run in parallel.
 plan: setup
-	$(HYBRID) validate
-	@for env in $(ENVS); do $(HYBRID) plan $$env || exit $$?; done
+	$(HYBRID) validate $(ENVS)
+	$(HYBRID) plan $(ENVS)
 	$(HYBRID) drill staging
 
 test: setup
 	$(PY) -m pytest -n 2
 
 bench: setup
+	$(PY) -m scripts.bench.commands
 	$(PY) -m scripts.bench
 	$(PY) -m scripts.drill.bench
 	$(PY) -m scripts.bench.policies

@@ -46,10 +46,19 @@ def hybrid(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
+    # The base's requirements differ from the working tree's: its side is planned in a fresh process.
+    (repo / "requirements.txt").write_text((ROOT / "requirements.txt").read_text())
+    git(repo, "add", "requirements.txt")
+    git(repo, "commit", "--quiet", "-m", "requirements")
+    (repo / "requirements.txt").write_text((ROOT / "requirements.txt").read_text() + "# a new pin would go here\n")
     unchanged = hybrid(repo, "diff", "dev", "--base", "HEAD")
     assert unchanged.returncode == 0, unchanged.stderr
     assert "No changes." in unchanged.stdout and "| dev | 0 | 0 | 0 | 0 |" in unchanged.stdout
+    assert "requirements.txt differ at HEAD" in unchanged.stderr and "(fresh process)" in unchanged.stderr
     assert git(repo, "worktree", "list").count("\n") == 1, "the temporary worktree is removed"
+    git(repo, "checkout", "--quiet", "requirements.txt")
+
+    # From here on both sides come from the warm pool (forked children).
 
     spec = yaml.safe_load((repo / "environments" / "dev.yaml").read_text())
     queue = spec["messaging"]["brokers"][0]["queues"][0]
@@ -59,6 +68,7 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
     (repo / "environments" / "dev.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json", "--out", str(repo.parent / "diff.md"))
     assert changed.returncode in (0, 1), changed.stderr
+    assert "fresh process" not in changed.stderr
     assert camel_keys(json.loads(changed.stdout)) == [] and json.loads(changed.stdout)["version"] == 1
     report = json.loads(changed.stdout)["environments"][0]
     updated = [c for c in report["changes"] if c["kind"] == "update"]

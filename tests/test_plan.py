@@ -65,22 +65,27 @@ def test_ids_are_realistic(plans):
     assert key["id"] in by_name(export, "orders-euc1-partner-inbound")["inputs"]["kmsMasterKeyId"]
 
 
-def test_two_fresh_processes_with_different_hash_seeds_write_identical_bytes(tmp_path, project_copy):
+def test_a_fresh_process_and_the_warm_pool_under_other_hash_seeds_write_identical_bytes(tmp_path, project_copy):
+    """One environment planned alone in a fresh process, and the same environment planned by the warm plan pool
+    (`hybrid plan dev prod`: a child forked after the provider SDKs were imported) under another hash seed,
+    write the same bytes. Both commands run at once."""
     # A fresh process judges exemptions on the real date: keep the copy's exemptions valid whenever this runs.
-    data = load_spec_data("prod")
-    for exemption in data["policy"]["exemptions"]:
-        exemption["expires"] = date.today() + timedelta(days=365)
-    write_env(project_copy, "prod", data)
-    outputs = []
-    for seed in ("1", "4242"):
-        target = tmp_path / f"prod-{seed}.json"
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        done = subprocess.run([sys.executable, "-m", "scripts.cli_main", "plan", "prod", "--out", str(target), "--json",
-                               "--root", str(project_copy)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        outputs.append(target.read_bytes())
-    assert outputs[0] == outputs[1]
+    for name in ("dev", "prod"):
+        data = load_spec_data(name)
+        for exemption in data.get("policy", {}).get("exemptions", []):
+            exemption["expires"] = date.today() + timedelta(days=365)
+        write_env(project_copy, name, data)
+    fresh = tmp_path / "prod-fresh.json"
+    commands = {"1": ["plan", "prod", "--out", str(fresh)], "4242": ["plan", "dev", "prod"]}
+    running = [subprocess.Popen([sys.executable, "-m", "scripts.cli_main", *args, "--root", str(project_copy)],
+                                cwd=ROOT, env=dict(os.environ, PYTHONHASHSEED=seed), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for seed, args in commands.items()]
+    for process in running:
+        stdout, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    pooled = project_copy / "plans" / "prod.json"
+    assert fresh.read_bytes() == pooled.read_bytes()
+    assert (project_copy / "plans" / "dev.json").exists()
 
 
 def test_duplicate_urns_are_an_error():

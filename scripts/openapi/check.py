@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from components.spec import EnvironmentSpec, SpecIssue
@@ -11,7 +13,23 @@ from .lint import lint_document
 
 
 def document_issues(root: Path, relative: str, label: str) -> list[SpecIssue]:
-    """Validator and lint findings for one document, each as an issue naming the document and where in it."""
+    """Validator and lint findings for one document, each as an issue naming the document and where in it.
+
+    Judged once per content in a process: every environment (and every `validate` of a long-running caller)
+    refers to the same few documents, and parsing plus validating one is most of what `validate` costs."""
+    try:
+        content = hashlib.sha256((root / relative).read_bytes()).hexdigest()
+    except OSError:
+        content = ""  # unreadable: read_document below says why, every time
+    return list(_judged(root, relative, label, content)) if content else list(_judge(root, relative, label))
+
+
+@lru_cache(maxsize=64)
+def _judged(root: Path, relative: str, label: str, content: str) -> tuple[SpecIssue, ...]:
+    return tuple(_judge(root, relative, label))
+
+
+def _judge(root: Path, relative: str, label: str) -> list[SpecIssue]:
     try:
         document = read_document(root / relative)
     except DocumentError as error:

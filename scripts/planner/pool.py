@@ -143,6 +143,10 @@ def _child(job: Job, stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
     try:
         atexit._clear()  # the parent's exit handlers (temporary folders, ...) are the parent's to run
         _die_with_parent()
+        from .. import console
+
+        for shared in (console.out, console.err):
+            shared.width = shared.width  # a terminal's width, read while the streams are still the parent's
         os.setpgid(0, 0)
         for signum in SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
