@@ -42,19 +42,34 @@ def plans(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str,
     folders; the others wait on a lock and read them (the xdist-documented recipe), so two workers do
     not pay for the same plans twice.
     """
-    from scripts.planner.run import Plan, plan_environment
+    from scripts.planner.run import Plan
 
     if worker_id == "master":
-        return {env: plan_environment(ROOT, env) for env in SHIPPED}
+        return {env: Plan(**data) for env, data in plan_shipped().items()}
     shared = tmp_path_factory.getbasetemp().parent / "shipped-plans.json"
     with open(shared.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not shared.exists():
-            planned = {env: dataclasses.asdict(plan_environment(ROOT, env)) for env in SHIPPED}
             partial = shared.with_suffix(".tmp")
-            partial.write_text(json.dumps(planned))
+            partial.write_text(json.dumps(plan_shipped()))
             partial.replace(shared)
         return {env: Plan(**data) for env, data in json.loads(shared.read_text()).items()}
+
+
+def plan_shipped() -> dict[str, Any]:
+    """env -> Plan fields of every shipped environment, planned by the warm plan pool (as `hybrid plan --all`
+    does: the provider SDKs imported once, one forked child per environment, in parallel)."""
+    from scripts.planner import pool
+    from scripts.planner.run import plan_environment
+
+    def planned(env: str) -> None:
+        print(json.dumps(dataclasses.asdict(plan_environment(ROOT, env))))
+
+    pool.warm()
+    outcomes = pool.run_all([pool.Job(env, call=lambda env=env: planned(env)) for env in SHIPPED])
+    failed = [f"{o.job.name} (exit {o.code}):\n{o.stderr[-3000:]}" for o in outcomes if o.code != 0]
+    assert not failed, "planning a shipped environment failed: " + "\n".join(failed)
+    return {o.job.name: json.loads(o.stdout) for o in outcomes}
 
 
 def by_type(plan_or_export: Any, type_: str) -> list[dict[str, Any]]:
