@@ -136,3 +136,17 @@ def test_plan_json_reports_counts_verdicts_and_timings(tmp_path, project_copy):
     assert report["blocking"] is False and report["timings"]["planSeconds"] > 0
     assert json.loads((tmp_path / "dev.json").read_text())["version"] == 3
     assert (project_copy / "policies" / "config" / "dev.json").exists()
+
+
+def test_plan_of_several_environments_runs_them_in_the_pool_and_reports_in_the_order_asked(project_copy, plans):
+    from scripts.planner.export import dumps
+
+    result = invoke("plan", "staging", "dev", "--json", "--root", str(project_copy))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [e["environment"] for e in report["environments"]] == ["staging", "dev"]
+    assert report["version"] == 1 and "version" not in report["environments"][0]
+    for env in ("staging", "dev"):
+        assert (project_copy / "plans" / f"{env}.json").read_text() == dumps(plans[env].export)
+    assert invoke("plan", "dev", "--all", "--root", str(project_copy)).exit_code == 2
+    assert invoke("plan", "dev", "prod", "--out", "x.json", "--root", str(project_copy)).exit_code == 2
