@@ -81,7 +81,9 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
     # Nodes before secrets and monitoring: secret policies name the nodes' roles, and ExternalSecrets and
     # ServiceMonitors live in the namespaces the nodes create.
-    nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()})
+    # The integrations' alarms and rollback switches before the nodes: each node reads its own switches.
+    observability.watch(brokers)
+    nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags)
     for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
         keda[cluster].allow_assuming(scaler_arns)
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,

@@ -98,3 +98,14 @@ def test_azure_ids_resolve_case_insensitively_and_built_in_roles_exist():
 @pytest.mark.parametrize("value", ["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "[secret]"])
 def test_unknown_and_secret_values_are_skipped(value):
     assert findings(res("aws:kms/key:Key", "k", {"policy": value})) == []
+
+
+def test_a_path_below_a_planned_arn_resolves_but_an_iam_path_does_not():
+    env_arn = f"arn:aws:appconfig:eu-central-1:{ACCOUNT}:application/abc1234/environment/def5678"
+    environment = res("aws:appconfig/environment:Environment", "flags-env", {"name": "prod"}, outputs={"arn": env_arn})
+    grant = res("aws:iam/rolePolicy:RolePolicy", "flags-read", {"policy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Action": "appconfig:StartConfigurationSession",
+         "Resource": f"{env_arn}/configuration/0a1b2c3"}]})}, deps=(environment["urn"],))
+    assert findings(environment, grant) == []
+    nested = res("aws:kms/key:Key", "key", {"policy": key_policy(f"arn:aws:iam::{ACCOUNT}:role/prod-node-order-billing/x")})
+    assert findings(role("prod-node-order-billing"), nested) == [("dangling-principal", "key")]

@@ -74,16 +74,18 @@ def test_disruption_budget_selects_the_pods(plans):
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
-@pytest.mark.parametrize("node,cidr", [("order-billing", "10.10.0.0/16"), ("order-fulfilment", "10.20.0.0/16"),
-                                       ("crm-sync", "10.10.0.0/16")])
-def test_network_policy_denies_all_but_dns_collector_and_broker_https(plans, node, cidr):
+# order-fulfilment reads its queue in eu-west-1 and its integration's rollback switches in eu-central-1.
+@pytest.mark.parametrize("node,cidrs", [("order-billing", ["10.10.0.0/16"]),
+                                        ("order-fulfilment", ["10.10.0.0/16", "10.20.0.0/16"]),
+                                        ("crm-sync", ["10.10.0.0/16"])])
+def test_network_policy_denies_all_but_dns_collector_and_broker_https(plans, node, cidrs):
     spec = _inputs(plans["prod"], f"node-{node}-network-policy")["spec"]
     assert spec["policyTypes"] == ["Ingress", "Egress"] and spec["ingress"] == []
     dns, collector, broker = spec["egress"]
     assert {p["port"] for p in dns["ports"]} == {53}
     assert collector["to"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "observability"}
     assert collector["ports"] == [{"protocol": "TCP", "port": 4317}]
-    assert broker == {"to": [{"ipBlock": {"cidr": cidr}}], "ports": [{"protocol": "TCP", "port": 443}]}
+    assert broker == {"to": [{"ipBlock": {"cidr": c}} for c in cidrs], "ports": [{"protocol": "TCP", "port": 443}]}
 
 
 def test_telemetry_and_json_logs(plans):
@@ -260,3 +262,17 @@ def test_keda_gets_a_web_identity_token_to_assume_the_scaler_roles(plans):
         assert irsa["enabled"] is True and irsa["roleArn"].endswith(f":role/prod-keda-{cluster}")
     onprem = {e["name"]: e["value"] for e in releases["addons-k8s-fra-keda"]["env"]}
     assert onprem["AWS_ROLE_ARN"].endswith(":role/prod-keda-k8s-fra")
+
+
+def test_each_node_reads_the_switches_of_the_integration_named_after_it_over_its_vpc_endpoint(plans):
+    resources = plans["staging"].resources
+    grants = {r["urn"].rsplit("::", 1)[1] for r in resources if r["urn"].endswith("-flags-access")}
+    assert grants == {"node-order-billing-flags-access", "node-partner-intake-flags-access"}
+    environments = {r["urn"] for r in resources if r["type"] == "aws:appconfig/environment:Environment"}
+    for grant in grants:
+        assert set(by_name(plans["staging"], grant)["dependencies"]) & environments
+    # partner-intake runs in eu-central-1 but its integration (and switches) live in eu-west-1.
+    egress = by_name(plans["staging"], "node-partner-intake-network-policy")["inputs"]["spec"]["egress"][-1]
+    assert {"ipBlock": {"cidr": "10.50.0.0/16"}} in egress["to"] and {"ipBlock": {"cidr": "10.40.0.0/16"}} in egress["to"]
+    endpoints = {r["inputs"]["serviceName"] for r in resources if r["type"] == "aws:ec2/vpcEndpoint:VpcEndpoint"}
+    assert {"com.amazonaws.eu-west-1.appconfigdata", "com.amazonaws.eu-central-1.appconfigdata"} <= endpoints

@@ -19,6 +19,7 @@ from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 
 from ..messaging.backend import DedupTable
 from ..naming import physical_name
+from ..observability.rollback import FlagSwitches, flags_read_policy
 from ..spec.nodes import NodeSpec, Telemetry
 from . import identity, manifests
 
@@ -85,6 +86,8 @@ class ProcessingNodeArgs:
     """The cluster's add-ons component (KEDA): ScaledObjects need its CRDs."""
     production: bool = False
     """Production tier: spread strictly across zones."""
+    flags: Optional[FlagSwitches] = None
+    """The rollback switches of the integration named after the node: read grant and where to find them."""
     pod_identity_webhook: bool = True
     """EKS: the webhook injects the web-identity token; elsewhere the pod spec projects it itself."""
 
@@ -130,6 +133,10 @@ class ProcessingNode(pulumi.ComponentResource):
         iam.RolePolicy(f"{name}-access", role=role.name, name="node-access",
                        policy=pulumi.Output.all(queue_arns, [t.arn for t in args.topics], key_arns, tables).apply(
                            lambda a: self._access(args, *a)), opts=aws)
+        if args.flags is not None:
+            iam.RolePolicy(f"{name}-flags-access", role=role.name, name="read-rollback-switches",
+                           policy=pulumi.Output.all(args.flags.environment_arn, args.flags.profile_id).apply(
+                               lambda a: flags_read_policy(*a)), opts=aws)
         # KEDA's operator reads queue depth through its own, narrower role: the worker's grants stay with the worker.
         scaler = iam.Role(f"{name}-scaler-role", name=physical_name(args.environment, "node", spec.name, "scaler", limit=64),
                           description=f"Queue-depth reader for the KEDA scaler of processing node {spec.name}",
@@ -158,6 +165,12 @@ class ProcessingNode(pulumi.ComponentResource):
         env += [{"name": manifests.env_name("DEDUP", q.name, "TABLE"), "value": q.dedup_table.name}
                 for q in args.queues if q.dedup_table is not None]
 
+        if args.flags is not None:
+            # Rollback switches (practice 6.6): the AppConfig Data session identifiers, in the integration's region.
+            env += [{"name": "APPCONFIG_REGION", "value": args.flags.region},
+                    {"name": "APPCONFIG_APPLICATION_ID", "value": args.flags.application_id},
+                    {"name": "APPCONFIG_ENVIRONMENT_ID", "value": args.flags.environment_id},
+                    {"name": "APPCONFIG_PROFILE_ID", "value": args.flags.profile_id}]
         volumes: list[tuple[dict, dict]] = []
         if not args.pod_identity_webhook:
             # No pod identity webhook here (on-prem, AKS): the pod spec carries the token and variables it injects.

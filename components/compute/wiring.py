@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import pulumi
 
+from ..observability.rollback import FlagSwitches
 from ..spec.nodes import read_region
 from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
 from .scaling import queue_length_target
@@ -26,9 +27,11 @@ class BuiltNodes:
 
 
 def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource],
-                keda_roles: Mapping[str, pulumi.Input[str]]) -> BuiltNodes:
+                keda_roles: Mapping[str, pulumi.Input[str]], flags: Mapping[str, FlagSwitches] | None = None
+                ) -> BuiltNodes:
     """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs);
-    `keda_roles` maps each cluster to its KEDA operator's role ARN."""
+    `keda_roles` maps each cluster to its KEDA operator's role ARN; `flags` maps an integration's name to its
+    rollback switches: a node reads the switches of the integration named after it."""
     built = BuiltNodes()
     if not spec.processing.nodes:
         return built
@@ -56,12 +59,15 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
             topics.append(PublishedTopic(name=ref.topic, arn=copy.topic_arns[ref.topic], region=region,
                                          key_arn=copy.key_arn))
         key = (node.cluster, node.k8s_namespace)
+        switches = (flags or {}).get(node.name)
+        flag_cidrs = {vpc_cidrs[switches.region]} if switches is not None else set()
         resource = ProcessingNode(f"node-{node.name}", ProcessingNodeArgs(
             spec=node, environment=spec.name, oidc_provider_arn=clusters[node.cluster].oidc_provider_arn,
             keda_operator_role_arn=keda_roles[node.cluster],
             pod_identity_webhook=clusters[node.cluster].cloud == "aws",
             queues=tuple(queues), topics=tuple(topics),
-            broker_cidrs=tuple(sorted({vpc_cidrs[q.region] for q in queues} | {vpc_cidrs[t.region] for t in topics})),
+            broker_cidrs=tuple(sorted({vpc_cidrs[q.region] for q in queues} | {vpc_cidrs[t.region] for t in topics}
+                                      | flag_cidrs)), flags=switches,
             telemetry=spec.processing.telemetry, cluster_provider=providers.for_cluster(node.cluster),
             aws_provider=providers.for_aws(spec.regions.aws.primary.region),
             create_namespace=key not in namespaces, namespace_resource=namespaces.get(key),

@@ -14,7 +14,9 @@ from .cidr import az_subnets
 
 # Interface endpoints keep broker, key and log traffic on the AWS network (practice 5.1, encryption in
 # transit, and 5.6, residency: no detour through the internet). S3 and DynamoDB use free gateway endpoints.
-INTERFACE_SERVICES = ("sqs", "sns", "kms", "logs", "sts", "secretsmanager", "monitoring")
+# appconfigdata: workloads read their rollback switches (AppConfig's data plane) without leaving the VPC.
+# https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+INTERFACE_SERVICES = ("sqs", "sns", "kms", "logs", "sts", "secretsmanager", "monitoring", "appconfigdata")
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
 

@@ -20,7 +20,7 @@ from .documents import appconfig_monitor_policy, appconfig_trust_policy
 from .endpoints import escalation_map
 from .escalation import build_action_groups, build_region_topics
 from .prometheus import build_workload_monitoring
-from .rollback import build_strategy, build_switches
+from .rollback import FlagSwitches, build_strategy, build_switches
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,10 @@ class ObservabilityArgs:
 
 
 class Observability(pulumi.ComponentResource):
-    """Built in two steps: the constructor creates the alert routes every other capability's alarms name
-    (so it runs first), `watch(brokers)` then adds the integrations' alarms on the brokers."""
+    """Built in three steps: the constructor creates the alert routes every other capability's alarms name
+    (so it runs first), `watch(brokers)` then adds the integrations' alarms and rollback switches on the
+    brokers (before the nodes, which read their switches), and `monitor(namespaces)` the in-cluster monitoring
+    in the namespaces the nodes create."""
 
     alert_topic_arns: dict[str, dict[str, pulumi.Output[str]]]
     routes: AlertRoutes
@@ -75,6 +77,7 @@ class Observability(pulumi.ComponentResource):
     action_group_ids: dict[str, pulumi.Output[str]]
     metric_alert_ids: dict[str, list[pulumi.Output[str]]]
     escalation: dict[str, dict[str, list[str]]]
+    flags: dict[str, FlagSwitches]
 
     def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:observability:Observability", name, None, opts)
@@ -92,16 +95,22 @@ class Observability(pulumi.ComponentResource):
         self.escalation = escalation_map(spec)
         self.composite_alarm_arns = {}
         self.metric_alert_ids = {}
+        self.flags = {}
+        self._pending_monitors: list[tuple[str, object]] = []
         self._name, self._args = name, args
 
-    def watch(self, brokers: Mapping[str, pulumi.Resource],
-              namespaces: Mapping[tuple[str, str], pulumi.Resource] | None = None) -> None:
-        """The integrations' SLO alarms, dashboard and rollback switches; `brokers` are the Broker components
-        by name (Azure alerts are scoped to their namespace's id output)."""
+    def watch(self, brokers: Mapping[str, pulumi.Resource]) -> None:
+        """The integrations' SLO alarms, dashboard and rollback switches (`flags`, by integration name);
+        `brokers` are the Broker components by name (Azure alerts are scoped to their namespace's id output)."""
         name, args, spec = self._name, self._args, self._args.spec
-        self._namespaces = dict(namespaces or {})
         if spec.integrations:
             self._integrations(name, args, brokers)
+
+    def monitor(self, namespaces: Mapping[tuple[str, str], pulumi.Resource] | None = None) -> None:
+        """In-cluster monitoring of the integrations' workloads, in the namespaces other components create."""
+        self._namespaces = dict(namespaces or {})
+        for prefix, integration in self._pending_monitors:
+            self._monitor(prefix, integration, self._args)
         self.register_outputs({"alert_topic_arns": self.alert_topic_arns, "escalation": self.escalation,
                                "composite_alarm_arns": self.composite_alarm_arns,
                                "action_group_ids": self.action_group_ids, "metric_alert_ids": self.metric_alert_ids})
@@ -131,9 +140,10 @@ class Observability(pulumi.ComponentResource):
             if region not in strategies:
                 strategies[region] = build_strategy(f"{name}-{region_code(region)}-flags-strategy", env, spec.rollout,
                                                     opts)
-            build_switches(prefix, integration, env, composite.arn, role.arn, strategies[region].id, opts)
+            self.flags[integration.name] = build_switches(prefix, integration, env, composite.arn, role.arn,
+                                                          strategies[region].id, opts)
             if integration.workload:
-                self._monitor(prefix, integration, args)
+                self._pending_monitors.append((prefix, integration))
         cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=f"{env}-integrations",
                              dashboard_body=dashboard_body(env, pairs), opts=primary)
 
@@ -155,7 +165,7 @@ class Observability(pulumi.ComponentResource):
                                     pulumi.ResourceOptions(parent=self, provider=azure.provider))
         self.metric_alert_ids[integration.name] = [a.id for _, a in sorted(alerts.items())]
         if integration.workload:
-            self._monitor(prefix, integration, args)
+            self._pending_monitors.append((prefix, integration))
 
     def _monitor(self, prefix: str, integration, args: ObservabilityArgs) -> None:
         """ServiceMonitor and rules wait for the operator's CRDs and for the workload's namespace."""

@@ -5,11 +5,34 @@ by itself when the alarm fires during the bake time."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pulumi
 from pulumi_aws import appconfig
 
 from ..spec.observability import Integration, RolloutStrategy
+
+
+@dataclass(frozen=True)
+class FlagSwitches:
+    """Where a workload reads its integration's switches (AppConfig Data StartConfigurationSession takes the ids)."""
+
+    region: str
+    """Region of the AppConfig application (the integration's region)."""
+    application_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    profile_id: pulumi.Output[str]
+    environment_arn: pulumi.Output[str]
+    """The environment's ARN: the read grant is on its configuration/<profile id>."""
+
+
+def flags_read_policy(environment_arn: str, profile_id: str) -> str:
+    """Read the deployed switches and nothing else (the actions AppConfig Data checks for a session).
+    https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-security.html"""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "ReadRollbackSwitches", "Effect": "Allow",
+        "Action": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
+        "Resource": f"{environment_arn}/configuration/{profile_id}"}]}, sort_keys=True)
 
 
 def feature_flags_document(flags: dict[str, bool]) -> str:
@@ -29,7 +52,7 @@ def build_strategy(name: str, environment: str, rollout: RolloutStrategy, opts: 
 
 def build_switches(name: str, integration: Integration, environment: str, alarm_arn: pulumi.Input[str],
                    role_arn: pulumi.Input[str], strategy_id: pulumi.Input[str],
-                   opts: pulumi.ResourceOptions) -> appconfig.Environment:
+                   opts: pulumi.ResourceOptions) -> FlagSwitches:
     tags = {"integration": integration.name, "owner": integration.owner}
     app = appconfig.Application(f"{name}-app", name=f"{environment}-{integration.name}",
                                 description=f"rollback switches of {integration.name}", tags=tags, opts=opts)
@@ -49,4 +72,5 @@ def build_switches(name: str, integration: Integration, environment: str, alarm_
         configuration_profile_id=profile.configuration_profile_id,
         configuration_version=version.version_number.apply(str), deployment_strategy_id=strategy_id,
         description="flag values from the environment spec", tags=tags, opts=opts)
-    return env
+    return FlagSwitches(region=integration.region, application_id=app.id, environment_id=env.environment_id,
+                        profile_id=profile.configuration_profile_id, environment_arn=env.arn)

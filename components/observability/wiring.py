@@ -74,7 +74,7 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         key_deletion_days=key_days,
         azure=AzureAudit(azure_provider, location, azure_resource_group, getattr(vault, "key_vault_id", None), tags)
         if azure_provider else None))
-    observability.watch(dict(brokers or {}), dict(nodes.namespaces if nodes else {}))
+    observability.monitor(dict(nodes.namespaces if nodes else {}))
     return {"secret_arns": vault.secret_arns, "secret_replica_regions": vault.replica_regions,
             "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
             "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,

@@ -23,6 +23,19 @@ def _principal(path: str) -> bool:
     return ".Principal." in f".{path}." or path.endswith(".Principal")
 
 
+def _below_planned(doc: Document, service: str, value: str) -> bool:
+    """A path below a planned resource's ARN: an AppConfig environment's `/configuration/<profile>`, an object
+    in a bucket. IAM paths are part of a role's own name, so they never count."""
+    if service == "iam":
+        return False
+    head = value
+    while "/" in head:
+        head = head.rsplit("/", 1)[0]
+        if doc.owners(head):
+            return True
+    return False
+
+
 def dangling(doc: Document, context: Context, state: State, path: str, value: str) -> str | None:
     """Why `value` (at `path` of `state`) names nothing, or None when it resolves or is not ours to judge."""
     if WILDCARD.search(value) or value.lower() in context.declared_lower:
@@ -30,7 +43,8 @@ def dangling(doc: Document, context: Context, state: State, path: str, value: st
     arn = ARN_RE.match(value)
     if arn:
         account, resource = arn.group(3) or "", arn.group(4)
-        if not context.ours(account) or resource == "root" or doc.owners(value):
+        if (not context.ours(account) or resource == "root" or doc.owners(value)
+                or _below_planned(doc, arn.group(1), value)):
             return None
         what = "principal" if _principal(path) else f"{arn.group(1)} resource"
         return (f"{what} {value} is neither created by this stack nor declared in the spec's prerequisites; "

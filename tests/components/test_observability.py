@@ -32,6 +32,7 @@ def observability():
             spec=SPEC, environment="unit", account=ACCOUNT, primary_region="eu-central-1", aws_providers=providers,
             brokers={"orders": ORDERS}, secrets={"oncallEndpoints": secret(ENDPOINTS)}, protect=True))
         component.watch({})  # the integrations' alarms; no Broker components here, so nothing to wait for
+        component.monitor()
         return component
     return build(program)
 

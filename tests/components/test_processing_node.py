@@ -8,6 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.compute.node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
+from components.observability.rollback import FlagSwitches
 from components.spec.nodes import NodeSpec, Telemetry
 
 from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
@@ -27,12 +28,21 @@ NODE = NodeSpec.model_validate({
 KEDA_ROLE = f"arn:aws:iam::{ACCOUNT}:role/unit-keda-eks-fra"
 
 
-def node(webhook: bool = True):
+ENV_ARN = f"arn:aws:appconfig:eu-west-1:{ACCOUNT}:application/abc1234/environment/def5678"
+
+
+def switches() -> FlagSwitches:
+    return FlagSwitches(region="eu-west-1", application_id=pulumi.Output.from_input("abc1234"),
+                        environment_id=pulumi.Output.from_input("def5678"),
+                        profile_id=pulumi.Output.from_input("0a1b2c3"), environment_arn=pulumi.Output.from_input(ENV_ARN))
+
+
+def node(webhook: bool = True, flags: bool = False):
     def program():
         cluster = k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1\nkind: Config"))
         return ProcessingNode("node-billing-worker", ProcessingNodeArgs(
             spec=NODE, environment="unit", oidc_provider_arn=OIDC, keda_operator_role_arn=KEDA_ROLE,
-            pod_identity_webhook=webhook,
+            pod_identity_webhook=webhook, flags=switches() if flags else None,
             queues=(ConsumedQueue("billing", f"https://sqs.eu-central-1.amazonaws.com/{ACCOUNT}/unit-orders-billing",
                                   QUEUE_ARN, "eu-central-1", KEY, 20),),
             topics=(PublishedTopic("order-events", TOPIC_ARN, "eu-central-1", KEY),), broker_cidrs=("10.10.0.0/16",),
@@ -100,3 +110,19 @@ def test_off_eks_the_pod_spec_projects_the_web_identity_token_the_webhook_would_
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["AWS_ROLE_ARN"] == f"arn:aws:iam::{ACCOUNT}:role/{role}"
     assert env["AWS_WEB_IDENTITY_TOKEN_FILE"] == f"{mount['mountPath']}/token"
+
+
+def test_the_node_may_read_its_integrations_rollback_switches_and_is_told_where_they_are():
+    assert not any(r["urn"].endswith("-flags-access") for r in node().resources)
+    built = node(flags=True)
+    grant = built.named("node-billing-worker-flags-access")
+    assert grant["inputs"]["role"] == built.named("node-billing-worker-role")["inputs"]["name"]
+    assert json.loads(grant["inputs"]["policy"])["Statement"] == [{
+        "Sid": "ReadRollbackSwitches", "Effect": "Allow",
+        "Action": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
+        "Resource": f"{ENV_ARN}/configuration/0a1b2c3"}]
+    container = built.named("node-billing-worker-deployment")["inputs"]["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert {k: env[k] for k in env if k.startswith("APPCONFIG_")} == {
+        "APPCONFIG_REGION": "eu-west-1", "APPCONFIG_APPLICATION_ID": "abc1234",
+        "APPCONFIG_ENVIRONMENT_ID": "def5678", "APPCONFIG_PROFILE_ID": "0a1b2c3"}
