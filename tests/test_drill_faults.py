@@ -7,11 +7,7 @@ with its run, `--target aws` posing as the environment's account, and every kind
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +24,8 @@ from scripts.drill.runner import Drill, DrillConfig
 from scripts.drill.seed import seed
 from scripts.drill.synthetic import ACCOUNT, synthetic_export
 from scripts.drill.traffic import Polling
-from tests.conftest import ROOT, load_spec_data
+from tests import interrupted_drill
+from tests.conftest import load_spec_data
 
 PRIMARY, SECONDARY = "eu-west-1", "eu-central-1"
 QUICK = Polling(0, 1, 60, visibility_seconds=2)
@@ -188,35 +185,6 @@ def test_the_report_lists_every_broker_route_and_link_and_what_was_not_drilled(p
 
 
 # --- interrupts at each phase, then a passing drill (a child process against this test's stand-in) ----------
-CHILD = textwrap.dedent("""
-    import json, os, signal, sys, threading
-    from pathlib import Path
-    from components.spec.failover import FailoverSpec
-    from scripts.drill.clients import Clients
-    from scripts.drill.inventory import read_inventory
-    from scripts.drill.runner import Drill, DrillConfig
-    from scripts.drill.synthetic import synthetic_export
-    from scripts.drill.traffic import Polling
-
-    endpoint, state, phase, how = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
-    inventory = read_inventory(synthetic_export(fifo=True), "eu-west-1", "eu-central-1", promote=["token"])
-    config = DrillConfig(env="synthetic", target="test", inventory=inventory,
-                         failover=FailoverSpec(rto_seconds=120, synthetic_messages=24, poison_messages=1),
-                         secondary_nodes=["eks-b"], polling=Polling(0, 1, 60, visibility_seconds=2))
-    signals = {"kill-9": signal.SIGKILL, "sigterm": signal.SIGTERM, "sigint": signal.SIGINT, "twice": signal.SIGINT}
-
-    def later(sig, delay):
-        threading.Timer(delay, os.kill, (os.getpid(), sig)).start()
-
-    def observer(event, record):
-        if event == "start" and record.name == phase:
-            later(signals[how], 0.05)
-        if event == "start" and record.name == "failback" and how == "twice":
-            later(signal.SIGTERM, 0.02)
-
-    result = Drill(config, Clients(endpoint, ("drill-local", "drill-local")), state, observer).run()
-    print(json.dumps(result.as_json()))
-""")
 PHASES = ["drill queues", "traffic before fault", "fault injection", "dns verification", "secret promotion",
           "producer switch", "dlq drain and redrive", "failback"]
 SIGNALS = ["kill-9", "sigterm", "sigint", "twice"]
@@ -226,21 +194,18 @@ SIGNALS = ["kill-9", "sigterm", "sigint", "twice"]
 @pytest.mark.parametrize("phase,how", [(p, SIGNALS[i % 4]) for i, p in enumerate(PHASES)]
                          + [("producer switch", "kill-9")])
 def test_an_interrupted_drill_reports_honestly_and_the_next_one_passes(tmp_path, phase, how):
-    state = tmp_path / "state.json"
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
+    state, out = tmp_path / "state.json", tmp_path / "report.json"
     inventory = read_inventory(synthetic_export(fifo=True), PRIMARY, SECONDARY, promote=["token"])
     with stand_in() as running:
         clients = Clients(running.endpoint, LOCAL_CREDENTIALS)
         seed(clients, inventory)
-        done = subprocess.run([sys.executable, str(script), running.endpoint, str(state), phase, how], cwd=ROOT,
-                              capture_output=True, text=True, timeout=150,
-                              env={"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+        code = interrupted_drill.run(running.endpoint, state, phase, how, out)
+        failure = out.with_suffix(".err").read_text()[-2000:] if out.with_suffix(".err").exists() else ""
         if how == "kill-9":
-            assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+            assert code == -signal.SIGKILL, failure
         else:
-            assert done.returncode == 0, done.stderr[-2000:]
-            report = json.loads(done.stdout.strip().splitlines()[-1])
+            assert code == 0, failure
+            report = json.loads(out.read_text())
             expected = "SIGTERM" if how == "sigterm" else "SIGINT"
             if report["notes"].get("interrupted"):  # the signal can land after the phase's last call
                 assert report["notes"]["interrupted"] == expected
@@ -253,7 +218,7 @@ def test_an_interrupted_drill_reports_honestly_and_the_next_one_passes(tmp_path,
             messages = report["messages"]
             if messages:
                 assert messages["lost"] == 0, messages  # drains wait out in-flight messages
-                assert messages["sent"] + messages["not_sent"] == messages["planned"] == 24
+                assert messages["sent"] + messages["not_sent"] == messages["planned"] == interrupted_drill.MESSAGES
             ran = set(steps)
             assert not ran & set(report["not_run"]) and ran | set(report["not_run"]) >= {"preflight", "failback"}
             assert not state.exists(), f"failback finished, so nothing is left to repair: {report['reasons']}"

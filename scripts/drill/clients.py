@@ -7,6 +7,7 @@ every AWS SDK is pointed.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -27,6 +28,8 @@ class Clients:
     """The local stand-in (scripts/drill/local.StandIn) when the target is one: faults act on it directly."""
     calls: int = 0
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _session: Any = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def extension(self, service: str, region: str) -> Any:
         """A client for the project's own extension of an API the stand-in lacks; marked so a region outage
@@ -53,13 +56,23 @@ class Clients:
             kwargs["endpoint_url"] = self.endpoint_url
         if self.credentials:
             kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self.credentials
-        client = boto3.session.Session().client(service, **kwargs)
+        # One session per Clients: it loads each service's model once (a fresh session per client parsed it
+        # again for every region, most of a short drill's time) and resolves the caller's credentials once.
+        # Sessions are not thread-safe, clients are: creation is serialised.
+        with self._lock:
+            client = self.session().client(service, **kwargs)
         client.meta.events.register("before-call", self._count)
         return client
 
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = boto3.session.Session()
+        return self._session
+
     def at(self, service: str, region: str, endpoint_url: Optional[str]) -> Any:
         """A client for a service with its own endpoint (an ARC cluster's), credentials as for the rest."""
-        return Clients(endpoint_url or self.endpoint_url, self.credentials, self.stand_in)(service, region)
+        return Clients(endpoint_url or self.endpoint_url, self.credentials, self.stand_in,
+                       _session=self.session(), _lock=self._lock)(service, region)
 
     def _count(self, **_: Any) -> None:
         self.calls += 1

@@ -66,26 +66,36 @@ class StandIn:
         return None
 
 
+def _error(start_response: Callable, status: str, code: str, message: str, json_protocol: bool) -> list[bytes]:
+    if json_protocol:
+        body = json.dumps({"__type": f"{code}Exception", "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-query-error", f"{code};Sender")]
+    else:
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+                "</Error></ErrorResponse>").encode()
+        headers = [("Content-Type", "text/xml")]
+    start_response(status, headers + [("Content-Length", str(len(body)))])
+    return [body]
+
+
 def outage_gate(app: Callable, stand_in: StandIn) -> Callable:
-    """WSGI middleware: answer AccessDenied for every regional call to a region that is out."""
+    """WSGI middleware: answer AccessDenied for every regional call to a region that is out, and 501 Not
+    Implemented for an operation moto lacks (its server would answer 500, which every SDK retries with
+    backoff, so each probe of a missing API would cost seconds of sleeps before it is found missing)."""
 
     def gated(environ: dict[str, Any], start_response: Callable) -> Any:
         if stand_in.account:
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = stand_in.account
+        json_protocol = "json" in environ.get("CONTENT_TYPE", "")
         region = stand_in.refuses(environ)
         if region is None:
-            return app(environ, start_response)
-        message = f"region {region} is out (drill fault region-outage)"
-        if "json" in environ.get("CONTENT_TYPE", ""):
-            body = json.dumps({"__type": "AccessDeniedException", "message": message}).encode()
-            headers = [("Content-Type", "application/x-amz-json-1.0"),
-                       ("x-amzn-query-error", "AccessDenied;Sender")]
-        else:
-            body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>{message}</Message>"
-                    "</Error></ErrorResponse>").encode()
-            headers = [("Content-Type", "text/xml")]
-        start_response("403 Forbidden", headers + [("Content-Length", str(len(body)))])
-        return [body]
+            try:
+                return app(environ, start_response)
+            except NotImplementedError as missing:
+                return _error(start_response, "501 Not Implemented", "NotImplemented",
+                              f"not implemented by the local stand-in: {missing}", json_protocol)
+        return _error(start_response, "403 Forbidden", "AccessDenied",
+                      f"region {region} is out (drill fault region-outage)", json_protocol)
 
     return gated
 
