@@ -15,6 +15,7 @@ from .commands import schema, schemas
 from .commands import window
 from .commands import drill
 from .commands import prerequisites
+from .commands import env, workflows
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
@@ -50,6 +51,8 @@ app.command()(drill.drill)
 app.command()(schema.schema)
 app.command()(prerequisites.prerequisites)
 app.add_typer(schemas.app, name="schemas")
+app.command()(workflows.workflows)
+app.add_typer(env.app, name="env")
 
 
 def main() -> None:

@@ -61,6 +61,31 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
+def create_atomic(path: Path, text: str) -> Path:
+    """Write a new file all at once, refusing (WriteError) when `path` already exists, even if it appears
+    between the check and the write: the complete file is linked into place, which never replaces one."""
+    if path.exists() or path.is_symlink():
+        raise WriteError(f"{path} already exists; refusing to overwrite it")
+    check_writable(path, create_parent=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.link(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    except FileExistsError:
+        raise WriteError(f"{path} already exists; refusing to overwrite it") from None
+    except OSError as error:
+        raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
+    return path
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -24,8 +24,9 @@ STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "
 def check_environment_name(env: str, file: str = "(command line)", field: str = "environment") -> None:
     """Environment names become file names (environments/<env>.yaml, plans/<env>.json): never a path."""
     if not isinstance(env, str) or not re.match(NAME_RE, env):
-        raise SpecError([SpecIssue(file, field, "expected an environment name: lower-case letters, digits and "
-                                               "dashes, starting with a letter (as environments/<name>.yaml)")])
+        raise SpecError([SpecIssue(file, field, "expected an environment name: 2 to 40 lower-case letters, "
+                                               "digits and dashes, starting with a letter and not ending with a "
+                                               "dash (as environments/<name>.yaml)")])
 
 
 def contained(root: Path, relative: str | Path, file: str, field: str) -> Path:

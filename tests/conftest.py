@@ -13,8 +13,11 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
+from scripts.environments import known_environments
+
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ("dev", "staging", "prod")
+SHIPPED = tuple(known_environments(ROOT))
+"""Every environments/*.yaml of the project, discovered like every tool discovers them (one added is tested too)."""
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 from scripts import environments
@@ -11,10 +13,17 @@ from scripts.cli import app
 from .conftest import ROOT
 
 
+def outdated(root: Path) -> list[str]:
+    """What is stale or missing under root/catalog, each with the command that writes it."""
+    return [f"{path.relative_to(root).as_posix()} (run `hybrid catalog {env}`)"
+            for env in environments.known_environments(root)
+            for path in stale(environments.load(root, env).spec, root, root / "catalog" / env)]
+
+
 def test_committed_catalog_is_current():
-    outdated = [path.relative_to(ROOT).as_posix() for env in environments.known_environments(ROOT)
-                for path in stale(environments.load(ROOT, env).spec, ROOT, ROOT / "catalog" / env)]
-    assert not outdated, f"stale or missing: {', '.join(outdated)}; run `hybrid catalog --all`"
+    found = outdated(ROOT)
+    assert not found, (f"stale or missing: {'; '.join(found)}. A new environment gets its catalog from "
+                       "`hybrid env new`; `hybrid catalog --all` rewrites every one (then commit catalog/)")
 
 
 def test_check_flag_reports_a_stale_file(tmp_path):

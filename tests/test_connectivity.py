@@ -15,7 +15,7 @@ from components.spec import SpecError, parse_environment
 from policies.rules import network as network_rules
 from scripts.project import load_project
 
-from .conftest import ROOT, by_type, load_spec_data, write_env
+from .conftest import ROOT, SHIPPED, by_type, load_spec_data, write_env
 
 SECRET_KEYS = load_project(ROOT).secret_keys
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -62,7 +62,7 @@ def test_the_tunnels_builder_meets_the_policy_bar():
     assert all(policy[k] in v for k, v in network_rules.AZURE_STRONG.items())
 
 
-@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+@pytest.mark.parametrize("env", SHIPPED)
 def test_customer_gateways_and_vpc_routes_follow_the_spec(plans, env):
     spec = load_spec_data(env)
     sites = {s["name"]: s for s in spec["sites"]}

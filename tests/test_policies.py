@@ -12,6 +12,8 @@ from policies.rules import ALL_RULES
 from policies.rules.evaluate import evaluate
 from policies.rules.framework import Resource
 
+from .conftest import SHIPPED
+
 TODAY = date(2026, 11, 28)
 QUEUE = "aws:sqs/queue:Queue"
 PROVIDER = {"region": "eu-central-1",
@@ -120,7 +122,7 @@ def test_unknown_values_are_not_judged():
     assert v.passed and v.unknown == ["urn:pulumi:prod::hybrid::aws:sqs/queue:Queue::q"]
 
 
-@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+@pytest.mark.parametrize("env", SHIPPED)
 def test_shipped_environments_pass_every_rule(plans, env):
     from components.spec import load_environment
     from scripts.checker.run import check_document

@@ -10,7 +10,7 @@ from components.spec import SpecError, parse_environment
 
 from scripts.project import load_project
 
-from .conftest import ROOT, load_spec_data
+from .conftest import ROOT, SHIPPED, load_spec_data
 
 SECRET_KEYS = load_project(ROOT).secret_keys
 
@@ -26,7 +26,7 @@ def prod() -> dict:
     return copy.deepcopy(load_spec_data("prod"))
 
 
-@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+@pytest.mark.parametrize("env", SHIPPED)
 def test_shipped_environments_are_valid(env):
     spec = parse_environment(load_spec_data(env), f"environments/{env}.yaml", SECRET_KEYS)
     assert spec.name == env

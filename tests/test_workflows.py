@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import environments, workflows
+
 from .conftest import ROOT, SHIPPED
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -55,11 +57,15 @@ def test_every_workflow_starts_with_no_permissions():
         assert load(workflow.name)["permissions"] == {}, f"{workflow.name}: expected top-level permissions: {{}}"
 
 
-def test_deploy_runs_dev_then_staging_then_prod_each_in_its_environment_and_window():
+def test_deploy_runs_each_environment_after_the_one_its_spec_names_in_its_environment_and_window():
     jobs = load("deploy.yml")["jobs"]
-    assert list(jobs) == ["dev", "staging", "prod"]
-    assert "needs" not in jobs["dev"] and jobs["staging"]["needs"] == "dev" and jobs["prod"]["needs"] == "staging"
-    assert [jobs[j]["with"]["stack"] for j in jobs] == ["dev", "staging", "prod"]
+    specs = {env: environments.load(ROOT, env).spec for env in SHIPPED}
+    assert list(jobs) == environments.deploy_order(specs)
+    for env, job in jobs.items():
+        assert job.get("needs") == specs[env].deployment.after, f"deploy.yml:{env}"
+        assert job["with"]["stack"] == env
+    # the shipped specs roll out dev, then staging, then prod
+    assert [specs[e].deployment.after for e in ("dev", "staging", "prod")] == [None, "dev", "staging"]
     assert load("deploy.yml")["concurrency"]["cancel-in-progress"] is False
     up = load("pulumi-up.yml")["jobs"]["up"]
     assert up["environment"] == "${{ inputs.stack }}"
@@ -67,6 +73,12 @@ def test_deploy_runs_dev_then_staging_then_prod_each_in_its_environment_and_wind
     window = next(i for i, s in enumerate(steps) if "hybrid window" in s)
     pulumi = next(i for i, s in enumerate(steps) if s.startswith("pulumi/actions@"))
     assert window < pulumi, "the deployment window must be checked before pulumi up"
+
+
+def test_the_committed_workflows_are_what_the_specs_generate():
+    """deploy.yml and the stack matrices follow environments/*.yaml: regenerating gives the same bytes."""
+    outdated = [p.relative_to(ROOT).as_posix() for p in workflows.stale(ROOT)]
+    assert not outdated, f"stale: {', '.join(outdated)}; run `hybrid workflows` (and commit the result)"
 
 
 def test_pull_request_previews_every_stack_with_the_policy_pack_and_its_config():

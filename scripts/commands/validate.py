@@ -27,15 +27,23 @@ def validate(
         fail(f"no environments found under {root / 'environments'}")
     problems: dict[str, list[str]] = {}
     warnings: dict[str, list[str]] = {}
+    specs = {}
     for name in names:
         try:
             loaded = environments.load(root, name)
             write_policy_config(root, loaded.spec)
             problems[name], warnings[name] = [], [str(w) for w in loaded.warnings]
+            specs[name] = loaded.spec
         except SpecError as error:
             problems[name], warnings[name] = [str(i) for i in error.issues], []
         except WriteError as error:
             fail(str(error))
+    if not env and len(specs) == len(names):  # every environment: their deployment.after must form an order
+        try:
+            environments.deploy_order(specs, {n: str(root / "environments" / f"{n}.yaml") for n in specs})
+        except SpecError as error:
+            for issue in error.issues:
+                problems[Path(issue.file).stem].append(str(issue))
     if json_output:
         emit_json({"valid": not any(problems.values()), "problems": verbatim(problems),
                    "warnings": verbatim({name: found for name, found in warnings.items() if found})})
