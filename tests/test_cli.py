@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from scripts.cli import app
 
-from .conftest import ROOT, load_spec_data, write_env
+from .conftest import ROOT, SHIPPED, load_spec_data, write_env
 
 runner = CliRunner()
 
@@ -42,8 +42,8 @@ def test_validate_json(project_copy):
 
 
 def test_validate_reports_an_unknown_environment(project_copy):
-    result = invoke("validate", "qa", "--root", str(project_copy))
-    assert result.exit_code == 2 and "no such environment; expected one of: dev, prod, staging" in result.output
+    result = invoke("validate", "nowhere", "--root", str(project_copy))
+    assert result.exit_code == 2 and f"no such environment; expected one of: {', '.join(SHIPPED)}" in result.output
 
 
 def test_pulumi_yaml_follows_pulumis_own_schema():

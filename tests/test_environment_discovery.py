@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 from components.spec import SpecError
 from scripts import environments, workflows
 from scripts.cli import app
-from tests.conftest import ROOT, load_spec_data, write_env
+from tests.conftest import ROOT, SHIPPED, load_spec_data, write_env
 from tests.test_catalog_committed import outdated
 
 runner = CliRunner()
+NEW = next(name for name in ("qa", *(f"qa{n}" for n in range(2, 100))) if name not in SHIPPED)
+"""A name no environment of the project has (so the tests also pass with an environment named qa added)."""
 
 
 def test_make_plan_covers_every_environment_file(tmp_path):
@@ -89,28 +91,29 @@ def test_a_cycle_or_an_unknown_environment_in_deployment_after_is_a_spec_error_e
 
 
 def test_env_new_adds_an_environment_everywhere_the_list_is_used(project):
-    done = runner.invoke(app, ["env", "new", "qa", "--from", "staging", "--root", str(project)])
+    done = runner.invoke(app, ["env", "new", NEW, "--from", "staging", "--root", str(project)])
     assert done.exit_code == 0, done.output
-    for path in ("environments/qa.yaml", "stacks/Pulumi.qa.yaml", "stacks/esc/qa.yaml", "catalog/qa/catalog-info.yaml",
-                 "catalog/qa/topology.md"):
+    for path in (f"environments/{NEW}.yaml", f"stacks/Pulumi.{NEW}.yaml", f"stacks/esc/{NEW}.yaml",
+                 f"catalog/{NEW}/catalog-info.yaml", f"catalog/{NEW}/topology.md"):
         assert f"created {path}" in done.output
     assert "regenerated .github/workflows/deploy.yml" in done.output
     # `make plan` plans it, the workflows deploy and preview it, the catalog describes it, all of it fresh
-    assert "qa" in make_envs(project)
+    assert NEW in make_envs(project)
     deploy = yaml.safe_load((project / workflows.DEPLOY).read_text())["jobs"]
-    assert deploy["qa"]["needs"] == "dev" and deploy["qa"]["with"]["stack"] == "qa"  # beside staging, after dev
-    assert list(deploy) == ["dev", "qa", "staging", "prod"]
+    staging = environments.load(ROOT, "staging").spec
+    assert deploy[NEW]["needs"] == staging.deployment.after and deploy[NEW]["with"]["stack"] == NEW  # beside staging
+    assert list(deploy) == environments.deploy_order(workflows.load_all(project))
     pull_request = yaml.safe_load((project / workflows.PULL_REQUEST).read_text())["jobs"]
     for job in ("preview", "code-scanning"):
-        assert "qa" in pull_request[job]["strategy"]["matrix"]["stack"], job
+        assert NEW in pull_request[job]["strategy"]["matrix"]["stack"], job
     assert workflows.stale(project) == [] and outdated(project) == []
-    assert runner.invoke(app, ["catalog", "qa", "--check", "--root", str(project)]).exit_code == 0
+    assert runner.invoke(app, ["catalog", NEW, "--check", "--root", str(project)]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(project)]).exit_code == 0
-    spec = environments.load(project, "qa").spec
-    assert spec.name == "qa" and spec.tier == environments.load(ROOT, "staging").spec.tier
-    stack = yaml.safe_load((project / "stacks" / "Pulumi.qa.yaml").read_text())
-    assert stack["config"]["hybrid:environment"] == "qa" and "encryptedkey" not in stack
-    assert "ci/qa/" in (project / "stacks" / "esc" / "qa.yaml").read_text()
+    spec = environments.load(project, NEW).spec
+    assert spec.name == NEW and spec.tier == staging.tier
+    stack = yaml.safe_load((project / "stacks" / f"Pulumi.{NEW}.yaml").read_text())
+    assert stack["config"]["hybrid:environment"] == NEW and "encryptedkey" not in stack
+    assert f"ci/{NEW}/" in (project / "stacks" / "esc" / f"{NEW}.yaml").read_text()
     schema = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
                              "vendor.github-workflows", str(project / workflows.DEPLOY)], capture_output=True, text=True)
     assert schema.returncode == 0, schema.stdout + schema.stderr
@@ -120,7 +123,7 @@ def test_env_new_adds_an_environment_everywhere_the_list_is_used(project):
     (["Bad_Name", "--from", "staging"], "expected an environment name"),
     (["../elsewhere", "--from", "staging"], "expected an environment name"),
     (["prod", "--from", "staging"], "already exists"),
-    (["qa", "--from", "nowhere"], "no such environment"),
+    ([NEW, "--from", "nowhere"], "no such environment"),
 ])
 def test_env_new_refuses_bad_input_with_exit_2_and_writes_nothing(project, args, message):
     before = files_of(project)
@@ -133,6 +136,6 @@ def test_env_new_removes_what_it_created_when_the_workflows_cannot_be_generated(
     pull_request = project / workflows.PULL_REQUEST
     pull_request.write_text(pull_request.read_text().replace(workflows.MATRIX_MARKER, "# by hand"))
     before = files_of(project)
-    done = runner.invoke(app, ["env", "new", "qa", "--from", "staging", "--root", str(project)])
+    done = runner.invoke(app, ["env", "new", NEW, "--from", "staging", "--root", str(project)])
     assert done.exit_code == 2 and "no stack matrix marked" in done.output, done.output
-    assert files_of(project) == before and not (project / "catalog" / "qa").exists()
+    assert files_of(project) == before and not (project / "catalog" / NEW).exists()
