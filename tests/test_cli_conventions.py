@@ -59,10 +59,12 @@ JSON_RUNS = {
     "prerequisites": [["prerequisites", "staging", "--json"]],
     "drill": [["drill", "staging", "--target", "aws", "--json"]],  # the dry run; the local run: test_drill_server
     "schemas check": [["schemas", "check", "--base", "HEAD", "--json", "--root", str(ROOT)]],
+    "workflows": [["workflows", "--check", "--json", "--root", str(ROOT)]],
 }
 """Every verb with --json, run here; `hybrid diff --json` is walked by tests/test_diff_e2e.py (it needs a git
-repository of its own) and `hybrid drill` on the local target by tests/test_drill_server.py."""
-ELSEWHERE = {"diff"}
+repository of its own), `hybrid drill` on the local target by tests/test_drill_server.py and `hybrid env new`
+by tests/test_environment_discovery.py (it needs the workflows and catalog in its copy)."""
+ELSEWHERE = {"diff", "env new"}
 
 
 def json_verbs(group=None, prefix="") -> set[str]:

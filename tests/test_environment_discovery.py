@@ -3,6 +3,7 @@ generated workflows (deploy order from each spec's deployment.after), the catalo
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from scripts import environments, workflows
 from scripts.cli import app
 from tests.conftest import ROOT, SHIPPED, load_spec_data, write_env
 from tests.test_catalog_committed import outdated
+from tests.test_cli_conventions import camel_keys
 
 runner = CliRunner()
 NEW = next(name for name in ("qa", *(f"qa{n}" for n in range(2, 100))) if name not in SHIPPED)
@@ -91,12 +93,13 @@ def test_a_cycle_or_an_unknown_environment_in_deployment_after_is_a_spec_error_e
 
 
 def test_env_new_adds_an_environment_everywhere_the_list_is_used(project):
-    done = runner.invoke(app, ["env", "new", NEW, "--from", "staging", "--root", str(project)])
+    done = runner.invoke(app, ["env", "new", NEW, "--from", "staging", "--json", "--root", str(project)])
     assert done.exit_code == 0, done.output
-    for path in (f"environments/{NEW}.yaml", f"stacks/Pulumi.{NEW}.yaml", f"stacks/esc/{NEW}.yaml",
-                 f"catalog/{NEW}/catalog-info.yaml", f"catalog/{NEW}/topology.md"):
-        assert f"created {path}" in done.output
-    assert "regenerated .github/workflows/deploy.yml" in done.output
+    report = json.loads(done.stdout)
+    assert report["version"] == 1 and camel_keys(report) == []
+    assert report["created"] == [f"environments/{NEW}.yaml", f"stacks/Pulumi.{NEW}.yaml", f"stacks/esc/{NEW}.yaml",
+                                 f"catalog/{NEW}/catalog-info.yaml", f"catalog/{NEW}/topology.md"]
+    assert report["regenerated"] == [".github/workflows/deploy.yml", ".github/workflows/pull-request.yml"]
     # `make plan` plans it, the workflows deploy and preview it, the catalog describes it, all of it fresh
     assert NEW in make_envs(project)
     deploy = yaml.safe_load((project / workflows.DEPLOY).read_text())["jobs"]
