@@ -7,7 +7,8 @@ Modes:
   planner       the offline planner as `hybrid plan` runs it: recording monitor, export, policy verdicts,
                 cloud contract checks (timed on their own too: contracts_seconds)
   planner-sdk   the same with the SDK's defaults (thread hop per RPC, stack-trace capture) left on
-  stock         the same program under pulumi.runtime.set_mocks with a plain echoing Mocks: no recording
+  stock         the same program under pulumi.runtime.set_mocks with plain Mocks (inputs echoed, computed
+                outputs as the planner's mocks give them): no recording, export, verdicts or contracts
 """
 
 from __future__ import annotations
@@ -66,14 +67,19 @@ def _stock(root: Path, env: str) -> int:
     from scripts.planner import sdk
     from scripts.planner.run import program_inputs
 
+    from scripts.planner.outputs import mock_outputs
+
     class Echo(pulumi.runtime.Mocks):
-        """The SDK's documented unit-test mocks: outputs are the inputs, ids are made up."""
+        """The SDK's documented unit-test mocks: outputs are the inputs, plus the computed outputs (ARNs, ids)
+        the planner's mocks give, since the program reads some of them (a secret's ARN) as strings."""
 
         count = 0
 
         def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
             Echo.count += 1
-            return f"{args.name}_id", args.inputs
+            made_up, computed = mock_outputs(args.typ, args.name, f"urn:pulumi:bench::bench::{args.typ}::{args.name}",
+                                             args.inputs, {})
+            return made_up, {**args.inputs, **computed}
 
         def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
             return {}
