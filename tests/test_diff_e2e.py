@@ -45,13 +45,24 @@ def hybrid(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo), "HOME": str(repo)})
 
 
+def hybrid_here(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The same command in this test process: the warm plan pool forks its children from here, where the provider
+    SDKs are usually imported already. `hybrid()` runs the entry point itself (below, and the interrupt test)."""
+    from typer.testing import CliRunner
+
+    from scripts.cli import app
+
+    result = CliRunner().invoke(app, [*args, "--root", str(repo)])
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
     # The base's requirements differ from the working tree's: its side is planned in a fresh process.
     (repo / "requirements.txt").write_text((ROOT / "requirements.txt").read_text())
     git(repo, "add", "requirements.txt")
     git(repo, "commit", "--quiet", "-m", "requirements")
     (repo / "requirements.txt").write_text((ROOT / "requirements.txt").read_text() + "# a new pin would go here\n")
-    unchanged = hybrid(repo, "diff", "dev", "--base", "HEAD")
+    unchanged = hybrid_here(repo, "diff", "dev", "--base", "HEAD")
     assert unchanged.returncode == 0, unchanged.stderr
     assert "No changes." in unchanged.stdout and "| dev | 0 | 0 | 0 | 0 |" in unchanged.stdout
     assert "requirements.txt differ at HEAD" in unchanged.stderr and "(fresh process)" in unchanged.stderr
@@ -66,7 +77,7 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
     # The AppConfig content holding the flags is secret-marked by the provider: its change must still show.
     spec["observability"]["integrations"][0]["flags"] = {"kill_switch": True, "circuit_breaker_open": False}
     (repo / "environments" / "dev.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    changed = hybrid(repo, "diff", "dev", "--base", "HEAD", "--json", "--out", str(repo.parent / "diff.md"))
+    changed = hybrid_here(repo, "diff", "dev", "--base", "HEAD", "--json", "--out", str(repo.parent / "diff.md"))
     assert changed.returncode in (0, 1), changed.stderr
     assert "fresh process" not in changed.stderr
     assert camel_keys(json.loads(changed.stdout)) == [] and json.loads(changed.stdout)["version"] == 1
