@@ -1,5 +1,5 @@
 """The checklist of what must exist before an environment's stack: the spec's declared prerequisites and the
-typed fields that name externals (the deploy role, clusters' OIDC providers), each with how to verify it on
+typed fields that name externals (components.spec.prerequisites.typed_externals), each with how to verify it on
 the real cloud. Pure: spec in, rows out; `hybrid prerequisites` prints them."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from components.spec import EnvironmentSpec
+from components.spec.prerequisites import typed_externals
 
 VERIFY = {
     "deploy-role": "aws iam get-role --role-name {name}",
@@ -18,6 +19,11 @@ VERIFY = {
     "external-principal": "aws iam get-role --role-name {name}  (or: az ad sp show --id {id})",
     "external-resource": "look it up in its {cloud} console or CLI: {id}",
     "oidc-provider": "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {id}",
+    "load-balancer": "aws elbv2 describe-load-balancers --region {region} --load-balancer-arns {id}  "
+                     "(a listener: aws elbv2 describe-listeners --region {region} --listener-arns {id})",
+    "rotation-function": "aws lambda get-function --region {region} --function-name {id}  # and its resource "
+                         "policy admits secretsmanager.amazonaws.com",
+    "trust-store": "aws s3api head-object --bucket <bucket> --key <key>  # of {id}",
 }
 
 
@@ -30,22 +36,19 @@ class Item:
 
 
 def checklist(spec: EnvironmentSpec) -> list[Item]:
-    items = [Item("deploy-role", spec.accounts.aws.deploy_role_arn,
-                  "every AWS provider of the stack assumes it (accounts.aws.deploy_role_arn)",
-                  VERIFY["deploy-role"].format(name=spec.accounts.aws.deploy_role_arn.rsplit("/", 1)[1]))]
-    for cluster in spec.clusters:
-        if cluster.oidc_provider_arn:
-            items.append(Item("oidc-provider", cluster.oidc_provider_arn,
-                              f"cluster {cluster.name}'s service-account issuer in IAM: node and External "
-                              "Secrets roles trust it", VERIFY["oidc-provider"].format(id=cluster.oidc_provider_arn)))
+    items = [Item(e.kind, e.id, f"{e.purpose} ({e.field})", _verify(e.kind, e.id)) for e in typed_externals(spec)]
     for kind, identifier, model in spec.prerequisites.entries():
         fields = model.model_dump()
-        region = fields.get("region") or (identifier.split(":")[3] if identifier.startswith("arn:") else "")
-        verify = VERIFY[kind].format(id=identifier, region=region, name=identifier.rsplit("/", 1)[-1],
-                                     cloud=fields.get("cloud", ""), role=fields.get("cloudwatch_role_arn", ""),
-                                     namespaces=" ".join(fields.get("namespaces") or []))
-        items.append(Item(kind, identifier, str(fields.get("purpose", "")), verify))
+        items.append(Item(kind, identifier, str(fields.get("purpose", "")), _verify(kind, identifier, fields)))
     return items
+
+
+def _verify(kind: str, identifier: str, fields: dict | None = None) -> str:
+    fields = fields or {}
+    region = fields.get("region") or (identifier.split(":")[3] if identifier.startswith("arn:") else "")
+    return VERIFY[kind].format(id=identifier, region=region, name=identifier.rsplit("/", 1)[-1],
+                               cloud=fields.get("cloud", ""), role=fields.get("cloudwatch_role_arn", ""),
+                               namespaces=" ".join(fields.get("namespaces") or []))
 
 
 def as_markdown(env: str, items: list[Item]) -> str:

@@ -19,11 +19,10 @@ from .contract_states import ACCOUNT, export, res
 # Today's findings per environment and check: the real path work drives every count to zero, then the
 # checks become mandatory (scripts/contracts/enforcement.py). Update these with the fix that changes them.
 TODAY = {
-    "dev": {"dangling-reference": 6, "k8s-selector": 1, "missing-dependency": 3},
-    "staging": {"dangling-reference": 7, "dns-dangling-target": 2, "k8s-selector": 1, "missing-dependency": 6},
-    "prod": {"dangling-reference": 7, "dns-dangling-target": 4, "k8s-selector": 1, "missing-dependency": 10},
+    "dev": {"k8s-selector": 1},
+    "staging": {"dns-dangling-target": 2, "k8s-selector": 1},
+    "prod": {"dns-dangling-target": 4, "k8s-selector": 1},
 }
-
 
 @pytest.mark.parametrize("env", SHIPPED)
 def test_shipped_environments_report_todays_findings(plans, env):

@@ -35,6 +35,22 @@ def test_a_transitive_dependency_orders_them_too():
     assert findings(QUEUE, key, dependant) == []
 
 
+def test_a_forward_reference_is_ordered_when_the_named_resource_depends_on_the_referrer():
+    """CloudTrail checks its bucket policy before it creates the trail, so the policy names the trail's ARN
+    before the trail exists; the trail depends on the policy, and the engine orders them that way."""
+    trail_arn = f"arn:aws:cloudtrail:eu-central-1:{ACCOUNT}:trail/prod-audit"
+    statement = {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+                 "Resource": "arn:aws:s3:::prod-audit/*", "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}}
+    bucket_policy = res("aws:s3/bucketPolicy:BucketPolicy", "audit-policy",
+                        {"bucket": "prod-audit", "policy": json.dumps({"Statement": [statement]})})
+    trail = res("aws:cloudtrail/trail:Trail", "audit", {"name": "prod-audit", "s3BucketName": "prod-audit"},
+                outputs={"arn": trail_arn}, deps=(bucket_policy["urn"],))
+    assert findings(bucket_policy, trail) == []
+    unordered = res("aws:cloudtrail/trail:Trail", "audit", {"name": "prod-audit", "s3BucketName": "prod-audit"},
+                    outputs={"arn": trail_arn})
+    assert findings(bucket_policy, unordered) == [("missing-dependency", "audit-policy")]
+
+
 def test_service_bus_forwarding_names_its_destination_by_meaning():
     destination = res("azure-native:servicebus:Queue", "updates", {"namespaceName": "ns", "queueName": "updates"},
                       id="/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/ns/queues/updates")

@@ -72,7 +72,8 @@ def test_every_queue_has_a_fenced_dead_letter_queue_with_the_same_key(plans):
     dlq = queue_settings(prod, "orders-euc1-partner-inbound-dlq")
     redrive = json.loads(queue["redrivePolicy"])
     assert redrive["deadLetterTargetArn"] == "arn:aws:sqs:eu-central-1:432109876543:prod-orders-partner-inbound-dlq"
-    assert json.loads(dlq["redriveAllowPolicy"]) == {
+    fence = by_name(prod, "orders-euc1-partner-inbound-dlq-redrive-allow")["inputs"]
+    assert json.loads(fence["redriveAllowPolicy"]) == {
         "redrivePermission": "byQueue", "sourceQueueArns": ["arn:aws:sqs:eu-central-1:432109876543:prod-orders-partner-inbound"]}
     assert queue["kmsMasterKeyId"] == dlq["kmsMasterKeyId"]
     assert "fifoQueue" not in queue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -55,6 +56,15 @@ def test_dead_letter_queue():
     assert verdict("dead-letter-queue-required", resource()).passed
     dlq = resource(redrivePolicy=None, redriveAllowPolicy=json.dumps({"redrivePermission": "byQueue"}))
     assert verdict("dead-letter-queue-required", dlq).passed
+    # A DLQ fenced by a separate aws:sqs/redriveAllowPolicy resource shows only its name.
+    def queue_named(physical: str) -> Resource:
+        queue = resource(redrivePolicy=None)
+        return dataclasses.replace(queue, props=unknown_checking_proxy({**queue.props, "name": physical}))
+
+    for physical in ("prod-orders-billing-dlq", "prod-orders-billing-dlq.fifo"):
+        assert verdict("dead-letter-queue-required", queue_named(physical)).passed
+    bad = verdict("dead-letter-queue-required", queue_named("prod-orders-dlq-billing"))
+    assert not bad.passed, "only the suffix marks a dead-letter queue"
     bad = verdict("dead-letter-queue-required", resource(redrivePolicy=None))
     assert [m for _, m in bad.violations] == ["queue has no dead-letter queue: failed messages would retry forever or be lost"]
 

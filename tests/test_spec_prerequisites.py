@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from components.spec import SpecError, parse_environment
-from components.spec.prerequisites import declared_identifiers
+from components.spec.prerequisites import declared_identifiers, typed_externals
 
 from scripts.project import load_project
 
@@ -15,13 +15,13 @@ from .conftest import ROOT, load_spec_data
 
 SECRET_KEYS = load_project(ROOT).secret_keys
 ACCOUNT = "432109876543"
-CERT = f"arn:aws:acm:eu-central-1:{ACCOUNT}:certificate/3b2e8c74-5db0-4f3c-9c90-4dab2a8f6e33"
+CERT = f"arn:aws:acm:eu-central-1:{ACCOUNT}:certificate/0b5e3c1a-9d2f-4e7a-8c6b-1f2e3d4c5b6a"
 
 
 def declared() -> dict:
     return {
         "deploy_roles": [{"arn": f"arn:aws:iam::{ACCOUNT}:role/hybrid-breakglass", "purpose": "manual recovery by the platform team"}],
-        "certificates": [{"arn": CERT, "domain": "orders.api.example.com", "purpose": "custom domain of the orders API"}],
+        "certificates": [{"arn": CERT, "domain": "status.api.example.com", "purpose": "custom domain of the status page"}],
         "direct_connect": [{"id": "dxcon-fgh1a2b3", "region": "eu-central-1", "site": "fra-dc1",
                             "purpose": "10G circuit ordered by the network team"}],
         "clusters": [{"name": "k8s-fra", "namespaces": ["billing"], "purpose": "on-prem cluster run by plant IT"}],
@@ -30,8 +30,8 @@ def declared() -> dict:
         "external_principals": [
             {"arn": "arn:aws:iam::111122223333:role/partner-reader", "purpose": "partner account reads order events"},
             {"azure_object_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "purpose": "security team's audit group"}],
-        "external_resources": [{"id": f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:prod-billing-db-rotation",
-                                "cloud": "aws", "purpose": "rotation function owned by the billing team"}],
+        "external_resources": [{"id": f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:prod-ledger-export",
+                                "cloud": "aws", "purpose": "export function owned by the billing team"}],
     }
 
 
@@ -54,6 +54,18 @@ def test_absent_section_is_empty_and_still_declares_the_typed_externals():
     ids = declared_identifiers(spec)
     assert spec.accounts.aws.deploy_role_arn in ids
     assert all(c.oidc_provider_arn in ids for c in spec.clusters if c.oidc_provider_arn)
+
+
+def test_typed_fields_that_name_externals_declare_them_once(prod):
+    spec = parse_environment(load_spec_data("prod"), "environments/prod.yaml", SECRET_KEYS)
+    typed = {e.id: e.field for e in typed_externals(spec)}
+    rotation = f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:prod-billing-db-rotation"
+    assert typed[rotation] == "secrets.secrets[1].rotation.lambda_arn"
+    assert spec.gateways.apis[0].domain.certificate_arn in declared_identifiers(spec)
+    assert rotation in declared_identifiers(spec)
+    prod["prerequisites"]["external_resources"][0]["id"] = rotation
+    assert ("prerequisites.external_resources[0]: "
+            f"{rotation!r} is declared twice (also at secrets.secrets[1].rotation.lambda_arn); declare it once") in issues_for(prod)
 
 
 def test_every_kind_parses_and_contributes_what_references_may_resolve_to(prod):

@@ -16,7 +16,6 @@ from pulumi_aws import kms, sns, sqs
 from ..naming import physical_name, region_code
 from ..spec.messaging import BrokerSpec, QueueSpec
 from .alarms import cloudwatch_alarms
-from .arns import sqs_arn
 from .backend import BuildContext, DedupTable, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
 from .idempotency import dynamodb_store
@@ -104,13 +103,10 @@ def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environme
         out.topic_arns[topic.name] = resource.arn
     for queue in spec.queues:
         main_name, dlq_name = queue_name(environment, spec.name, queue), queue_name(environment, spec.name, queue, True)
-        main_arn = sqs_arn(region, account, main_name)
         encryption = dict(kms_master_key_id=key.arn, kms_data_key_reuse_period_seconds=300)
         fifo = dict(fifo_queue=True, content_based_deduplication=queue.content_based_deduplication) if queue.fifo else {}
         dlq = sqs.Queue(
             f"{prefix}-{queue.name}-dlq", name=dlq_name, message_retention_seconds=queue.dlq_retention_seconds,
-            # Only this queue may dead-letter into the DLQ, so a misrouted redrive cannot hide messages here.
-            redrive_allow_policy=json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [main_arn]}),
             tags={"role": "dead-letter", "source-queue": main_name}, **encryption, **fifo, opts=stateful)
         main = sqs.Queue(
             f"{prefix}-{queue.name}", name=main_name, visibility_timeout_seconds=queue.visibility_timeout_seconds,
@@ -118,6 +114,14 @@ def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environme
             redrive_policy=dlq.arn.apply(lambda arn, receives=queue.max_receive_count: json.dumps(
                 {"deadLetterTargetArn": arn, "maxReceiveCount": receives})),
             tags={"role": "work"}, **encryption, **fifo, opts=stateful)
+        # Only this queue may dead-letter into the DLQ, so a misrouted redrive cannot hide messages there. A
+        # separate resource, because the DLQ's own redrive_allow_policy would need the source queue's ARN
+        # before the source queue (which needs the DLQ's ARN) exists; this one depends on both.
+        # https://www.pulumi.com/registry/packages/aws/api-docs/sqs/redriveallowpolicy/
+        sqs.RedriveAllowPolicy(
+            f"{prefix}-{queue.name}-dlq-redrive-allow", queue_url=dlq.url,
+            redrive_allow_policy=main.arn.apply(
+                lambda arn: json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [arn]})), opts=opts)
         sources = [out.topic_arns[t] for t in topic_subscribers(spec, queue.name)]
         sqs.QueuePolicy(f"{prefix}-{queue.name}-policy", queue_url=main.url,
                         policy=pulumi.Output.all(main.arn, *sources).apply(

@@ -10,6 +10,7 @@ The section is optional and every list defaults to empty, so specs written befor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
@@ -215,7 +216,7 @@ def check_prerequisites(spec) -> Iterator[tuple[str, str]]:
         # Regional endpoints take a certificate from their own region; CloudFront (edge) only from us-east-1.
         if cert.region not in regions | {"us-east-1"}:
             yield f"prerequisites.certificates[{i}].arn", f"expected a certificate in one of {', '.join(sorted(regions | {'us-east-1'}))}, got one in {cert.region}"
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {e.id: e.field for e in typed_externals(spec)}
     counters: dict[str, int] = {}
     for kind, identifier, _ in pre.entries():
         field = SECTION_OF[kind]
@@ -226,10 +227,52 @@ def check_prerequisites(spec) -> Iterator[tuple[str, str]]:
         seen.setdefault(identifier, path)
 
 
+@dataclass(frozen=True)
+class TypedExternal:
+    """An external a typed field names by its role: declared by that field, listed on the checklist."""
+
+    kind: str
+    id: str
+    purpose: str
+    field: str
+
+
+def typed_externals(spec) -> Iterator[TypedExternal]:
+    """Fields whose value is, by their meaning, an identifier of something created outside the stack: the
+    deploy role, clusters' OIDC providers, API certificates, the load balancers private backends sit behind,
+    rotation functions, mTLS trust stores. Declaring them twice (there and in prerequisites) would be two
+    sources of truth, so these fields are the declaration."""
+    yield TypedExternal("deploy-role", spec.accounts.aws.deploy_role_arn,
+                        "every AWS provider of the stack assumes it", "accounts.aws.deploy_role_arn")
+    for i, cluster in enumerate(spec.clusters):
+        if cluster.oidc_provider_arn:
+            yield TypedExternal("oidc-provider", cluster.oidc_provider_arn,
+                                f"cluster {cluster.name}'s service-account issuer in IAM: node and External Secrets "
+                                "roles trust it", f"clusters[{i}].oidc_provider_arn")
+    for i, api in enumerate(spec.gateways.apis):
+        at = f"gateways.apis[{i}]"
+        yield TypedExternal("certificate", api.domain.certificate_arn,
+                            f"API {api.name}'s custom domain {api.domain.name} (issued and DNS-validated outside the "
+                            "stack)", f"{at}.domain.certificate_arn")
+        if api.domain.mtls_truststore_uri:
+            yield TypedExternal("trust-store", api.domain.mtls_truststore_uri,
+                                f"API {api.name}'s mTLS CA bundle: partners' client certificates chain to it",
+                                f"{at}.domain.mtls_truststore_uri")
+        for j, version in enumerate(api.versions):
+            if version.backend.vpc_link_target_arn:
+                yield TypedExternal("load-balancer", version.backend.vpc_link_target_arn,
+                                    f"API {api.name} {version.version}'s private backend: the VPC link targets it",
+                                    f"{at}.versions[{j}].backend.vpc_link_target_arn")
+    for i, secret in enumerate(spec.secrets.secrets):
+        if secret.rotation:
+            yield TypedExternal("rotation-function", secret.rotation.lambda_arn,
+                                f"rotates secret {secret.name} (run by its owning team)",
+                                f"secrets.secrets[{i}].rotation.lambda_arn")
+
+
 def declared_identifiers(spec) -> frozenset[str]:
     """What a reference may resolve to outside the plan: the prerequisites section plus the typed fields that
-    already name an external by its role (the deploy role, each cluster's OIDC provider)."""
+    name an external by its role (typed_externals)."""
     found = set(spec.prerequisites.identifiers())
-    found.add(spec.accounts.aws.deploy_role_arn)
-    found.update(c.oidc_provider_arn for c in spec.clusters if c.oidc_provider_arn)
+    found.update(external.id for external in typed_externals(spec))
     return frozenset(found)

@@ -5,6 +5,13 @@ from __future__ import annotations
 QUEUE_TYPES = {"aws:sqs/queue:Queue"}
 SERVICE_BUS_PATHS = {"azure-native:servicebus:Queue", "azure-native:servicebus:Subscription"}
 RABBITMQ_QUEUE = "kubernetes:rabbitmq.com/v1beta1:Queue"
+DEAD_LETTER_SUFFIX = "-dlq"
+"""The blueprint names every dead-letter queue `<source>-dlq` (components/messaging); the rules read the same."""
+
+
+def is_dead_letter_name(name: object) -> bool:
+    """A dead-letter queue by its name (a FIFO queue's `.fifo` suffix comes after the DLQ suffix)."""
+    return str(name or "").removesuffix(".fifo").endswith(DEAD_LETTER_SUFFIX)
 
 # Types that hold messages at rest, with the property naming their key and the AWS-managed aliases
 # that do not count as customer-managed.

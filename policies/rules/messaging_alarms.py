@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 from .framework import Resource
+from .messaging import is_dead_letter_name
 from .messaging_transport import get
 
 SQS = "aws:sqs/queue:Queue"
@@ -27,7 +28,7 @@ PATHS = {SQS, MSK, SB_QUEUE, SB_SUBSCRIPTION, EVENT_HUB, KAFKA_TOPIC, RABBITMQ_Q
 def _is_dead_letter(resource: Resource) -> bool:
     name = str(resource.props.get("name") or get(resource.props, "spec.name") or get(resource.props, "metadata.name")
                or resource.props.get("eventHubName") or "")
-    return name.removesuffix(".fifo").endswith("-dlq") or bool(resource.props.get("redriveAllowPolicy"))
+    return is_dead_letter_name(name) or bool(resource.props.get("redriveAllowPolicy"))
 
 
 def _watched(resources: list[Resource]) -> tuple[set[tuple[str, str]], set[str], list[str]]:

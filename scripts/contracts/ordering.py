@@ -4,6 +4,11 @@ The engine orders creates by dependencies alone. An input holding a string that 
 resource's ARN, id or URL (built by hand instead of taken from its Output) gives the engine no edge, so the
 first `pulumi up` creates both at once and the dependant fails (or, on Azure, gets "NotFound") at random.
 Names count only in fields that are references by meaning (REFERENCE_FIELDS); names that coincide do not.
+
+A forward reference is ordered too: when the named resource depends on the one naming it, the engine creates
+the referrer first. That is the only way to write a policy the cloud checks before it creates what the policy
+names (CloudTrail refuses a trail whose bucket and key policies do not already admit it by its own ARN:
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html).
 """
 
 from __future__ import annotations
@@ -50,8 +55,9 @@ def check_ordering(doc: Document, context: Context) -> Iterator[Finding]:
             if not targets:
                 continue
             before = doc.upstream(state.urn) if before is None else before
-            if not targets & before:
-                missing.setdefault(sorted(targets)[0], []).append(path)
+            if targets & before or any(state.urn in doc.upstream(target) for target in targets):
+                continue
+            missing.setdefault(sorted(targets)[0], []).append(path)
         for target, paths in sorted(missing.items()):
             by_name = all((state.type, p) in REFERENCE_FIELDS for p in paths)
             yield Finding(state.urn, "missing-dependency",

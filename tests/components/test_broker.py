@@ -42,8 +42,12 @@ def test_every_queue_dead_letters_into_its_own_queue_in_its_region():
         redrive = json.loads(main["inputs"]["redrivePolicy"])
         assert redrive == {"deadLetterTargetArn": redrive["deadLetterTargetArn"], "maxReceiveCount": 4}
         assert redrive["deadLetterTargetArn"].endswith(":" + dlq["inputs"]["name"])
-        allow = json.loads(dlq["inputs"]["redriveAllowPolicy"])
+        assert "redriveAllowPolicy" not in dlq["inputs"], "inline, the fence would need the source queue first: a cycle"
+        fence = built.named(f"orders-{region}-billing-dlq-redrive-allow")
+        allow = json.loads(fence["inputs"]["redriveAllowPolicy"])
         assert allow["redrivePermission"] == "byQueue" and allow["sourceQueueArns"][0].endswith(":" + main["inputs"]["name"])
+        assert fence["inputs"]["queueUrl"].endswith("/" + dlq["inputs"]["name"])
+        assert {dlq["urn"], main["urn"]} <= set(fence["dependencies"]), "the fence names both queues by their outputs"
         assert dlq["urn"] in main["dependencies"]
         key = built.named(f"orders-{region}-key")
         assert main["inputs"]["kmsMasterKeyId"].endswith(f":key/{key['id']}"), "each region's queues use its own key"

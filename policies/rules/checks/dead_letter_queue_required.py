@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..framework import NotApplicable, Resource, Rule, RuleContext
-from ..messaging import QUEUE_TYPES, RABBITMQ_QUEUE, SERVICE_BUS_PATHS
+from ..messaging import QUEUE_TYPES, RABBITMQ_QUEUE, SERVICE_BUS_PATHS, is_dead_letter_name
 from ..values import document, get, is_map
 
 
@@ -24,7 +24,7 @@ def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
         arguments = get(props, "spec", "arguments")
         if get(arguments, "x-dead-letter-exchange") and get(arguments, "x-delivery-limit"):
             return
-        if str(get(props, "spec", "name", default="")).endswith("-dlq"):
+        if is_dead_letter_name(get(props, "spec", "name", default="")):
             return  # a dead-letter queue is the end of the path
         yield "queue has no dead-letter exchange and delivery limit: poison messages would redeliver forever"
         return
@@ -33,8 +33,11 @@ def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
     redrive = document(props.get("redrivePolicy"))
     if is_map(redrive) and redrive.get("deadLetterTargetArn") and redrive.get("maxReceiveCount"):
         return
-    if document(props.get("redriveAllowPolicy")):
-        return  # this queue is itself a dead-letter queue, fenced to its source queues
+    if document(props.get("redriveAllowPolicy")) or is_dead_letter_name(props.get("name")):
+        # This queue is itself a dead-letter queue. Its fence to the source queues is usually a separate
+        # aws:sqs/redriveAllowPolicy resource (inline it would need the source queue's ARN before the source
+        # queue, which needs the DLQ's ARN first: a cycle), so its name is what this resource shows.
+        return
     yield "queue has no dead-letter queue: failed messages would retry forever or be lost"
 
 
