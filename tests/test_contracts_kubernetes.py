@@ -89,6 +89,40 @@ def test_a_custom_resource_the_crd_schema_refuses_or_prunes():
     assert findings(STRIMZI, NAMESPACE, topic(retention="7d")) == [("crd-schema", "topic")]
 
 
+CERT_MANAGER = res("kubernetes:helm.sh/v3:Release", "cm", {"chart": "cert-manager", "version": "v1.16.2",
+                                                           "namespace": "cert-manager", "createNamespace": True})
+
+
+def certificate(**spec) -> dict:
+    return res("kubernetes:cert-manager.io/v1:Certificate", "cert",
+               {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "events-tls", "namespace": "msg"},
+                "spec": {"secretName": "events-tls", "dnsNames": ["events.msg.svc"],
+                         "issuerRef": {"name": "internal-ca", "kind": "Issuer"}, **spec}})
+
+
+def test_cert_manager_resources_are_judged_against_the_pinned_release():
+    assert findings(CERT_MANAGER, NAMESPACE, certificate()) == []
+    assert findings(CERT_MANAGER, NAMESPACE, certificate(duration=90)) == [("crd-schema", "cert")]
+    assert findings(CERT_MANAGER, NAMESPACE, certificate(renewBeforeDays="7")) == [("crd-schema", "cert")]
+    assert findings(NAMESPACE, certificate()) == [("crd-unserved", "cert")]
+
+
+def test_every_prometheus_operator_kind_is_judged():
+    """The stack's alert routing may add an AlertmanagerConfig: its matchers' `=` must survive the YAML reader."""
+    config = res("kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig", "routes",
+                 {"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": "AlertmanagerConfig",
+                  "metadata": {"name": "routes", "namespace": "msg"},
+                  "spec": {"route": {"receiver": "oncall", "matchers": [{"name": "severity", "matchType": "=", "value": "critical"}]},
+                           "receivers": [{"name": "oncall"}]}})
+    assert findings(PROMETHEUS, NAMESPACE, config) == []
+    wrong = copy.deepcopy(config)
+    wrong["inputs"]["spec"]["route"]["matchers"][0]["matchType"] = "=="
+    assert findings(PROMETHEUS, NAMESPACE, wrong) == [("crd-schema", "routes")]
+    kinds = {key.split("/")[2] for key, v in crds.index().items() if v["release"] == "prometheus-operator-0.79.2"}
+    assert kinds == {"Alertmanager", "AlertmanagerConfig", "PodMonitor", "Probe", "Prometheus", "PrometheusAgent",
+                     "PrometheusRule", "ScrapeConfig", "ServiceMonitor", "ThanosRuler"}
+
+
 def test_references_to_service_accounts_stores_and_scale_targets():
     deployment = res("kubernetes:apps/v1:Deployment", "app", {"metadata": {"name": "app", "namespace": "msg"}, "spec": {
         "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"serviceAccountName": "app", "containers": []}}}})

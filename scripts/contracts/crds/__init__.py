@@ -25,8 +25,6 @@ class Release:
     chart_version: str
     groups: tuple[str, ...]
     """API groups this release serves in full (a kind of these groups not listed is not served)."""
-    omitted: tuple[str, ...] = ()
-    """Kinds the release serves whose CRD files are not vendored (too large to carry); never judged."""
 
 
 # Keyed by the Helm chart components/cluster/addons.py installs; its version must match the pin.
@@ -37,8 +35,8 @@ RELEASES: dict[str, Release] = {
     "external-secrets": Release("external-secrets-0.12.1", "external-secrets", "0.12.1", ("external-secrets.io",)),
     "rabbitmq-cluster-operator": Release("rabbitmq-operators-4.4.4", "rabbitmq-cluster-operator", "4.4.4", ("rabbitmq.com",)),
     "kube-prometheus-stack": Release(
-        "prometheus-operator-0.79.2", "kube-prometheus-stack", "67.9.0", ("monitoring.coreos.com",),
-        omitted=("Alertmanager", "AlertmanagerConfig", "Prometheus", "PrometheusAgent", "ScrapeConfig", "ThanosRuler")),
+        "prometheus-operator-0.79.2", "kube-prometheus-stack", "67.9.0", ("monitoring.coreos.com",)),
+    "cert-manager": Release("cert-manager-1.16.2", "cert-manager", "v1.16.2", ("cert-manager.io", "acme.cert-manager.io")),
 }
 
 
@@ -46,7 +44,11 @@ def build_index() -> dict[str, Any]:
     """{"group/version/Kind": {"release", "scope", "schema"}} from the vendored YAML files."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    class loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # noqa: N801 (a Loader class, as PyYAML names them)
+        """YAML 1.1 resolves a bare `=` to its "value" tag, which PyYAML cannot construct; Kubernetes (YAML 1.2)
+        reads it as the string it is (the Prometheus operator's matcher enums list `=`, `!=`, `=~`, `!~`)."""
+
+    loader.add_constructor("tag:yaml.org,2002:value", lambda self, node: self.construct_scalar(node))
     kinds: dict[str, Any] = {}
     for release in RELEASES.values():
         for path in sorted((HERE / release.folder).glob("*.yaml")):
@@ -59,8 +61,25 @@ def build_index() -> dict[str, Any]:
                         continue
                     key = f"{spec['group']}/{version['name']}/{spec['names']['kind']}"
                     kinds[key] = {"release": release.folder, "scope": spec.get("scope", "Namespaced"),
-                                  "file": path.name, "schema": (version.get("schema") or {}).get("openAPIV3Schema") or {}}
+                                  "file": path.name,
+                                  "schema": _without_prose((version.get("schema") or {}).get("openAPIV3Schema") or {})}
     return {"kinds": dict(sorted(kinds.items()))}
+
+
+def _without_prose(schema: Any) -> Any:
+    """The schema without its `description` texts (three quarters of the bytes; validation never reads them).
+    Inside `properties` the keys are field names, so a field that is itself called `description` stays."""
+    if isinstance(schema, list):
+        return [_without_prose(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    kept = {}
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            continue
+        kept[key] = ({name: _without_prose(sub) for name, sub in value.items()}
+                     if key in ("properties", "patternProperties") and isinstance(value, dict) else _without_prose(value))
+    return kept
 
 
 @lru_cache(maxsize=1)
