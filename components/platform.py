@@ -80,7 +80,7 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
     outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
     # Nodes before secrets and monitoring: secret policies name the nodes' roles, and ExternalSecrets and
-    # ServiceMonitors live in the namespaces the nodes create.
+    # PodMonitors live in the namespaces the nodes create.
     # The integrations' alarms and rollback switches before the nodes: each node reads its own switches.
     observability.watch(brokers)
     nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags)

@@ -19,10 +19,11 @@ from .contract_states import ACCOUNT, export, res
 # Today's findings per environment and check: the real path work drives every count to zero, then the
 # checks become mandatory (scripts/contracts/enforcement.py). Update these with the fix that changes them.
 TODAY = {
-    "dev": {"k8s-selector": 1},
-    "staging": {"dns-dangling-target": 2, "k8s-selector": 1},
-    "prod": {"dns-dangling-target": 4, "k8s-selector": 1},
+    "dev": {},
+    "staging": {"dns-dangling-target": 2},
+    "prod": {"dns-dangling-target": 4},
 }
+
 
 @pytest.mark.parametrize("env", SHIPPED)
 def test_shipped_environments_report_todays_findings(plans, env):

@@ -55,7 +55,8 @@ def test_declared_external_principals_and_other_accounts_resolve():
 
 
 def test_dangling_arns_outside_policies_are_references():
-    rotation = f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:prod-billing-db-rotation"
+    # Not the function prod's spec names in secrets[].rotation.lambda_arn (that field declares its function).
+    rotation = f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:prod-ledger-rotation"
     state = res("aws:secretsmanager/secretRotation:SecretRotation", "rotation",
                 {"secretId": "x", "rotationLambdaArn": rotation, "rotationRules": {"automaticallyAfterDays": 30}})
     assert findings(state) == [("dangling-reference", "rotation")]

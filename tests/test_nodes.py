@@ -80,7 +80,13 @@ def test_disruption_budget_selects_the_pods(plans):
                                         ("crm-sync", ["10.10.0.0/16"])])
 def test_network_policy_denies_all_but_dns_collector_and_broker_https(plans, node, cidrs):
     spec = _inputs(plans["prod"], f"node-{node}-network-policy")["spec"]
-    assert spec["policyTypes"] == ["Ingress", "Egress"] and spec["ingress"] == []
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    if node == "order-billing":  # an integration monitors it: only Prometheus may reach, only its metrics port
+        assert spec["ingress"] == [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+                                              "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}],
+                                    "ports": [{"protocol": "TCP", "port": 9464}]}]
+    else:
+        assert spec["ingress"] == []
     dns, collector, broker = spec["egress"]
     assert {p["port"] for p in dns["ports"]} == {53}
     assert collector["to"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "observability"}

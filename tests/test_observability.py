@@ -104,7 +104,15 @@ def test_prometheus_rules_on_the_workload_cluster_after_the_operator(plans):
     assert rule["provider"].startswith(by_name(plans["prod"], "k8s-eks-fra")["urn"])
     alerts = {r["alert"]: r for r in rule["inputs"]["spec"]["groups"][0]["rules"]}
     assert "> 1.44" in alerts["order-billing-availability-fast-burn"]["expr"]
-    assert by_name(plans["prod"], "observability-order-billing-servicemonitor")["inputs"]["metadata"]["labels"]["release"] == "prometheus-operator"
+    monitor = by_name(plans["prod"], "observability-order-billing-podmonitor")["inputs"]
+    assert monitor["metadata"]["labels"]["release"] == "prometheus-operator"
+    assert rule["inputs"]["metadata"]["labels"]["release"] == "prometheus-operator"
+    # It selects the node's pods by the Deployment's own selector and scrapes the port the container names.
+    deployment = by_name(plans["prod"], "node-order-billing-deployment")["inputs"]
+    assert monitor["spec"]["selector"]["matchLabels"] == deployment["spec"]["selector"]["matchLabels"]
+    ports = {p["name"]: p["containerPort"] for p in deployment["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    assert monitor["spec"]["podMetricsEndpoints"][0]["port"] == "metrics" and ports["metrics"] == 9464
+    assert monitor["metadata"]["namespace"] == deployment["metadata"]["namespace"]
 
 
 def test_escalation_map_is_a_stack_output(plans):

@@ -41,6 +41,11 @@ def mutated(env, change):
      "observability.integrations[0].queue", "undefined queue 'no-such-queue'"),
     (lambda d: d["observability"].update(masked_identifiers=["ShoeSize"]),
      "observability.masked_identifiers[0]", "unknown data identifier 'ShoeSize'"),
+    (lambda d: d["observability"]["integrations"][0]["workload"].update(namespace="ledger"),
+     "observability.integrations[0].workload", "no processing node named 'order-billing' runs on cluster 'eks-dev' "
+                                               "in namespace 'ledger', so the PodMonitor would scrape nothing"),
+    (lambda d: d["processing"]["nodes"][0].update(metrics_port=8080),
+     "processing.nodes[0]", "metrics_port 8080 is also probes.port"),
 ])
 def test_bad_input_names_the_field_and_exits_2(project_copy, change, field, expected):
     write_env(project_copy, "dev", mutated("dev", change))

@@ -41,6 +41,24 @@ OPERATORS: dict[str, Operator] = {
 
 
 @dataclass(frozen=True)
+class Scraper:
+    """Who scrapes workloads' /metrics: the Prometheus pods the operator runs from kube-prometheus-stack.
+    The operator labels them app.kubernetes.io/name=prometheus; network policies admit exactly those.
+    https://prometheus-operator.dev/docs/platform/troubleshooting/ (pods carry the operator's standard labels)"""
+
+    namespace: str
+    pod_labels: dict[str, str]
+    release_label: dict[str, str]
+    """kube-prometheus-stack selects monitors and rules labelled with its release name (its
+    *SelectorNilUsesHelmValues defaults), so every PodMonitor and PrometheusRule carries this."""
+
+
+PROMETHEUS = Scraper(namespace=OPERATORS["prometheus-operator"].namespace,
+                     pod_labels={"app.kubernetes.io/name": "prometheus"},
+                     release_label={"release": "prometheus-operator"})
+
+
+@dataclass(frozen=True)
 class ClusterAddonsArgs:
     cluster: str
     """Cluster name from the spec (used in logical names)."""

@@ -13,6 +13,8 @@ REGION_LABEL = "topology.kubernetes.io/region"
 ZONE_LABEL = "topology.kubernetes.io/zone"
 COMPONENT = "processing-node"
 ZONE_MARKER = "hybrid.integration/residency-zone"
+METRICS_PORT = "metrics"
+"""The container port name PodMonitors scrape (components/observability/prometheus.py)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Workload:
     residency_zone: str | None
     production: bool
     probe_port: int
+    metrics_port: int
+    """Container port named METRICS_PORT serving Prometheus /metrics."""
     startup_path: str
     liveness_path: str
     readiness_path: str
@@ -86,7 +90,8 @@ def deployment_spec(w: Workload, service_account: str, env: Sequence[dict],
     pod_labels = labels(w)
     container = {
         "name": w.name, "image": w.image, "imagePullPolicy": "IfNotPresent",
-        "ports": [{"name": "http", "containerPort": w.probe_port, "protocol": "TCP"}],
+        "ports": [{"name": "http", "containerPort": w.probe_port, "protocol": "TCP"},
+                  {"name": METRICS_PORT, "containerPort": w.metrics_port, "protocol": "TCP"}],
         "env": list(env),
         # Startup gives a slow start 5 minutes before liveness may restart it; readiness gates traffic.
         "startupProbe": _probe(w.startup_path, w.probe_port, 10, 30),
@@ -131,8 +136,10 @@ def disruption_budget_spec(w: Workload) -> dict:
 
 
 def network_policy_spec(w: Workload, broker_cidrs: Sequence[str], collector_namespace: str,
-                        collector_labels: Mapping[str, str], collector_port: int) -> dict:
-    """Default deny both ways; egress only to DNS, the telemetry collector and HTTPS to the broker networks."""
+                        collector_labels: Mapping[str, str], collector_port: int,
+                        scraper: tuple[str, Mapping[str, str]] | None = None) -> dict:
+    """Default deny both ways; egress only to DNS, the telemetry collector and HTTPS to the broker networks;
+    ingress only from `scraper` (namespace, pod labels) to the metrics port, when something scrapes the node."""
     egress = [
         {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
                  "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
@@ -144,8 +151,12 @@ def network_policy_spec(w: Workload, broker_cidrs: Sequence[str], collector_name
         {"to": [{"ipBlock": {"cidr": cidr}} for cidr in sorted(set(broker_cidrs))],
          "ports": [{"protocol": "TCP", "port": 443}]},
     ]
+    ingress = [] if scraper is None else [{
+        "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": scraper[0]}},
+                  "podSelector": {"matchLabels": dict(scraper[1])}}],
+        "ports": [{"protocol": "TCP", "port": w.metrics_port}]}]
     return {"podSelector": {"matchLabels": selector(w)}, "policyTypes": ["Ingress", "Egress"],
-            "ingress": [], "egress": egress}
+            "ingress": ingress, "egress": egress}
 
 
 def scaled_object_spec(w: Workload, min_replicas: int, max_replicas: int, auth_name: str,

@@ -17,6 +17,7 @@ from pulumi_kubernetes.core.v1 import Namespace, ServiceAccount
 from pulumi_kubernetes.networking.v1 import NetworkPolicy
 from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 
+from ..cluster.addons import Scraper
 from ..messaging.backend import DedupTable
 from ..naming import physical_name
 from ..observability.rollback import FlagSwitches, flags_read_policy
@@ -90,6 +91,8 @@ class ProcessingNodeArgs:
     """The rollback switches of the integration named after the node: read grant and where to find them."""
     pod_identity_webhook: bool = True
     """EKS: the webhook injects the web-identity token; elsewhere the pod spec projects it itself."""
+    scraper: Optional[Scraper] = None
+    """Who scrapes the node's metrics port (an integration monitors it): the network policy admits them."""
 
 
 class ProcessingNode(pulumi.ComponentResource):
@@ -108,6 +111,7 @@ class ProcessingNode(pulumi.ComponentResource):
         workload = manifests.Workload(
             name=spec.name, namespace=ns, image=spec.image, region_label=manifests.region_label(spec.region),
             residency_zone=spec.residency_zone, production=args.production, probe_port=spec.probes.port,
+            metrics_port=spec.metrics_port,
             startup_path=spec.probes.startup_path, liveness_path=spec.probes.liveness_path,
             readiness_path=spec.probes.readiness_path, cpu_request=spec.resources.cpu_request,
             cpu_limit=spec.resources.cpu_limit, memory_request=spec.resources.memory_request,
@@ -183,7 +187,8 @@ class ProcessingNode(pulumi.ComponentResource):
         PodDisruptionBudget(f"{name}-pdb", metadata=meta, spec=manifests.disruption_budget_spec(workload), opts=in_ns)
         NetworkPolicy(f"{name}-network-policy", metadata=meta, spec=manifests.network_policy_spec(
             workload, args.broker_cidrs, args.telemetry.collector_namespace, args.telemetry.collector_pod_labels,
-            args.telemetry.collector_port), opts=in_ns)
+            args.telemetry.collector_port,
+            (args.scraper.namespace, args.scraper.pod_labels) if args.scraper else None), opts=in_ns)
 
         needs_crds = [*after_ns, *([args.addons] if args.addons else [])]
         crd_opts = pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(depends_on=needs_crds))

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import pulumi
 
+from ..cluster.addons import PROMETHEUS
 from ..observability.rollback import FlagSwitches
 from ..spec.nodes import read_region
 from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
@@ -41,6 +42,9 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
     specs = {b.name: b for b in spec.messaging.brokers}
     namespaces: dict[tuple[str, str], pulumi.Resource] = {}
     outputs: dict[str, Any] = {}
+    # Integrations whose workload is a node: Prometheus scrapes that node's metrics port (observability).
+    monitored = {(i.name, i.workload.cluster, i.workload.namespace)
+                 for i in spec.observability.integrations if i.workload}
     for node in spec.processing.nodes:
         queues, topics = [], []
         for ref in node.consumes:
@@ -71,7 +75,8 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
             telemetry=spec.processing.telemetry, cluster_provider=providers.for_cluster(node.cluster),
             aws_provider=providers.for_aws(spec.regions.aws.primary.region),
             create_namespace=key not in namespaces, namespace_resource=namespaces.get(key),
-            addons=addons.get(node.cluster), production=spec.production))
+            addons=addons.get(node.cluster), production=spec.production,
+            scraper=PROMETHEUS if (node.name, node.cluster, node.k8s_namespace) in monitored else None))
         if resource.namespace_resource is not None:
             namespaces[key] = resource.namespace_resource
         built.role_arns[node.name] = resource.role_arn

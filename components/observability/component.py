@@ -168,7 +168,7 @@ class Observability(pulumi.ComponentResource):
             self._pending_monitors.append((prefix, integration))
 
     def _monitor(self, prefix: str, integration, args: ObservabilityArgs) -> None:
-        """ServiceMonitor and rules wait for the operator's CRDs and for the workload's namespace."""
+        """PodMonitor and rules wait for the operator's CRDs and for the workload's namespace."""
         cluster = integration.workload.cluster
         waits = [args.cluster_addons.get(cluster), self._namespaces.get((cluster, integration.workload.namespace))]
         build_workload_monitoring(prefix, integration, pulumi.ResourceOptions(

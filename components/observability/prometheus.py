@@ -1,7 +1,10 @@
-"""In-cluster monitoring: a ServiceMonitor and a PrometheusRule per integration workload (practice 6.5).
+"""In-cluster monitoring: a PodMonitor and a PrometheusRule per integration workload (practice 6.5).
 
-The custom resources need the Prometheus operator (kube-prometheus-stack, installed by ClusterAddons under
-the release name `prometheus-operator`, whose Prometheus selects objects labelled with that release).
+The workload is the processing node of the same name (the spec checks it exists there). A queue worker has
+no clients and so no Service: the PodMonitor scrapes its pods' named metrics port directly, and the node's
+network policy admits the Prometheus pods to that port. The custom resources need the Prometheus operator
+(kube-prometheus-stack, installed by ClusterAddons under the release name `prometheus-operator`, whose
+Prometheus selects monitors and rules labelled with that release).
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import pulumi
 from pulumi_kubernetes.apiextensions import CustomResource
 
+from ..cluster.addons import PROMETHEUS
+from ..compute.manifests import COMPONENT, METRICS_PORT
 from ..spec.observability import Integration
 from .thresholds import FAST_BURN, SLOW_BURN, burn_rate_threshold_percent
 
-RELEASE_LABEL = {"release": "prometheus-operator"}
 
 
 def prometheus_rules(integration: Integration) -> list[dict]:
@@ -54,11 +58,13 @@ def build_workload_monitoring(name: str, integration: Integration, opts: pulumi.
     workload = integration.workload
     assert workload is not None
     metadata = {"name": integration.name, "namespace": workload.namespace,
-                "labels": {**RELEASE_LABEL, "integration": integration.name}}
-    CustomResource(f"{name}-servicemonitor", api_version="monitoring.coreos.com/v1", kind="ServiceMonitor",
+                "labels": {**PROMETHEUS.release_label, "integration": integration.name}}
+    # The node's own pod selector labels (components/compute/manifests.selector), so only its pods are scraped.
+    pods = {"app.kubernetes.io/name": integration.name, "app.kubernetes.io/component": COMPONENT}
+    CustomResource(f"{name}-podmonitor", api_version="monitoring.coreos.com/v1", kind="PodMonitor",
                    metadata=metadata,
-                   spec={"selector": {"matchLabels": {"app.kubernetes.io/name": integration.name}},
-                         "endpoints": [{"port": workload.port, "path": "/metrics", "interval": "30s"}]},
+                   spec={"selector": {"matchLabels": pods},
+                         "podMetricsEndpoints": [{"port": METRICS_PORT, "path": "/metrics", "interval": "30s"}]},
                    opts=opts)
     CustomResource(f"{name}-prometheusrule", api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
                    metadata=metadata,

@@ -87,6 +87,10 @@ class NodeSpec(SpecModel):
     resources: NodeResources = Field(default_factory=NodeResources,
                                      description="container CPU and memory requests and limits")
     probes: NodeProbes = Field(default_factory=NodeProbes, description="startup, liveness and readiness probe paths")
+    metrics_port: int = Field(
+        default=9464, ge=1024, le=65535,
+        description="container port (named `metrics`) serving Prometheus /metrics; 9464 is the OpenTelemetry "
+                    "Prometheus exporter's default")
     consumes: list[QueueRef] = Field(min_length=1, description="queues the node reads (and scales on)")
     publishes: list[TopicRef] = Field(default_factory=list, description="topics the node may publish to")
 
@@ -94,6 +98,8 @@ class NodeSpec(SpecModel):
     def _pinned_image(self) -> "NodeSpec":
         if self.image.endswith(":latest"):
             raise ValueError("image tag latest is not pinned; expected a digest (@sha256:...) or a release tag")
+        if self.metrics_port == self.probes.port:
+            raise ValueError(f"metrics_port {self.metrics_port} is also probes.port; expected two container ports")
         return self
 
     @property

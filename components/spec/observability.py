@@ -83,12 +83,12 @@ class Slos(SpecModel):
 
 
 class InClusterWorkload(SpecModel):
-    """Where the integration runs in Kubernetes: scraped by Prometheus, judged by PrometheusRule."""
+    """Where the integration runs in Kubernetes: the processing node of the integration's name on this cluster
+    and namespace, scraped on its `metrics` port by Prometheus and judged by PrometheusRule."""
 
     cluster: Name
     namespace: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
                            description="Kubernetes namespace the workload runs in")
-    port: str = Field(default="metrics", description="named Service port exposing /metrics")
 
 
 class Integration(SpecModel):
@@ -142,6 +142,7 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
     regions = set(spec.aws_region_names())
     azure_location = spec.regions.azure.location if spec.regions.azure else None
     clusters = {c.name for c in spec.clusters}
+    nodes = {(n.name, n.cluster, n.k8s_namespace) for n in spec.processing.nodes}
     brokers = {b.name: b for b in spec.messaging.brokers}
     names = [t.name for t in section.oncall]
     for i, target in enumerate(section.oncall):
@@ -187,6 +188,10 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
         if integration.workload and integration.workload.cluster not in clusters:
             yield (f"{path}.workload.cluster",
                    f"undefined cluster {integration.workload.cluster!r}; expected one of clusters[].name: {', '.join(sorted(clusters)) or 'none'}")
+        elif integration.workload and (integration.name, integration.workload.cluster, integration.workload.namespace) not in nodes:
+            yield (f"{path}.workload", f"no processing node named {integration.name!r} runs on cluster "
+                   f"{integration.workload.cluster!r} in namespace {integration.workload.namespace!r}, so the PodMonitor "
+                   "would scrape nothing; expected a processing.nodes[] entry with that name, cluster and namespace")
 
 
 # Azure Monitor metric alerts judge one platform metric against a static threshold: no ratios and Service Bus

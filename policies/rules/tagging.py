@@ -21,6 +21,7 @@ BUILT_TAGGABLE = {
 }
 UNTAGGABLE = {
     "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:kms/alias:Alias", "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
     "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription", "azure-native:network:Subnet",
 }
 # Messaging (issue 3): brokers, their dedup stores, registries and alarms carry tags; entities inside a
@@ -67,6 +68,7 @@ UNTAGGABLE |= {
     # Kubernetes objects carry labels, not cloud cost tags.
     "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore", "kubernetes:external-secrets.io/v1beta1:ExternalSecret",
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor",
     "kubernetes:helm.sh/v3:Release",
 }
 
