@@ -95,6 +95,7 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "aws:sqs/queue:Queue": _AWS_REGION + ("name", "namePrefix", "fifoQueue"),
     "aws:sqs/queuePolicy:QueuePolicy": _AWS_REGION + ("queueUrl",),
     "aws:sqs/redrivePolicy:RedrivePolicy": _AWS_REGION + ("queueUrl",),
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": _AWS_REGION + ("queueUrl",),
     "aws:sns/topic:Topic": _AWS_REGION + ("name", "namePrefix", "fifoTopic"),
     "aws:sns/topicPolicy:TopicPolicy": _AWS_REGION + ("arn",),
     "aws:sns/topicSubscription:TopicSubscription": _AWS_REGION + ("topic", "protocol", "endpoint",
