@@ -57,7 +57,9 @@ def test_prod_traffic_manager_prefers_azure_and_probes_https(plans):
     assert inputs["trafficRoutingMethod"] == "Priority" and inputs["location"] == "global"
     assert inputs["monitorConfig"]["protocol"] == "HTTPS"
     assert inputs["monitorConfig"]["toleratedNumberOfFailures"] == 2  # unhealthy on the 3rd failure
-    assert [(e["endpointLocation"], e["priority"]) for e in inputs["endpoints"]] == [("westeurope", 1), ("eu-central-1", 2)]
+    assert [e["priority"] for e in inputs["endpoints"]] == [1, 2]
+    # Priority routing reads no endpointLocation, and eu-central-1 (an AWS region) is no Azure region name.
+    assert all("endpointLocation" not in e for e in inputs["endpoints"])
 
 
 def test_latency_and_geolocation_record_plans():
@@ -93,3 +95,12 @@ def test_routing_spec_errors_name_the_field():
     assert any(i.startswith("routing.records[0].entry_points: a failover record needs exactly two") for i in issues)
     assert any(i.startswith("routing.records[0].entry_points[1].region: region 'us-east-1' is not in residency") for i in issues)
     assert any(i.startswith("routing.records[1].name: expected a name inside the zone api.example.com") for i in issues)
+
+
+def test_performance_routing_locates_each_endpoint_by_its_azure_region():
+    data = copy.deepcopy(load_spec_data("prod"))
+    data["routing"]["traffic_managers"][0]["method"] = "Performance"
+    issues = _issues(data)
+    assert any(i.startswith("routing.traffic_managers[0].entry_points[1].region: Performance routing locates each "
+                            "endpoint by its Azure region") and "got 'eu-central-1'" in i for i in issues), issues
+    assert not any("traffic_managers[0].entry_points[0].region" in i for i in issues), "westeurope is an Azure region"

@@ -99,9 +99,13 @@ class TrafficRouting(pulumi.ComponentResource):
             interval, timeout = traffic_manager_interval(profile.health_check)
             endpoints = []
             for index, entry in enumerate(profile.entry_points, start=1):
+                # endpointLocation is an Azure region and is read only by Performance routing (it says where an
+                # external endpoint is); Priority and Geographic ignore it, and an AWS region there is refused.
+                # https://learn.microsoft.com/rest/api/trafficmanager/endpoints/create-or-update
                 endpoints.append(trafficmanager.EndpointArgs(
                     name=f"{entry.region}-{index}", type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
-                    target=entry.target, endpoint_status="Enabled", endpoint_location=entry.region,
+                    target=entry.target, endpoint_status="Enabled",
+                    endpoint_location=entry.region if profile.method == "Performance" else None,
                     priority=index if profile.method == "Priority" else None,
                     geo_mapping=[f"GEO-{c}" for c in entry.continents] + list(entry.countries)
                     if profile.method == "Geographic" else None))

@@ -11,9 +11,11 @@ from typing import Iterator, Literal, Optional
 from pydantic import Field, model_validator
 
 from .base import SpecModel
+from .residency import ZONE_AZURE_LOCATIONS
 
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 CONTINENTS = frozenset({"AF", "AN", "AS", "EU", "NA", "OC", "SA"})
+AZURE_LOCATIONS = frozenset().union(*ZONE_AZURE_LOCATIONS.values())
 
 
 class HealthCheckSpec(SpecModel):
@@ -141,3 +143,9 @@ def check_routing(spec) -> Iterator[tuple[str, str]]:
         yield from _entry_point_problems(path, profile.method, profile.entry_points, allowed)
         if profile.method == "Priority" and len(profile.entry_points) < 2:
             yield f"{path}.entry_points", "priority routing needs at least two entry points to fail over between"
+        if profile.method == "Performance":
+            for j, entry in enumerate(profile.entry_points):
+                if entry.region not in AZURE_LOCATIONS:
+                    yield (f"{path}.entry_points[{j}].region",
+                           f"Performance routing locates each endpoint by its Azure region; expected an Azure region "
+                           f"name such as westeurope (the nearest one for an endpoint outside Azure), got {entry.region!r}")

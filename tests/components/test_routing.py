@@ -55,3 +55,5 @@ def test_azure_entry_points_get_a_traffic_manager_profile():
     profile = profiles[0]["inputs"]
     assert profile["trafficRoutingMethod"] == "Priority" and profile["resourceGroupName"] == "unit-rg"
     assert [e["target"] for e in profile["endpoints"]] == ["partner-weu.unit.example.com"]
+    assert "endpointLocation" not in profile["endpoints"][0], "only Performance routing reads an endpoint's location"
+
