@@ -123,6 +123,20 @@ def test_every_prometheus_operator_kind_is_judged():
                      "PrometheusRule", "ScrapeConfig", "ServiceMonitor", "ThanosRuler"}
 
 
+RABBITMQ = res("kubernetes:helm.sh/v3:Release", "rmq", {"chart": "rabbitmq-cluster-operator", "version": "4.4.4",
+                                                        "namespace": "rabbitmq-system", "createNamespace": True})
+
+
+def test_a_tls_only_rabbitmq_service_offers_prometheus_tls_and_no_plain_ports():
+    broker = res("kubernetes:rabbitmq.com/v1beta1:RabbitmqCluster", "rmq-cluster",
+                 {"apiVersion": "rabbitmq.com/v1beta1", "kind": "RabbitmqCluster", "metadata": {"name": "events", "namespace": "msg"},
+                  "spec": {"replicas": 3, "tls": {"secretName": "events-tls", "disableNonTLSListeners": True}}})
+    selector = {"app.kubernetes.io/name": "events", "app.kubernetes.io/component": "rabbitmq"}
+    assert findings(RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus-tls")) == []
+    # The operator exposes prometheus-tls instead of prometheus with TLS on (never both).
+    assert findings(RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus")) == [("k8s-selector", "monitor")]
+
+
 def test_references_to_service_accounts_stores_and_scale_targets():
     deployment = res("kubernetes:apps/v1:Deployment", "app", {"metadata": {"name": "app", "namespace": "msg"}, "spec": {
         "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"serviceAccountName": "app", "containers": []}}}})

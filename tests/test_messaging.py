@@ -201,6 +201,12 @@ def test_strimzi(planned, label):
     rules = one(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "plant-lag-rules")
     rule = rules["spec"]["groups"][0]["rules"][0]
     assert rule["expr"].endswith(f"> {v['lag']}") and rule["annotations"]["sns_topic_arn"].endswith("alerts-critical")
+    # kube-prometheus-stack loads only rules and monitors labelled with its release.
+    assert rules["metadata"]["labels"]["release"] == "prometheus-operator"
+    exporter = one(plan, "kubernetes:monitoring.coreos.com/v1:PodMonitor", "plant-metrics-monitor")
+    assert exporter["metadata"]["labels"]["release"] == "prometheus-operator"
+    assert exporter["spec"]["selector"]["matchLabels"]["strimzi.io/name"] == "plant-kafka-exporter"
+    assert exporter["spec"]["podMetricsEndpoints"][0]["port"] == "tcp-prometheus"
 
 
 @pytest.mark.parametrize("label", ["A", "B"])
@@ -214,6 +220,11 @@ def test_rabbitmq_operator(planned, label):
     assert queue["spec"]["arguments"]["x-delivery-limit"] == v["receive"]
     assert queue["spec"]["arguments"]["x-dead-letter-exchange"] == "commands-dlx"
     assert queue["spec"]["arguments"]["x-single-active-consumer"] is True
+    monitor = one(plan, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "commands-metrics-monitor")
+    [endpoint] = monitor["spec"]["endpoints"]
+    assert (endpoint["port"], endpoint["scheme"]) == ("prometheus-tls", "https"), "TLS on: the operator serves only 15691"
+    assert endpoint["tlsConfig"]["ca"]["secret"] == {"name": "commands-tls", "key": "ca.crt"}
+    assert monitor["metadata"]["labels"]["release"] == "prometheus-operator"
     pdb = one(plan, "kubernetes:policy/v1:PodDisruptionBudget", "commands-pdb")
     assert pdb["spec"]["maxUnavailable"] == 1
     releases = {r["inputs"]["name"] for r in by_type(plan, "kubernetes:helm.sh/v3:Release")}

@@ -13,6 +13,7 @@ from pulumi_kubernetes.core.v1 import Namespace
 from pulumi_kubernetes.meta.v1 import ObjectMetaArgs
 from pulumi_kubernetes.policy.v1 import PodDisruptionBudget, PodDisruptionBudgetSpecArgs
 
+from ..cluster.addons import PROMETHEUS
 from .alarms import prometheus_rules
 from .backend import BuildContext, LagMetric
 
@@ -29,6 +30,9 @@ def labels(ctx: BuildContext) -> dict[str, str]:
 def namespace(parent: pulumi.Resource, ctx: BuildContext) -> Namespace:
     return Namespace(f"{ctx.name}-ns", metadata=ObjectMetaArgs(name=namespace_name(ctx), labels=labels(ctx)),
                      opts=ctx.opts(parent, ctx.cluster_provider, True))
+
+
+MONITORING_API = "monitoring.coreos.com/v1"
 
 
 def custom(parent: pulumi.Resource, ctx: BuildContext, logical: str, api_version: str, kind: str, name: str,
@@ -58,8 +62,17 @@ def alert_rules(parent: pulumi.Resource, ctx: BuildContext, metrics: list[LagMet
                 depends_on: list[pulumi.Resource]) -> CustomResource:
     """A PrometheusRule; Alertmanager (observability) forwards by the sns_topic_arn annotation."""
     rules = prometheus_rules(ctx.spec, ctx.alerts, region, metrics)
-    return custom(parent, ctx, "lag-rules", "monitoring.coreos.com/v1", "PrometheusRule", f"{ctx.spec.name}-lag",
-                  {"groups": [{"name": f"{ctx.spec.name}-lag", "rules": rules}]}, depends_on=depends_on)
+    return custom(parent, ctx, "lag-rules", MONITORING_API, "PrometheusRule", f"{ctx.spec.name}-lag",
+                  {"groups": [{"name": f"{ctx.spec.name}-lag", "rules": rules}]},
+                  extra_labels=PROMETHEUS.release_label, depends_on=depends_on)
+
+
+def metrics_monitor(parent: pulumi.Resource, ctx: BuildContext, kind: str, spec: dict[str, Any],
+                    depends_on: list[pulumi.Resource]) -> CustomResource:
+    """The PodMonitor or ServiceMonitor that makes Prometheus scrape the broker's metrics (the lag rules'
+    input), labelled for kube-prometheus-stack's monitor selector."""
+    return custom(parent, ctx, "metrics-monitor", MONITORING_API, kind, f"{ctx.spec.name}-metrics", spec,
+                  extra_labels=PROMETHEUS.release_label, depends_on=depends_on)
 
 
 def resources(ctx: BuildContext) -> dict[str, dict[str, str]]:

@@ -11,7 +11,7 @@ import pulumi
 
 from ..spec.messaging import QueueSpec
 from .backend import BackendResult, BuildContext, LagMetric
-from .in_cluster import alert_rules, custom, disruption_budget, namespace, replicas, resources
+from .in_cluster import alert_rules, custom, disruption_budget, metrics_monitor, namespace, replicas, resources
 
 API = "rabbitmq.com/v1beta1"
 CERT_API = "cert-manager.io/v1"
@@ -83,6 +83,14 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
                 "source": topic.name, "destination": subscriber, "destinationType": "queue", "routingKey": "#",
                 "rabbitmqClusterReference": ref}, depends_on=[exchange])
     disruption_budget(parent, ctx, {"app.kubernetes.io/name": name}, depends_on=[ns])
+    # With TLS on, the operator's client Service exposes prometheus-tls (15691) instead of prometheus (15692);
+    # the scrape verifies the broker's certificate against the CA in its cert-manager secret.
+    # https://github.com/rabbitmq/cluster-operator/blob/v2.12.1/internal/resource/service.go
+    metrics_monitor(parent, ctx, "ServiceMonitor", {
+        "selector": {"matchLabels": {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "rabbitmq"}},
+        "endpoints": [{"port": "prometheus-tls", "scheme": "https", "path": "/metrics", "interval": "30s",
+                       "tlsConfig": {"ca": {"secret": {"name": f"{name}-tls", "key": "ca.crt"}},
+                                     "serverName": f"{name}.msg-{name}.svc"}}]}, depends_on=[cluster])
     metrics = lag_metrics(ctx, f"msg-{name}")
     alert_rules(parent, ctx, metrics, alert_region, depends_on=[ns])
     return BackendResult(endpoints={"amqps": f"{name}.msg-{name}.svc:{AMQPS_PORT}"}, lag_metrics=metrics)

@@ -11,7 +11,7 @@ import pulumi
 
 from ..spec.messaging import StreamSpec
 from .backend import BackendResult, BuildContext, LagMetric
-from .in_cluster import alert_rules, custom, namespace, replicas, resources
+from .in_cluster import alert_rules, custom, metrics_monitor, namespace, replicas, resources
 
 KAFKA_VERSION = "3.9.0"
 METADATA_VERSION = "3.9-IV0"
@@ -77,6 +77,12 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
         for topic in topics:
             custom(parent, ctx, f"topic-{topic}", API, "KafkaTopic", topic, topic_spec(stream, brokers),
                    extra_labels={"strimzi.io/cluster": name}, stateful=True, depends_on=[kafka])
+    # Consumer lag comes from the Kafka Exporter, which Strimzi 0.45 runs without a Service: a PodMonitor
+    # scrapes its pods on their named port (https://strimzi.io/docs/operators/0.45.0/deploying#proc-metrics-kafka-exporter-str).
+    metrics_monitor(parent, ctx, "PodMonitor", {
+        "selector": {"matchLabels": {"strimzi.io/cluster": name, "strimzi.io/kind": "Kafka",
+                                     "strimzi.io/name": f"{name}-kafka-exporter"}},
+        "podMetricsEndpoints": [{"port": "tcp-prometheus", "path": "/metrics", "interval": "30s"}]}, depends_on=[kafka])
     metrics = lag_metrics(ctx, f"msg-{name}")
     alert_rules(parent, ctx, metrics, alert_region, depends_on=[ns])
     return BackendResult(endpoints={"bootstrap": f"{name}-kafka-bootstrap.msg-{name}.svc:{TLS_PORT}"},

@@ -76,11 +76,14 @@ def generated_services(state: State, namespace: str) -> Iterator[Service]:
         yield Service(namespace, f"{name}-kafka-bootstrap", labels, listeners | {"tcp-replication"}, state.urn)
         yield Service(namespace, f"{name}-kafka-brokers", labels, listeners | {"tcp-replication", "tcp-ctrlplane"}, state.urn)
     if group == "rabbitmq.com" and kind == "RabbitmqCluster":
-        # https://www.rabbitmq.com/kubernetes/operator/using-operator (client Service <name>, headless <name>-nodes;
-        # ports amqp/management/prometheus, amqps and prometheus-tls with TLS)
+        # Client Service <name> and headless <name>-nodes. Ports as cluster-operator v2.12.1 builds them
+        # (internal/resource/service.go): amqp and management unless tls.disableNonTLSListeners; amqps and
+        # management-tls with TLS; prometheus-tls with TLS, else prometheus (never both).
         labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "rabbitmq",
                   "app.kubernetes.io/part-of": "rabbitmq"}
-        ports = {"amqp", "management", "prometheus"} | ({"amqps", "prometheus-tls", "management-tls"} if spec.get("tls") else set())
+        tls = spec.get("tls") or {}
+        ports = set() if tls.get("disableNonTLSListeners") else {"amqp", "management"}
+        ports |= {"amqps", "management-tls", "prometheus-tls"} if tls.get("secretName") else {"prometheus"}
         yield Service(namespace, name, labels, frozenset(ports), state.urn)
         yield Service(namespace, f"{name}-nodes", labels, frozenset({"epmd", "cluster-rpc"}), state.urn)
 
