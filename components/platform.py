@@ -18,7 +18,7 @@ from .messaging.wiring import broker_args
 from .messaging.operators import operators_needed as messaging_operators
 from .network.aws_network import AwsNetwork, AwsNetworkArgs
 from .network.azure_network import AzureNetwork, AzureNetworkArgs
-from .observability import prometheus
+from .observability import alertmanager, prometheus
 from .observability.wiring import build_alert_routes, build_secrets_audit_observability
 from .providers import build_providers, platform_tags
 from .routing.wiring import build_routing
@@ -58,14 +58,34 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     keda = {cluster: KedaOperatorIdentity(f"keda-identity-{cluster}", spec.name, clusters[cluster],
                                           pulumi.ResourceOptions(provider=providers.for_aws(primary)))
             for cluster, ops in sorted(operator_needs.items()) if "keda" in ops}
+    # Alertmanager too: it publishes in-cluster alerts to the alert topics as a role the chart names.
+    alert_regions = {c: alertmanager.alert_region(clusters[c], set(spec.aws_region_names()), primary)
+                     for c, ops in operator_needs.items() if "prometheus-operator" in ops}
+    alerting = {cluster: alertmanager.AlertmanagerIdentity(
+                    f"alertmanager-{cluster}", spec.name, clusters[cluster],
+                    pulumi.ResourceOptions(provider=providers.for_aws(primary)))
+                for cluster in sorted(alert_regions)}
+
+    def chart_values(cluster: str) -> dict:
+        values = {}
+        if cluster in keda:
+            values["keda"] = keda_values(keda[cluster].role_arn, clusters[cluster], primary)
+        if cluster in alerting:
+            values["prometheus-operator"] = alertmanager.chart_values(
+                alerting[cluster].role_arn, clusters[cluster], alert_regions[cluster])
+        return values
+
     addons = {cluster: ClusterAddons(f"addons-{cluster}", ClusterAddonsArgs(
-                  cluster=cluster, operators=frozenset(ops),
-                  values={"keda": keda_values(keda[cluster].role_arn, clusters[cluster], primary)} if cluster in keda else {}),
+                  cluster=cluster, operators=frozenset(ops), values=chart_values(cluster)),
                   pulumi.ResourceOptions(providers={"kubernetes": providers.for_cluster(cluster)}))
               for cluster, ops in sorted(operator_needs.items())}
 
     # Alert topics and action groups first: every alarm below names them by their outputs.
     observability = build_alert_routes(spec, providers, secrets, azure_resource_group, addons)
+    for cluster, identity in alerting.items():
+        region = alert_regions[cluster]
+        identity.deliver(observability.alert_topic_arns[region], observability.alert_key_arns[region], region,
+                         providers.for_cluster(cluster), addons[cluster])
     brokers = {}
     for broker in spec.messaging.brokers:
         brokers[broker.name] = Broker(broker.name, BrokerArgs(

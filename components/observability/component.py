@@ -72,6 +72,8 @@ class Observability(pulumi.ComponentResource):
     in the namespaces the nodes create."""
 
     alert_topic_arns: dict[str, dict[str, pulumi.Output[str]]]
+    alert_key_arns: dict[str, pulumi.Output[str]]
+    """Region -> the key its alert topics are encrypted with."""
     routes: AlertRoutes
     composite_alarm_arns: dict[str, pulumi.Output[str]]
     action_group_ids: dict[str, pulumi.Output[str]]
@@ -82,10 +84,11 @@ class Observability(pulumi.ComponentResource):
     def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:observability:Observability", name, None, opts)
         spec, env = args.spec, args.environment
-        self.alert_topic_arns = {
-            region: build_region_topics(self, name, spec, env, args.account, region, provider, args.secrets,
-                                        args.protect, args.key_deletion_days)
-            for region, provider in sorted(args.aws_providers.items())}
+        regional = {region: build_region_topics(self, name, spec, env, args.account, region, provider, args.secrets,
+                                                args.protect, args.key_deletion_days)
+                    for region, provider in sorted(args.aws_providers.items())}
+        self.alert_topic_arns = {region: topics for region, (topics, _) in regional.items()}
+        self.alert_key_arns = {region: key for region, (_, key) in regional.items()}
         self.action_groups = {}
         if args.azure:
             self.action_groups = build_action_groups(self, name, spec, env, args.azure.resource_group_name,

@@ -19,8 +19,9 @@ SNS_PROTOCOL = {"pagerduty": "https", "opsgenie": "https", "chat": "https", "ema
 
 def build_region_topics(parent: pulumi.Resource, name: str, spec: ObservabilitySpec, environment: str, account: str,
                         region: str, provider: pulumi.ProviderResource, secrets: dict[str, pulumi.Output[str]],
-                        protect: bool, key_deletion_days: int) -> dict[str, pulumi.Output[str]]:
-    """Create one region's alert topics; returns severity -> topic ARN (the topic's own output)."""
+                        protect: bool, key_deletion_days: int) -> tuple[dict[str, pulumi.Output[str]], pulumi.Output[str]]:
+    """Create one region's alert topics; returns severity -> topic ARN (the topic's own output), and the ARN of
+    the key they are encrypted with (publishers other than CloudWatch need it)."""
     prefix = f"{name}-{region_code(region)}"
     opts = pulumi.ResourceOptions(parent=parent, provider=provider)
     stateful = pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect)
@@ -41,7 +42,7 @@ def build_region_topics(parent: pulumi.Resource, name: str, spec: ObservabilityS
                 # PagerDuty and Opsgenie confirm SNS subscriptions themselves; mail and chat confirm by hand.
                 endpoint_auto_confirms=target.pages, opts=opts)
         arns[severity] = topic.arn
-    return arns
+    return arns, key.arn
 
 
 def _receivers(targets: list[OncallTarget], secrets: dict[str, pulumi.Output[str]]) -> dict[str, list]:

@@ -68,7 +68,7 @@ UNTAGGABLE |= {
     # Kubernetes objects carry labels, not cloud cost tags.
     "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore", "kubernetes:external-secrets.io/v1beta1:ExternalSecret",
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
-    "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor", "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig",
     "kubernetes:helm.sh/v3:Release",
 }
 
