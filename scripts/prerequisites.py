@@ -16,6 +16,7 @@ VERIFY = {
     "cluster": "kubectl --context <its context> get namespaces {namespaces}",
     "dns-delegation": "dig NS {id} +short  # the delegated name servers answer",
     "api-gateway-account": "aws apigateway get-account --region {region} --query cloudwatchRoleArn  # {role}",
+    "azure-deployer": "az ad sp show --id {id}  # the identity pulumi up signs in to Azure as (az ad signed-in-user show for a user)",
     "external-principal": "aws iam get-role --role-name {name}  (or: az ad sp show --id {id})",
     "external-resource": "look it up in its {cloud} console or CLI: {id}",
     "oidc-provider": "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {id}",

@@ -62,7 +62,10 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         secondary_region=secondary, aws_providers=dict(providers.aws), protect=spec.production,
         production=spec.production, key_deletion_days=key_days,
         azure=AzureVaultTarget(azure_provider, location, azure_resource_group, spec.accounts.azure.subscription_id,
-                               spec.accounts.azure.tenant_id, tags, spec.estate_names())
+                               spec.accounts.azure.tenant_id, tags, spec.estate_names(),
+                               deployer=(spec.prerequisites.azure_deployer.object_id,
+                                         spec.prerequisites.azure_deployer.principal_type)
+                               if spec.prerequisites.azure_deployer else None)
         if azure_provider and spec.accounts.azure else None,
         clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons,
         reader_roles=dict(nodes.role_arns if nodes else {}),

@@ -25,6 +25,9 @@ from .external_secrets import ESO_AWS_SERVICE_ACCOUNT, ESO_NAMESPACE, build_clus
 
 # Built-in Azure role "Key Vault Secrets User": read secret values, nothing else (practice 5.4).
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+# Built-in "App Configuration Data Owner": read, write and delete key-values (what ARM needs in pass-through mode).
+# https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/integration#app-configuration-data-owner
+APP_CONFIGURATION_DATA_OWNER = "5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class AzureVaultTarget:
     """Platform tags (Azure has no provider default tags)."""
     names: EstateNames = field(default_factory=EstateNames)
     """The estate's affixes: vault and store names are global across every Azure customer."""
+    deployer: Optional[tuple[str, str]] = None
+    """(object id, principal type) of the identity deployments run as: it writes the key-values through ARM."""
 
 
 @dataclass(frozen=True)
@@ -254,14 +259,33 @@ class SecretsReplication(pulumi.ComponentResource):
         azure_parameters = [p for p in args.spec.parameters if p.azure]
         if azure_parameters:
             store_name = config_store_name(azure.names, args.environment)
+            if azure.deployer is None:  # the spec check asks for prerequisites.azure_deployer first
+                raise ValueError("App Configuration key-values need the deploying identity (azure_deployer)")
+            # Local auth is off, so ARM cannot use access keys to write key-values: in pass-through mode it
+            # writes them as the caller, who needs a data-plane role. With public access disabled, ARM only
+            # delegates requests that reach it over an ARM private link (Resource Management Private Link),
+            # so production deploys run from a runner inside that network (docs/deployment.md).
+            # https://learn.microsoft.com/azure/azure-app-configuration/quickstart-deployment-overview
             store = appconfiguration.ConfigurationStore(
                 f"{name}-config-store", config_store_name=store_name, resource_group_name=azure.resource_group_name,
                 location=azure.location, sku=appconfiguration.SkuArgs(name="standard"), disable_local_auth=True,
-                enable_purge_protection=args.production, public_network_access=public, tags=azure.tags, opts=opts)
+                enable_purge_protection=args.production, public_network_access=public,
+                data_plane_proxy=appconfiguration.DataPlaneProxyPropertiesArgs(
+                    authentication_mode="Pass-through",
+                    private_link_delegation="Enabled" if public == "Disabled" else "Disabled"),
+                tags=azure.tags, opts=opts)
+            object_id, principal_type = azure.deployer
+            writer = authorization.RoleAssignment(
+                f"{name}-config-deployer", principal_id=object_id, principal_type=principal_type,
+                role_definition_id=(f"/subscriptions/{azure.subscription_id}/providers/Microsoft.Authorization/"
+                                    f"roleDefinitions/{APP_CONFIGURATION_DATA_OWNER}"),
+                scope=store.id, opts=opts)
             for parameter in azure_parameters:
                 appconfiguration.KeyValue(f"{name}-config-{parameter.name}", config_store_name=store.name,
                                           resource_group_name=azure.resource_group_name,
-                                          key_value_name=parameter.name, value=parameter.value, opts=opts)
+                                          key_value_name=parameter.name, value=parameter.value,
+                                          opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+                                              depends_on=[writer])))
         return vault_uri
 
     def _sync(self, name: str, args: SecretsReplicationArgs) -> None:

@@ -94,6 +94,18 @@ class ApiGatewayAccount(SpecModel):
     purpose: str = Purpose
 
 
+class AzureDeployer(SpecModel):
+    """The Entra ID identity `pulumi up` runs as in Azure (the CI service principal or workload identity).
+
+    The stack grants it data-plane roles it needs to deploy (App Configuration Data Owner, so ARM may write
+    key-values in pass-through mode); it never creates or changes the identity itself."""
+
+    object_id: str = Field(pattern=GUID, description="the identity's Entra ID object id (not its client id)")
+    principal_type: Literal["ServicePrincipal", "User", "Group"] = Field(
+        default="ServicePrincipal", description="what kind of principal the object id is")
+    purpose: str = Purpose
+
+
 class ExternalPrincipal(SpecModel):
     """An identity the stack grants access to but does not create: another team's role, a partner account."""
 
@@ -121,13 +133,13 @@ class ExternalResource(SpecModel):
 
 
 PrerequisiteKind = Literal["deploy-role", "certificate", "direct-connect", "cluster", "dns-delegation",
-                           "api-gateway-account", "external-principal", "external-resource"]
+                           "api-gateway-account", "azure-deployer", "external-principal", "external-resource"]
 
 
 SECTION_OF: dict[str, str] = {
     "deploy-role": "deploy_roles", "certificate": "certificates", "direct-connect": "direct_connect",
     "cluster": "clusters", "dns-delegation": "dns_delegations", "api-gateway-account": "api_gateway_accounts",
-    "external-principal": "external_principals",
+    "azure-deployer": "azure_deployer", "external-principal": "external_principals",
     "external-resource": "external_resources"}
 
 
@@ -147,6 +159,8 @@ class Prerequisites(SpecModel):
     api_gateway_accounts: list[ApiGatewayAccount] = Field(default_factory=list,
         description="per region, the API Gateway CloudWatch Logs role set outside the stack "
                     "(gateways.execution_logging_role: declared)")
+    azure_deployer: Optional[AzureDeployer] = Field(default=None,
+        description="the Entra ID identity deployments run as (needed when the stack writes App Configuration key-values)")
     external_principals: list[ExternalPrincipal] = Field(default_factory=list,
         description="identities the stack grants access to but does not create")
     external_resources: list[ExternalResource] = Field(default_factory=list,
@@ -166,6 +180,8 @@ class Prerequisites(SpecModel):
             yield "dns-delegation", delegation.zone, delegation
         for account in self.api_gateway_accounts:
             yield "api-gateway-account", account.region, account
+        if self.azure_deployer is not None:
+            yield "azure-deployer", self.azure_deployer.object_id, self.azure_deployer
         for principal in self.external_principals:
             yield "external-principal", principal.identifier, principal
         for resource in self.external_resources:

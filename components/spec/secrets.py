@@ -138,6 +138,11 @@ def check_secrets(spec) -> Iterator[tuple[str, str]]:
         seen.add(parameter.name)
         if parameter.azure and not spec.regions.azure:
             yield f"secrets.parameters[{i}].azure", "expected regions.azure to be set to publish to Azure App Configuration"
+        elif parameter.azure and spec.prerequisites.azure_deployer is None:
+            # The store refuses local (key) auth, so ARM writes key-values as the deploying identity (pass-through).
+            yield (f"secrets.parameters[{i}].azure", "App Configuration key-values are written through ARM as the "
+                   "deploying identity; expected prerequisites.azure_deployer (its object id) so the stack can grant "
+                   "it App Configuration Data Owner on the store")
     if section.key_vault and not (spec.regions.azure and spec.accounts.azure):
         yield "secrets.key_vault", "expected regions.azure and accounts.azure to be set for a Key Vault"
     if section.key_vault:
