@@ -18,8 +18,69 @@ _EC2_PREFIXES = {
     "aws:ec2/customerGateway:CustomerGateway": "cgw", "aws:ec2/vpnConnection:VpnConnection": "vpn",
     "aws:ec2/internetGateway:InternetGateway": "igw", "aws:ec2/natGateway:NatGateway": "nat",
 }
-# The input that carries an Azure resource's own name, where it is not <resourceType>Name.
-AZURE_NAME_INPUTS = {"azure-native:resources:ResourceGroup": "resourceGroupName"}
+# Where each planned Azure type sits in ARM, as the real provider reports it: its resource provider
+# namespace, then (collection, the input naming that level) pairs down to the resource itself; the last
+# input is the resource's own name, which is also its `name` output. From each resource's REST API path
+# (learn.microsoft.com/rest/api/<service>); inputs are the azure-native SDK's Args names.
+AZURE_PATHS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "azure-native:apimanagement:ApiManagementService": ("Microsoft.ApiManagement", (("service", "serviceName"),)),
+    "azure-native:apimanagement:Api": ("Microsoft.ApiManagement", (("service", "serviceName"), ("apis", "apiId"))),
+    "azure-native:apimanagement:ApiPolicy": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("apis", "apiId"), ("policies", "policyId"))),
+    "azure-native:apimanagement:ApiVersionSet": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("apiVersionSets", "versionSetId"))),
+    "azure-native:apimanagement:Diagnostic": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("diagnostics", "diagnosticId"))),
+    "azure-native:apimanagement:Logger": ("Microsoft.ApiManagement", (("service", "serviceName"), ("loggers", "loggerId"))),
+    "azure-native:apimanagement:Product": ("Microsoft.ApiManagement", (("service", "serviceName"), ("products", "productId"))),
+    "azure-native:apimanagement:ProductApi": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("products", "productId"), ("apis", "apiId"))),
+    "azure-native:apimanagement:ProductPolicy": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("products", "productId"), ("policies", "policyId"))),
+    "azure-native:appconfiguration:ConfigurationStore": ("Microsoft.AppConfiguration", (
+        ("configurationStores", "configStoreName"),)),
+    "azure-native:appconfiguration:KeyValue": ("Microsoft.AppConfiguration", (
+        ("configurationStores", "configStoreName"), ("keyValues", "keyValueName"))),
+    "azure-native:applicationinsights:Component": ("Microsoft.Insights", (("components", "resourceName"),)),
+    "azure-native:keyvault:Vault": ("Microsoft.KeyVault", (("vaults", "vaultName"),)),
+    "azure-native:monitor:ActionGroup": ("Microsoft.Insights", (("actionGroups", "actionGroupName"),)),
+    "azure-native:monitor:MetricAlert": ("Microsoft.Insights", (("metricAlerts", "ruleName"),)),
+    "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights", (("workspaces", "workspaceName"),)),
+    "azure-native:servicebus:Namespace": ("Microsoft.ServiceBus", (("namespaces", "namespaceName"),)),
+    "azure-native:servicebus:Queue": ("Microsoft.ServiceBus", (("namespaces", "namespaceName"), ("queues", "queueName"))),
+    "azure-native:servicebus:Topic": ("Microsoft.ServiceBus", (("namespaces", "namespaceName"), ("topics", "topicName"))),
+    "azure-native:servicebus:Subscription": ("Microsoft.ServiceBus", (
+        ("namespaces", "namespaceName"), ("topics", "topicName"), ("subscriptions", "subscriptionName"))),
+    "azure-native:eventhub:Namespace": ("Microsoft.EventHub", (("namespaces", "namespaceName"),)),
+    "azure-native:eventhub:EventHub": ("Microsoft.EventHub", (("namespaces", "namespaceName"), ("eventhubs", "eventHubName"))),
+    "azure-native:eventhub:ConsumerGroup": ("Microsoft.EventHub", (
+        ("namespaces", "namespaceName"), ("eventhubs", "eventHubName"), ("consumergroups", "consumerGroupName"))),
+    "azure-native:eventhub:SchemaRegistry": ("Microsoft.EventHub", (
+        ("namespaces", "namespaceName"), ("schemagroups", "schemaGroupName"))),
+    "azure-native:network:VirtualNetwork": ("Microsoft.Network", (("virtualNetworks", "virtualNetworkName"),)),
+    "azure-native:network:Subnet": ("Microsoft.Network", (
+        ("virtualNetworks", "virtualNetworkName"), ("subnets", "subnetName"))),
+    "azure-native:network:PrivateEndpoint": ("Microsoft.Network", (("privateEndpoints", "privateEndpointName"),)),
+    "azure-native:network:PublicIPAddress": ("Microsoft.Network", (("publicIPAddresses", "publicIpAddressName"),)),
+    "azure-native:network:VirtualNetworkGateway": ("Microsoft.Network", (
+        ("virtualNetworkGateways", "virtualNetworkGatewayName"),)),
+    "azure-native:network:LocalNetworkGateway": ("Microsoft.Network", (("localNetworkGateways", "localNetworkGatewayName"),)),
+    "azure-native:network:VirtualNetworkGatewayConnection": ("Microsoft.Network", (
+        ("connections", "virtualNetworkGatewayConnectionName"),)),
+    "azure-native:network:ExpressRouteCircuit": ("Microsoft.Network", (("expressRouteCircuits", "circuitName"),)),
+    "azure-native:trafficmanager:Profile": ("Microsoft.Network", (("trafficmanagerprofiles", "profileName"),)),
+    "azure-native:managedidentity:UserAssignedIdentity": ("Microsoft.ManagedIdentity", (
+        ("userAssignedIdentities", "resourceName"),)),
+    "azure-native:managedidentity:FederatedIdentityCredential": ("Microsoft.ManagedIdentity", (
+        ("userAssignedIdentities", "resourceName"), ("federatedIdentityCredentials", "federatedIdentityCredentialResourceName"))),
+    "azure-native:network:PrivateDnsZoneGroup": ("Microsoft.Network", (
+        ("privateEndpoints", "privateEndpointName"), ("privateDnsZoneGroups", "privateDnsZoneGroupName"))),
+}
+# Extension resources live under the resource they attach to (its id is an input), not in a resource group.
+AZURE_EXTENSIONS: dict[str, tuple[str, str, str]] = {
+    "azure-native:monitor:DiagnosticSetting": ("resourceUri", "Microsoft.Insights/diagnosticSettings", "name"),
+    "azure-native:authorization:RoleAssignment": ("scope", "Microsoft.Authorization/roleAssignments", "roleAssignmentName"),
+}
 _NAMESPACE = uuid.UUID("6c1e0d8e-2f9a-4f4e-9d59-6d0f1b7a2c11")
 
 
@@ -75,20 +136,38 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
 
 def azure_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], subscription: str
                   ) -> tuple[str, dict[str, Any]]:
-    """(id, extra outputs) for an Azure resource: an ARM resource id built from its name inputs."""
+    """(id, extra outputs) for an Azure resource: its ARM resource id and `name`, as the provider reports them."""
     module, resource = type_.split(":")[1], type_.split(":")[2]
-    name_key = AZURE_NAME_INPUTS.get(type_, resource[0].lower() + resource[1:] + "Name")
-    own_name = inputs.get(name_key) or f"{name}-{digest(urn, 6)}"
     group = inputs.get("resourceGroupName")
     if type_ == "azure-native:resources:ResourceGroup":
-        rid = f"/subscriptions/{subscription}/resourceGroups/{own_name}"
-    else:
-        rid = (f"/subscriptions/{subscription}/resourceGroups/{group}/providers/"
-               f"Microsoft.{module.capitalize()}/{resource[0].lower() + resource[1:]}s/{own_name}")
-        if type_ == "azure-native:network:Subnet":
-            rid = (f"/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network/"
-                   f"virtualNetworks/{inputs.get('virtualNetworkName')}/subnets/{own_name}")
-    return rid, {"name": own_name}
+        own_name = inputs.get("resourceGroupName") or f"{name}-{digest(urn, 6)}"
+        return f"/subscriptions/{subscription}/resourceGroups/{own_name}", {"name": own_name}
+    if type_ in AZURE_EXTENSIONS:
+        parent_key, collection, name_key = AZURE_EXTENSIONS[type_]
+        # A role assignment the program does not name gets a GUID from the provider.
+        own_name = inputs.get(name_key) or (stable_uuid(urn) if name_key == "roleAssignmentName" else f"{name}-{digest(urn, 6)}")
+        parent = inputs.get(parent_key) or f"/subscriptions/{subscription}"
+        return f"{str(parent).rstrip('/')}/providers/{collection}/{own_name}", {"name": own_name}
+    if type_ == "azure-native:monitor:SubscriptionDiagnosticSetting":
+        own_name = inputs.get("name") or f"{name}-{digest(urn, 6)}"
+        return f"/subscriptions/{subscription}/providers/Microsoft.Insights/diagnosticSettings/{own_name}", {"name": own_name}
+    namespace, levels = AZURE_PATHS.get(type_, (f"Microsoft.{module.capitalize()}",
+                                                ((resource[0].lower() + resource[1:] + "s", resource[0].lower() + resource[1:] + "Name"),)))
+    segments = []
+    own_name = ""
+    for index, (collection, key) in enumerate(levels):
+        value = inputs.get(key)
+        if index == len(levels) - 1:
+            value = own_name = value or f"{name}-{digest(urn, 6)}"
+        segments.append(f"{collection}/{value}")
+    rid = f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{namespace}/" + "/".join(segments)
+    extra: dict[str, Any] = {"name": own_name}
+    if type_ == "azure-native:keyvault:Vault":
+        # Computed by Azure: the vault's data-plane URL (public cloud suffix), read by the External Secrets store.
+        properties = dict(inputs.get("properties") or {})
+        properties["vaultUri"] = f"https://{own_name}.vault.azure.net/"
+        extra["properties"] = properties
+    return rid, extra
 
 
 def kubernetes_outputs(type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
