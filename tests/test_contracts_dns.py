@@ -30,7 +30,7 @@ def test_targets_defined_by_a_record_a_gateway_domain_or_a_prerequisite_resolve(
     domain = res("aws:apigatewayv2/domainName:DomainName", "domain", {"domainName": "orders-euc1.api.example.com"})
     assert findings(record("orders", "orders-euc1.api.example.com"), domain) == []
     data = load_spec_data("prod")
-    data["prerequisites"] = {"dns_delegations": [{"zone": "api.example.com", "names": ["orders-euc1.api.example.com"],
+    data["prerequisites"] = {**data.get("prerequisites", {}), "dns_delegations": [{"zone": "api.example.com", "names": ["orders-euc1.api.example.com"],
                                                   "purpose": "legacy names kept by the network team"}]}
     declared = parse_environment(data, "environments/prod.yaml")
     assert findings(record("orders", "orders-euc1.api.example.com"), spec=declared) == []

@@ -68,7 +68,7 @@ def test_a_correct_kafka_stack_has_no_findings():
 def test_a_namespace_nothing_creates():
     assert findings(STRIMZI, kafka()) == [("k8s-namespace", "kafka")]
     data = copy.deepcopy(load_spec_data("prod"))
-    data["prerequisites"] = {"clusters": [{"name": "eks-fra", "namespaces": ["msg"], "purpose": "created by cluster admins"}]}
+    data["prerequisites"] = {**data.get("prerequisites", {}), "clusters": [{"name": "eks-fra", "namespaces": ["msg"], "purpose": "created by cluster admins"}]}
     assert findings(STRIMZI, kafka(), spec=parse_environment(data, "environments/prod.yaml")) == []
 
 

@@ -20,7 +20,7 @@ READER = f"arn:aws:iam::{ACCOUNT}:role/prod-node-order-billing"
 def spec(prerequisites: dict | None = None):
     data = copy.deepcopy(load_spec_data("prod"))
     if prerequisites:
-        data["prerequisites"] = prerequisites
+        data["prerequisites"] = {**data.get("prerequisites", {}), **prerequisites}
     return parse_environment(data, "environments/prod.yaml")
 
 

@@ -112,7 +112,8 @@ def test_key_vault_rbac_purge_protection_and_private_in_production(plans):
     assert props["publicNetworkAccess"] == "Disabled" and prod["protect"] is True
     staging = by_type(plans["staging"], "azure-native:keyvault:Vault")[0]["inputs"]["properties"]
     assert staging["publicNetworkAccess"] == "Enabled" and staging["softDeleteRetentionInDays"] == 30
-    reader = by_type(plans["prod"], "azure-native:authorization:RoleAssignment")[0]["inputs"]
+    [reader] = [r["inputs"] for r in by_type(plans["prod"], "azure-native:authorization:RoleAssignment")
+                if r["inputs"]["scope"] == prod["id"]]
     assert reader["roleDefinitionId"].endswith("4633458b-17de-408a-b874-0445c86b69e6")
 
 

@@ -38,7 +38,7 @@ def declared() -> dict:
 @pytest.fixture
 def prod() -> dict:
     data = copy.deepcopy(load_spec_data("prod"))
-    data["prerequisites"] = declared()
+    data["prerequisites"] = {**data.get("prerequisites", {}), **declared()}
     return data
 
 
@@ -49,7 +49,11 @@ def issues_for(data: dict) -> list[str]:
 
 
 def test_absent_section_is_empty_and_still_declares_the_typed_externals():
-    spec = parse_environment(load_spec_data("prod"), "environments/prod.yaml", SECRET_KEYS)
+    data = copy.deepcopy(load_spec_data("prod"))
+    data.pop("prerequisites")
+    for parameter in data["secrets"]["parameters"]:
+        parameter["azure"] = False  # App Configuration key-values need the declared deploying identity
+    spec = parse_environment(data, "environments/prod.yaml", SECRET_KEYS)
     assert list(spec.prerequisites.entries()) == []
     ids = declared_identifiers(spec)
     assert spec.accounts.aws.deploy_role_arn in ids
@@ -71,7 +75,7 @@ def test_typed_fields_that_name_externals_declare_them_once(prod):
 def test_every_kind_parses_and_contributes_what_references_may_resolve_to(prod):
     spec = parse_environment(prod, "environments/prod.yaml", SECRET_KEYS)
     kinds = [kind for kind, _, _ in spec.prerequisites.entries()]
-    assert kinds == ["deploy-role", "certificate", "direct-connect", "cluster", "dns-delegation",
+    assert kinds == ["deploy-role", "certificate", "direct-connect", "cluster", "dns-delegation", "azure-deployer",
                      "external-principal", "external-principal", "external-resource"]
     ids = spec.prerequisites.identifiers()
     assert {CERT, "dxcon-fgh1a2b3", "Z0123456789ABCDEFGHIJ", "legacy.api.example.com",
