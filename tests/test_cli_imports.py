@@ -36,6 +36,14 @@ def test_help_and_validate_load_no_provider_sdk_or_moto(args, project_copy):
     assert answer["loaded"] == [], f"`hybrid {' '.join(args)}` imported {answer['loaded']}"
 
 
+def test_help_loads_no_verb_machinery():
+    """`hybrid --help` needs the verbs' names and options only: not even the spec models (pydantic)."""
+    done = subprocess.run([sys.executable, "-c", PROBE.replace("sys.argv[-1]", repr(json.dumps(["components"]))),
+                           json.dumps(["--help"])], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["loaded"] == [], "a verb module imports components at the top; import it when the verb runs"
+
+
 def test_plan_still_loads_what_it_needs():
     """The probe can see a provider SDK: without one loaded, the test above would prove nothing."""
     done = subprocess.run([sys.executable, "-c", "import json, sys; from scripts.planner import run; "

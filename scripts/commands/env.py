@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from components.spec import SpecError
-
 from ..console import emit_json, fail, out
 from ..files import WriteError
 
@@ -23,6 +21,8 @@ def new(
 ) -> None:
     """Write environments/NAME.yaml, stacks/Pulumi.NAME.yaml, its ESC template and catalog/NAME/ from ENV,
     validate them with every other environment, and regenerate the workflows."""
+    from components.spec import SpecError
+
     from ..new_environment import create
 
     try:

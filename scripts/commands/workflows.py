@@ -6,9 +6,6 @@ from pathlib import Path
 
 import typer
 
-from components.spec import SpecError
-
-from .. import environments, workflows as generator
 from ..console import FINDING, emit_json, err, fail, out
 from ..files import WriteError
 
@@ -20,6 +17,10 @@ def workflows(
 ) -> None:
     """Write .github/workflows/deploy.yml (one job per environment, in deployment.after order) and the stack
     matrices of pull-request.yml from environments/*.yaml."""
+    from components.spec import SpecError
+
+    from .. import environments, workflows as generator
+
     try:
         specs = generator.load_all(root)
         order = environments.deploy_order(specs, {n: str(root / "environments" / f"{n}.yaml") for n in specs})
