@@ -34,7 +34,8 @@ def openers(values: dict) -> dict[str, str]:
 
 @pytest.mark.parametrize("env", SHIPPED)
 def test_each_environment_has_an_esc_template_supplying_exactly_its_secret_keys(env):
-    assert (ESC / f"{env}.yaml").exists()
+    assert (ESC / f"{env}.yaml").exists(), (f"stacks/esc/{env}.yaml is missing: copy another environment's "
+                                            "template and name this one's secret paths (`hybrid env new` does)")
     for path in [p for p in TEMPLATES if p.stem == env or p.stem.startswith(f"{env}-")]:
         config = yaml.safe_load(path.read_text())["values"]["pulumiConfig"]
         assert set(config) == needed_keys(env), path.name

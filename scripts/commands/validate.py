@@ -38,7 +38,7 @@ def validate(
             problems[name], warnings[name] = [str(i) for i in error.issues], []
         except WriteError as error:
             fail(str(error))
-    if not env and len(specs) == len(names):  # every environment: their deployment.after must form an order
+    if set(specs) == set(environments.known_environments(root)):  # all of them: deployment.after must order them
         try:
             environments.deploy_order(specs, {n: str(root / "environments" / f"{n}.yaml") for n in specs})
         except SpecError as error:
