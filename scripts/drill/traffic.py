@@ -156,7 +156,10 @@ class Traffic:
         dlq_url, url = self.target.queue_url(region, dlq), self.target.queue_url(region, self.queue.name)
         empties = 0
         while empties < self.polling.empty_polls:
+            # The drill's own visibility timeout, as for every receive: a message an interrupt leaves received and
+            # not deleted comes back after it (not after the queue's default), and the drain waits that long.
             messages = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=self.polling.wait_seconds,
+                                           VisibilityTimeout=self.polling.visibility_seconds,
                                            AttributeNames=["MessageGroupId"]).get("Messages", [])
             empties = 0 if messages else empties + 1
             for message in messages:
