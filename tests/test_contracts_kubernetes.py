@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from components.cluster.addons import OPERATORS
+from components.cluster.addons import MANIFEST_OPERATORS, OPERATORS
 from components.spec import parse_environment
 from scripts.contracts import crds
 from scripts.contracts.kubernetes import check_kubernetes
@@ -50,7 +50,11 @@ def findings(*states, spec=None):
 
 def test_the_vendored_releases_are_the_ones_the_cluster_add_ons_pin():
     pinned = {op.chart: op.version for op in OPERATORS.values()}
+    applied = {m.name: (m.version, m.files) for m in MANIFEST_OPERATORS.values()}
     for chart, release in crds.RELEASES.items():
+        if release.manifests:
+            assert applied.get(chart) == (release.chart_version, release.manifests), chart
+            continue
         assert pinned.get(chart) == release.chart_version, chart
         assert (crds.HERE / release.folder).is_dir()
         assert any((crds.HERE / release.folder).glob("LICENSE*")), f"{release.folder} carries no licence"
@@ -123,8 +127,12 @@ def test_every_prometheus_operator_kind_is_judged():
                      "PrometheusRule", "ScrapeConfig", "ServiceMonitor", "ThanosRuler"}
 
 
-RABBITMQ = res("kubernetes:helm.sh/v3:Release", "rmq", {"chart": "rabbitmq-cluster-operator", "version": "4.4.4",
-                                                        "namespace": "rabbitmq-system", "createNamespace": True})
+def manifest(name: str, url: str) -> dict:
+    """An operator release manifest applied by a yaml/v2 ConfigFile (a component: its objects are not planned)."""
+    return {**res("kubernetes:yaml/v2:ConfigFile", name, {"file": url}), "custom": False, "id": ""}
+
+
+RABBITMQ = tuple(manifest(f"rmq-{i}", url) for i, url in enumerate(crds.RELEASES["rabbitmq-operators"].manifests))
 
 
 def test_a_tls_only_rabbitmq_service_offers_prometheus_tls_and_no_plain_ports():
@@ -132,9 +140,9 @@ def test_a_tls_only_rabbitmq_service_offers_prometheus_tls_and_no_plain_ports():
                  {"apiVersion": "rabbitmq.com/v1beta1", "kind": "RabbitmqCluster", "metadata": {"name": "events", "namespace": "msg"},
                   "spec": {"replicas": 3, "tls": {"secretName": "events-tls", "disableNonTLSListeners": True}}})
     selector = {"app.kubernetes.io/name": "events", "app.kubernetes.io/component": "rabbitmq"}
-    assert findings(RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus-tls")) == []
+    assert findings(*RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus-tls")) == []
     # The operator exposes prometheus-tls instead of prometheus with TLS on (never both).
-    assert findings(RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus")) == [("k8s-selector", "monitor")]
+    assert findings(*RABBITMQ, PROMETHEUS, NAMESPACE, broker, monitor(selector, port="prometheus")) == [("k8s-selector", "monitor")]
 
 
 def test_references_to_service_accounts_stores_and_scale_targets():
@@ -164,3 +172,11 @@ def test_a_pod_monitor_scrapes_the_strimzi_exporter_pods_only_when_the_exporter_
     assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(), pod_monitor(exporter)) == [("k8s-selector", "pods")]
     assert findings(STRIMZI, PROMETHEUS, NAMESPACE, kafka(kafkaExporter={}), pod_monitor(exporter, "metrics")) == [
         ("k8s-selector", "pods")]
+
+
+def test_an_operator_from_release_manifests_serves_its_kinds_only_once_every_file_is_applied():
+    queue = res("kubernetes:rabbitmq.com/v1beta1:Queue", "q", {
+        "apiVersion": "rabbitmq.com/v1beta1", "kind": "Queue", "metadata": {"name": "orders", "namespace": "msg"},
+        "spec": {"name": "orders", "type": "quorum", "durable": True, "rabbitmqClusterReference": {"name": "events"}}})
+    assert findings(*RABBITMQ, NAMESPACE, queue) == []
+    assert findings(RABBITMQ[0], NAMESPACE, queue) == [("crd-unserved", "q")]

@@ -216,6 +216,8 @@ def test_rabbitmq_operator(planned, label):
     assert cluster["spec"]["replicas"] == v["nodes"]
     assert cluster["spec"]["persistence"]["storageClassName"] == v["storage"]
     assert cluster["spec"]["tls"]["disableNonTLSListeners"] is True
+    # The broker image is named, not left to whatever the operator defaults to (no Bitnami image).
+    assert cluster["spec"]["image"] == "rabbitmq:4.0.5-management"
     queue = one(plan, "kubernetes:rabbitmq.com/v1beta1:Queue", "commands-queue-line")
     assert queue["spec"]["arguments"]["x-delivery-limit"] == v["receive"]
     assert queue["spec"]["arguments"]["x-dead-letter-exchange"] == "commands-dlx"
@@ -228,7 +230,10 @@ def test_rabbitmq_operator(planned, label):
     pdb = one(plan, "kubernetes:policy/v1:PodDisruptionBudget", "commands-pdb")
     assert pdb["spec"]["maxUnavailable"] == 1
     releases = {r["inputs"]["name"] for r in by_type(plan, "kubernetes:helm.sh/v3:Release")}
-    assert {"strimzi", "rabbitmq", "cert-manager", "prometheus-operator"} <= releases
+    assert {"strimzi", "cert-manager", "prometheus-operator"} <= releases and "rabbitmq" not in releases
+    manifests = [r["inputs"]["file"] for r in by_type(plan, "kubernetes:yaml/v2:ConfigFile")]
+    assert [m.rsplit("/", 1)[1] for m in manifests] == ["cluster-operator.yml",
+                                                        "messaging-topology-operator-with-certmanager.yaml"]
 
 
 def test_lag_metrics_are_broker_outputs(planned):

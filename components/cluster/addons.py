@@ -1,4 +1,5 @@
-"""Installs, per cluster, the operators whose custom resources the environment uses, as pinned Helm releases.
+"""Installs, per cluster, the operators whose custom resources the environment uses, as pinned Helm releases
+(or, where a project ships no maintained chart, its pinned release manifests).
 
 Capabilities ask for operators by name (the platform builder collects what each cluster needs);
 resources that create custom resources depend on the ClusterAddons component, so the CRDs exist first.
@@ -12,6 +13,7 @@ from typing import Any, Mapping
 
 import pulumi
 from pulumi_kubernetes.helm.v3 import Release, ReleaseArgs, RepositoryOptsArgs
+from pulumi_kubernetes.yaml.v2 import ConfigFile
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,6 @@ class Operator:
 OPERATORS: dict[str, Operator] = {
     "strimzi": Operator("strimzi-kafka-operator", "0.45.0", "https://strimzi.io/charts/", "strimzi-system",
                         (("watchAnyNamespace", True),)),
-    "rabbitmq": Operator("rabbitmq-cluster-operator", "4.4.4", "https://charts.bitnami.com/bitnami", "rabbitmq-system"),
     # The operator's identity (its role, and how its pod gets the token) comes per cluster through
     # ClusterAddonsArgs.values: components/cluster/keda_identity.py.
     "keda": Operator("keda", "2.16.1", "https://kedacore.github.io/charts", "keda"),
@@ -38,6 +39,42 @@ OPERATORS: dict[str, Operator] = {
     "prometheus-operator": Operator("kube-prometheus-stack", "67.9.0",
                                     "https://prometheus-community.github.io/helm-charts", "monitoring"),
 }
+
+
+@dataclass(frozen=True)
+class Manifests:
+    """An operator installed from its project's pinned release manifests (an explicit exception to Helm: the
+    RabbitMQ projects publish no chart of their own, and the Bitnami chart's versioned images are no longer
+    published under their old names). Each file is applied by the Kubernetes provider's yaml/v2 ConfigFile,
+    which takes a URL: https://www.pulumi.com/registry/packages/kubernetes/api-docs/yaml/v2/configfile/"""
+
+    name: str
+    version: str
+    """The versions of the manifests, as one pin (`<first>+<second>`)."""
+    namespace: str
+    """The namespace the manifests create and run in."""
+    files: tuple[str, ...]
+    """Release asset URLs, applied in order (each after the one before)."""
+    after: tuple[str, ...] = ()
+    """Operators (keys of OPERATORS) the manifests need first."""
+
+
+CLUSTER_OPERATOR = "2.12.1"
+TOPOLOGY_OPERATOR = "1.16.0"
+MANIFEST_OPERATORS: dict[str, Manifests] = {
+    # The cluster operator's release asset, then the messaging topology operator's variant whose webhook
+    # certificate cert-manager issues (both namespace rabbitmq-system). Asset names from each project's
+    # release workflow (.github/workflows/build-test-publish.yml at those tags).
+    "rabbitmq": Manifests(
+        "rabbitmq-operators", f"{CLUSTER_OPERATOR}+{TOPOLOGY_OPERATOR}", "rabbitmq-system",
+        (f"https://github.com/rabbitmq/cluster-operator/releases/download/v{CLUSTER_OPERATOR}/cluster-operator.yml",
+         f"https://github.com/rabbitmq/messaging-topology-operator/releases/download/v{TOPOLOGY_OPERATOR}/"
+         "messaging-topology-operator-with-certmanager.yaml"),
+        after=("cert-manager",)),
+}
+# The broker image a RabbitmqCluster runs, pinned rather than left to the operator's default (the cluster
+# operator 2.12.1 default, main.go defaultRabbitmqImage): the official image, published on Docker Hub.
+RABBITMQ_IMAGE = "rabbitmq:4.0.5-management"
 
 
 @dataclass(frozen=True)
@@ -63,7 +100,7 @@ class ClusterAddonsArgs:
     cluster: str
     """Cluster name from the spec (used in logical names)."""
     operators: frozenset[str]
-    """Names from OPERATORS that this cluster needs."""
+    """Names from OPERATORS (or MANIFEST_OPERATORS) that this cluster needs."""
     values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Per operator, chart values that depend on this cluster (merged over the pinned defaults)."""
 
@@ -72,14 +109,16 @@ class ClusterAddons(pulumi.ComponentResource):
     """Pass `providers={"kubernetes": <cluster provider>}` in opts; every release inherits it."""
 
     releases: dict[str, Release]
+    manifests: dict[str, list[ConfigFile]]
 
     def __init__(self, name: str, args: ClusterAddonsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:cluster:ClusterAddons", name, None, opts)
-        unknown = sorted(set(args.operators) - set(OPERATORS))
+        known = set(OPERATORS) | set(MANIFEST_OPERATORS)
+        unknown = sorted(set(args.operators) - known)
         if unknown:
-            raise ValueError(f"unknown operators {unknown}; known: {sorted(OPERATORS)}")
+            raise ValueError(f"unknown operators {unknown}; known: {sorted(known)}")
         self.releases = {}
-        for key in sorted(args.operators):
+        for key in sorted(set(args.operators) & set(OPERATORS)):
             op = OPERATORS[key]
             self.releases[key] = Release(
                 f"{name}-{key}",
@@ -87,4 +126,17 @@ class ClusterAddons(pulumi.ComponentResource):
                             name=key, repository_opts=RepositoryOptsArgs(repo=op.repository),
                             values={**dict(op.values), **args.values.get(key, {})}, atomic=True, cleanup_on_fail=True, timeout=600),
                 opts=pulumi.ResourceOptions(parent=self))
-        self.register_outputs({"releases": {k: r.status for k, r in self.releases.items()}})
+        self.manifests = {}
+        for key in sorted(set(args.operators) & set(MANIFEST_OPERATORS)):
+            spec = MANIFEST_OPERATORS[key]
+            missing = [a for a in spec.after if a not in self.releases]
+            if missing:
+                raise ValueError(f"operator {key} needs {missing} on the same cluster")
+            waits: list[pulumi.Resource] = [self.releases[a] for a in spec.after]
+            applied: list[ConfigFile] = []
+            for index, url in enumerate(spec.files):
+                applied.append(ConfigFile(f"{name}-{key}-{index}", file=url, opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[*waits, *applied[-1:]])))
+            self.manifests[key] = applied
+        self.register_outputs({"releases": {k: r.status for k, r in self.releases.items()},
+                               "manifests": {k: list(MANIFEST_OPERATORS[k].files) for k in self.manifests}})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pulumi
 
+from ..cluster.addons import RABBITMQ_IMAGE
 from ..spec.messaging import QueueSpec
 from .backend import BackendResult, BuildContext, LagMetric
 from .in_cluster import alert_rules, custom, disruption_budget, metrics_monitor, namespace, replicas, resources
@@ -54,7 +55,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
     if spec.size.storage_class:
         persistence["storageClassName"] = spec.size.storage_class
     cluster = custom(parent, ctx, "cluster", API, "RabbitmqCluster", name, {
-        "replicas": replicas(ctx), "persistence": persistence, "resources": resources(ctx),
+        "image": RABBITMQ_IMAGE, "replicas": replicas(ctx), "persistence": persistence, "resources": resources(ctx),
         "tls": {"secretName": f"{name}-tls", "disableNonTLSListeners": True},
         "service": {"type": "ClusterIP"},
         "rabbitmq": {"additionalPlugins": ["rabbitmq_prometheus"],

@@ -137,7 +137,21 @@ def clusters_of(doc: Document) -> dict[str, Cluster]:
                                  _ports((template.get("spec") or {}).get("containers"))))
         cluster.services.extend(generated_services(state, namespace))
         cluster.pods.extend(generated_pods(state, namespace))
+    _manifest_releases(doc, clusters)
     return clusters
+
+
+def _manifest_releases(doc: Document, clusters: dict[str, Cluster]) -> None:
+    """An operator applied from its pinned release manifests (yaml/v2 ConfigFile components, whose objects a
+    plan does not expand) counts as installed when every one of its files is applied on the cluster."""
+    applied: dict[str, set[str]] = {}
+    for state in doc.states:
+        if state.type == "kubernetes:yaml/v2:ConfigFile":
+            applied.setdefault(state.provider, set()).add(str(state.inputs.get("file")))
+    for provider, files in applied.items():
+        for release in RELEASES.values():
+            if release.manifests and set(release.manifests) <= files:
+                clusters.setdefault(provider, Cluster()).releases[release.chart] = release.chart_version
 
 
 def _matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from components.cluster.addons import OPERATORS, ClusterAddons, ClusterAddonsArgs
+from components.cluster.addons import MANIFEST_OPERATORS, OPERATORS, ClusterAddons, ClusterAddonsArgs
 
 from .conftest import assert_children_named_after, build
 
@@ -41,3 +43,16 @@ def test_no_operators_means_no_releases_and_unknown_ones_are_refused():
     assert addons(set()).of_type("kubernetes:helm.sh/v3:Release") == []
     with pytest.raises(Exception, match="unknown operators"):
         addons({"istio"})
+
+
+def test_rabbitmq_operators_come_from_their_pinned_release_manifests_after_cert_manager():
+    built = addons({"rabbitmq", "cert-manager"})
+    assert {r["inputs"]["name"] for r in built.of_type("kubernetes:helm.sh/v3:Release")} == {"cert-manager"}
+    files = built.of_type("kubernetes:yaml/v2:ConfigFile")
+    assert [f["inputs"]["file"] for f in files] == list(MANIFEST_OPERATORS["rabbitmq"].files)
+    assert all(re.fullmatch(r"https://github\.com/rabbitmq/[a-z-]+/releases/download/v\d+\.\d+\.\d+/[a-z-]+\.ya?ml",
+                            f["inputs"]["file"]) for f in files)
+    cert_manager = built.named("addons-eks-fra-cert-manager")["urn"]
+    assert cert_manager in files[0]["dependencies"] and files[0]["urn"] in files[1]["dependencies"]
+    with pytest.raises(Exception, match="needs \\['cert-manager'\\]"):
+        addons({"rabbitmq"})

@@ -25,6 +25,8 @@ class Release:
     chart_version: str
     groups: tuple[str, ...]
     """API groups this release serves in full (a kind of these groups not listed is not served)."""
+    manifests: tuple[str, ...] = ()
+    """For an operator installed from release manifests (yaml/v2 ConfigFile) rather than a chart: their URLs."""
 
 
 # Keyed by the Helm chart components/cluster/addons.py installs; its version must match the pin.
@@ -33,7 +35,13 @@ RELEASES: dict[str, Release] = {
                                       ("kafka.strimzi.io", "core.strimzi.io")),
     "keda": Release("keda-2.16.1", "keda", "2.16.1", ("keda.sh", "eventing.keda.sh")),
     "external-secrets": Release("external-secrets-0.12.1", "external-secrets", "0.12.1", ("external-secrets.io",)),
-    "rabbitmq-cluster-operator": Release("rabbitmq-operators-4.4.4", "rabbitmq-cluster-operator", "4.4.4", ("rabbitmq.com",)),
+    # Installed from the upstream release manifests (components/cluster/addons.py MANIFEST_OPERATORS); the
+    # vendored CRDs are those releases' own (cluster operator 2.12.1, messaging topology operator 1.16.0).
+    "rabbitmq-operators": Release(
+        "rabbitmq-operators-4.4.4", "rabbitmq-operators", "2.12.1+1.16.0", ("rabbitmq.com",),
+        manifests=("https://github.com/rabbitmq/cluster-operator/releases/download/v2.12.1/cluster-operator.yml",
+                   "https://github.com/rabbitmq/messaging-topology-operator/releases/download/v1.16.0/"
+                   "messaging-topology-operator-with-certmanager.yaml")),
     "kube-prometheus-stack": Release(
         "prometheus-operator-0.79.2", "kube-prometheus-stack", "67.9.0", ("monitoring.coreos.com",)),
     "cert-manager": Release("cert-manager-1.16.2", "cert-manager", "v1.16.2", ("cert-manager.io", "acme.cert-manager.io")),
