@@ -107,7 +107,8 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
         keda[cluster].allow_assuming(scaler_arns)
     outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
-                                                     observability, brokers, nodes))
+                                                     observability, brokers, nodes,
+                                                     vnet.endpoint_subnet_id if azure_resource_group is not None else None))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,
                                       secrets, observability.routes))
     outputs.update(build_routing(spec, providers, azure_resource_group))

@@ -19,6 +19,7 @@ VERIFY = {
     "azure-deployer": "az ad sp show --id {id}  # the identity pulumi up signs in to Azure as (az ad signed-in-user show for a user)",
     "external-principal": "aws iam get-role --role-name {name}  (or: az ad sp show --id {id})",
     "external-resource": "look it up in its {cloud} console or CLI: {id}",
+    "oidc-issuer": "curl -fsS {id}.well-known/openid-configuration  # the AKS issuer answers (URL ends in /)",
     "oidc-provider": "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {id}",
     "load-balancer": "aws elbv2 describe-load-balancers --region {region} --load-balancer-arns {id}  "
                      "(a listener: aws elbv2 describe-listeners --region {region} --listener-arns {id})",

@@ -47,7 +47,8 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
                                       azure_resource_group: Optional[pulumi.Input[str]],
                                       cluster_addons: dict[str, pulumi.Resource], observability: Observability,
                                       brokers: Optional[dict[str, pulumi.Resource]] = None,
-                                      nodes: Optional[BuiltNodes] = None) -> dict[str, object]:
+                                      nodes: Optional[BuiltNodes] = None,
+                                      azure_endpoint_subnet: Optional[pulumi.Input[str]] = None) -> dict[str, object]:
     """Create the secrets and audit components and finish observability; returns their stack outputs."""
     account = spec.accounts.aws.account_id
     primary = spec.regions.aws.primary.region
@@ -65,7 +66,8 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
                                spec.accounts.azure.tenant_id, tags, spec.estate_names(),
                                deployer=(spec.prerequisites.azure_deployer.object_id,
                                          spec.prerequisites.azure_deployer.principal_type)
-                               if spec.prerequisites.azure_deployer else None)
+                               if spec.prerequisites.azure_deployer else None,
+                               endpoint_subnet_id=azure_endpoint_subnet)
         if azure_provider and spec.accounts.azure else None,
         clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons,
         reader_roles=dict(nodes.role_arns if nodes else {}),

@@ -12,7 +12,7 @@ from typing import Optional
 
 import pulumi
 from pulumi_aws import iam, kms, secretsmanager, ssm
-from pulumi_azure_native import appconfiguration, authorization, keyvault
+from pulumi_azure_native import appconfiguration, authorization, keyvault, managedidentity, network
 
 from pulumi_kubernetes.core.v1 import Namespace
 
@@ -21,7 +21,8 @@ from ..naming import EstateNames, physical_name, region_code
 from ..spec.foundation import Cluster
 from ..spec.secrets import SecretsSpec
 from .documents import eso_read_policy, secret_policy, secrets_key_policy
-from .external_secrets import ESO_AWS_SERVICE_ACCOUNT, ESO_NAMESPACE, build_cluster_sync, store_region
+from .external_secrets import (AZURE_TOKEN_AUDIENCE, ESO_AWS_SERVICE_ACCOUNT, ESO_AZURE_SERVICE_ACCOUNT, ESO_NAMESPACE,
+                               AzureStoreIdentity, build_cluster_sync, store_region)
 
 # Built-in Azure role "Key Vault Secrets User": read secret values, nothing else (practice 5.4).
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
@@ -48,6 +49,8 @@ class AzureVaultTarget:
     """The estate's affixes: vault and store names are global across every Azure customer."""
     deployer: Optional[tuple[str, str]] = None
     """(object id, principal type) of the identity deployments run as: it writes the key-values through ARM."""
+    endpoint_subnet_id: Optional[pulumi.Input[str]] = None
+    """The environment VNet's private-endpoint subnet: a vault without public access gets its endpoint there."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,20 @@ class SecretsReplication(pulumi.ComponentResource):
                                              principal_type="ServicePrincipal", role_definition_id=role,
                                              scope=vault.id, opts=opts)
             self.key_vault_id = vault.id
+            self._vault = vault
             vault_uri = vault.properties.apply(lambda p: p.vault_uri if p else None)
+            if public == "Disabled" and azure.endpoint_subnet_id is not None:
+                # The only network path to a private vault: an endpoint in the environment's VNet. Clusters reach
+                # it through that VNet (peered with theirs) and the privatelink.vaultcore.azure.net zone linked to
+                # their VNet, both outside the stack (docs/secrets.md).
+                # https://learn.microsoft.com/azure/key-vault/general/private-link-service
+                network.PrivateEndpoint(
+                    f"{name}-vault-endpoint", private_endpoint_name=physical_name(args.environment, "kv", "pe", limit=64),
+                    resource_group_name=azure.resource_group_name, location=azure.location,
+                    subnet=network.SubnetArgs(id=azure.endpoint_subnet_id),
+                    private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+                        name="vault", private_link_service_id=vault.id, group_ids=["vault"])],
+                    tags=azure.tags, opts=opts)
         azure_parameters = [p for p in args.spec.parameters if p.azure]
         if azure_parameters:
             store_name = config_store_name(azure.names, args.environment)
@@ -302,12 +318,41 @@ class SecretsReplication(pulumi.ComponentResource):
             region = store_region(cluster, args.primary_region, replica_regions)
             if any(not s.replicate for s, _ in remote if any(x.cluster == cluster.name for x in s.sync)):
                 region = args.primary_region
-            vault = ((self.key_vault_uri, args.azure.tenant_id)
-                     if getattr(self, "key_vault_uri", None) is not None and args.azure else None)
+            vault = (self._azure_store_identity(name, cluster, args)
+                     if getattr(self, "key_vault_uri", None) is not None and args.azure and cluster.cloud == "azure"
+                     else None)
             namespaces = self._namespaces(name, cluster.name, args)
             role = self._eso_roles.get(cluster.name)
             build_cluster_sync(f"{name}-{cluster.name}", cluster, remote, args.spec.refresh_interval, region, vault, opts,
                                namespaces=namespaces, role_arn=role.arn if role is not None else None)
+
+    def _azure_store_identity(self, name: str, cluster: Cluster, args: SecretsReplicationArgs) -> AzureStoreIdentity:
+        """A user-assigned managed identity for the cluster's Azure store: trusted for the store's service account
+        through a federated credential on the cluster's OIDC issuer, and a Key Vault Secrets User on the vault.
+        https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster"""
+        azure = args.azure
+        assert azure is not None
+        if not cluster.oidc_issuer_url:  # the spec check reports this first
+            raise ValueError(f"cluster {cluster.name}: the Azure store needs clusters[].oidc_issuer_url")
+        opts = pulumi.ResourceOptions(parent=self, provider=azure.provider)
+        identity = managedidentity.UserAssignedIdentity(
+            f"{name}-{cluster.name}-eso-identity", resource_name_=physical_name(args.environment, "eso", cluster.name,
+                                                                                 limit=128),
+            resource_group_name=azure.resource_group_name, location=azure.location, tags=azure.tags, opts=opts)
+        federated = managedidentity.FederatedIdentityCredential(
+            f"{name}-{cluster.name}-eso-federation", resource_name_=identity.name,
+            federated_identity_credential_resource_name=physical_name(cluster.name, "external-secrets", limit=120),
+            resource_group_name=azure.resource_group_name, issuer=cluster.oidc_issuer_url,
+            subject=service_account_subject(ESO_NAMESPACE, ESO_AZURE_SERVICE_ACCOUNT), audiences=[AZURE_TOKEN_AUDIENCE],
+            opts=opts)
+        reader = authorization.RoleAssignment(
+            f"{name}-{cluster.name}-eso-vault-reader", principal_id=identity.principal_id,
+            principal_type="ServicePrincipal",
+            role_definition_id=(f"/subscriptions/{azure.subscription_id}/providers/Microsoft.Authorization/"
+                                f"roleDefinitions/{KEY_VAULT_SECRETS_USER}"),
+            scope=self._vault.id, opts=opts)
+        return AzureStoreIdentity(vault_uri=self.key_vault_uri, tenant_id=azure.tenant_id,  # type: ignore[arg-type]
+                                  client_id=identity.client_id, ready=(federated, reader))
 
     def _namespaces(self, name: str, cluster: str, args: SecretsReplicationArgs) -> dict[str, pulumi.Resource]:
         """The namespaces ExternalSecrets land in: another component's, or created here, unless the cluster's

@@ -6,6 +6,7 @@ where to read from, so no secret value passes through the program or its state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Optional
 
 import pulumi
@@ -16,12 +17,16 @@ from ..spec.foundation import Cluster
 from ..spec.secrets import SecretSpec, WorkloadSync
 
 ESO_NAMESPACE = "external-secrets"
-ESO_SERVICE_ACCOUNT = "external-secrets"
 # The identity the AWS store authenticates as: a service account of our own, annotated with the cluster's ESO
 # role. The operator requests a token for it (audience sts.amazonaws.com) and assumes the role with web
 # identity, so no static key exists on any cluster; off EKS this needs the cluster's issuer registered in IAM
 # (clusters[].oidc_provider_arn). https://external-secrets.io/latest/provider/aws-secrets-manager/
 ESO_AWS_SERVICE_ACCOUNT = "external-secrets-aws"
+# The Azure store's identity: a service account annotated with the managed identity's client id, whose token the
+# operator exchanges through the identity's federated credential (no pod webhook involved).
+# https://external-secrets.io/latest/provider/azure-key-vault/#workload-identity
+ESO_AZURE_SERVICE_ACCOUNT = "external-secrets-azure"
+AZURE_TOKEN_AUDIENCE = "api://AzureADTokenExchange"
 AWS_STORE = "aws-secrets-manager"
 AZURE_STORE = "azure-key-vault"
 
@@ -40,7 +45,19 @@ def aws_store_spec(cluster: Cluster, region: str) -> dict:
 
 def azure_store_spec(vault_uri: pulumi.Input[str], tenant_id: str) -> dict:
     return {"provider": {"azurekv": {"vaultUrl": vault_uri, "tenantId": tenant_id, "authType": "WorkloadIdentity",
-                                     "serviceAccountRef": {"name": ESO_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}}
+                                     "serviceAccountRef": {"name": ESO_AZURE_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE}}}}
+
+
+@dataclass(frozen=True)
+class AzureStoreIdentity:
+    """The vault the Azure store reads and the managed identity it reads it as."""
+
+    vault_uri: pulumi.Input[str]
+    tenant_id: str
+    client_id: pulumi.Input[str]
+    """The user-assigned managed identity's client id (the service account's annotation)."""
+    ready: tuple[pulumi.Resource, ...]
+    """Its federated credential and vault role assignment: the store waits for both."""
 
 
 def external_secret_spec(secret: SecretSpec, sync: WorkloadSync, remote_name: str, refresh: str) -> dict:
@@ -51,7 +68,7 @@ def external_secret_spec(secret: SecretSpec, sync: WorkloadSync, remote_name: st
 
 
 def build_cluster_sync(name: str, cluster: Cluster, secrets: list[tuple[SecretSpec, str]], refresh: str, region: str,
-                       azure_vault: Optional[tuple[pulumi.Input[str], str]], opts: pulumi.ResourceOptions, *,
+                       azure_vault: Optional[AzureStoreIdentity], opts: pulumi.ResourceOptions, *,
                        namespaces: Mapping[str, pulumi.Resource], role_arn: Optional[pulumi.Input[str]]) -> None:
     """`secrets` pairs each spec with its Secrets Manager name; `opts` carries parent, provider, depends_on;
     `namespaces` are the target namespaces' resources (absent: declared prerequisites); `role_arn` is the
@@ -66,8 +83,14 @@ def build_cluster_sync(name: str, cluster: Cluster, secrets: list[tuple[SecretSp
                            metadata={"name": AWS_STORE}, spec=aws_store_spec(cluster, region),
                            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[account])))
     if azure_vault and cluster.cloud == "azure":
+        azure_account = ServiceAccount(f"{name}-eso-azure-identity", metadata={
+            "name": ESO_AZURE_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE,
+            "annotations": {"azure.workload.identity/client-id": azure_vault.client_id,
+                            "azure.workload.identity/tenant-id": azure_vault.tenant_id}}, opts=opts)
         CustomResource(f"{name}-store-azure", api_version="external-secrets.io/v1beta1", kind="ClusterSecretStore",
-                       metadata={"name": AZURE_STORE}, spec=azure_store_spec(*azure_vault), opts=opts)
+                       metadata={"name": AZURE_STORE}, spec=azure_store_spec(azure_vault.vault_uri, azure_vault.tenant_id),
+                       opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+                           depends_on=[azure_account, *azure_vault.ready])))
     after_store = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[store]))
     for secret, remote in secrets:
         for sync in secret.sync:

@@ -111,6 +111,10 @@ class Cluster(SpecModel):
     oidc_provider_arn: Optional[str] = Field(
         default=None, pattern=r"^arn:aws:iam::\d{12}:oidc-provider/[\w./-]+$",
         description="IAM OIDC provider of the cluster's service-account issuer (IRSA for processing nodes)")
+    oidc_issuer_url: Optional[str] = Field(
+        default=None, pattern=r"^https://[^\s/]+/.*$",
+        description="AKS: the cluster's service-account issuer URL (az aks show --query oidcIssuerProfile.issuerUrl); "
+                    "the External Secrets managed identity's federated credential trusts it")
 
     @model_validator(mode="after")
     def _placement(self) -> "Cluster":

@@ -265,6 +265,10 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
             yield TypedExternal("oidc-provider", cluster.oidc_provider_arn,
                                 f"cluster {cluster.name}'s service-account issuer in IAM: node and External Secrets "
                                 "roles trust it", f"clusters[{i}].oidc_provider_arn")
+        if cluster.oidc_issuer_url:
+            yield TypedExternal("oidc-issuer", cluster.oidc_issuer_url,
+                                f"cluster {cluster.name}'s service-account issuer: the External Secrets managed "
+                                "identity's federated credential trusts it", f"clusters[{i}].oidc_issuer_url")
     for i, api in enumerate(spec.gateways.apis):
         at = f"gateways.apis[{i}]"
         yield TypedExternal("certificate", api.domain.certificate_arn,

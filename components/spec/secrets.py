@@ -146,6 +146,13 @@ def check_secrets(spec) -> Iterator[tuple[str, str]]:
     if section.key_vault and not (spec.regions.azure and spec.accounts.azure):
         yield "secrets.key_vault", "expected regions.azure and accounts.azure to be set for a Key Vault"
     if section.key_vault:
+        for i, cluster in enumerate(spec.clusters):
+            if cluster.cloud == "azure" and cluster.name in section.consuming_clusters() and not cluster.oidc_issuer_url:
+                # External Secrets reads Key Vault with workload identity: a federated credential on the
+                # cluster's issuer, which only the cluster itself knows.
+                yield (f"clusters[{i}].oidc_issuer_url", f"secrets sync to {cluster.name} and the environment has a "
+                       "Key Vault; expected the cluster's OIDC issuer URL for the External Secrets identity to trust")
+    if section.key_vault:
         for j, reader in enumerate(section.key_vault.readers):
             if not re.match(AZURE_OBJECT_ID, reader):
                 yield f"secrets.key_vault.readers[{j}]", "expected an Azure AD object id (a lower-case GUID)"

@@ -162,6 +162,9 @@ def azure_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], subsc
         segments.append(f"{collection}/{value}")
     rid = f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{namespace}/" + "/".join(segments)
     extra: dict[str, Any] = {"name": own_name}
+    if type_ == "azure-native:managedidentity:UserAssignedIdentity":
+        # Computed by Entra ID: the identity's service principal (what role assignments name) and its client id.
+        extra.update(principalId=stable_uuid(urn + "#principal"), clientId=stable_uuid(urn + "#client"))
     if type_ == "azure-native:keyvault:Vault":
         # Computed by Azure: the vault's data-plane URL (public cloud suffix), read by the External Secrets store.
         properties = dict(inputs.get("properties") or {})
