@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from components.alerting import alert_topic_suffix
 from components.provider_facts import cluster_provider_name, platform_tags
 from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
@@ -22,6 +23,7 @@ def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
         "requiredTags": sorted(platform_tags(spec)),
         "secondaryRegion": spec.regions.aws.secondary.region if spec.regions.aws.secondary else None,
         "integrations": [i.name for i in spec.observability.integrations],
+        "criticalAlertSuffix": alert_topic_suffix("critical"),
         "residencyZone": spec.residency.zone,
         "zoneRegions": zone_regions(spec),
     }

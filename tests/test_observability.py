@@ -166,12 +166,16 @@ def paging_stack(protocol="https", auto=True, severity="critical"):
 
 
 def test_paging_rule():
-    assert run("integration-critical-alarm-pages", paging_stack(), integrations=["i1"]) == []
-    assert run("integration-critical-alarm-pages", paging_stack(severity="warning"), integrations=["i1"]) == [
+    assert run("integration-critical-alarm-pages", paging_stack(), integrations=["i1"], criticalAlertSuffix="-alerts-critical") == []
+    assert run("integration-critical-alarm-pages", paging_stack(severity="warning"), integrations=["i1"], criticalAlertSuffix="-alerts-critical") == [
         "integration i1 has no critical alarm routed to a critical alert topic"]
     assert "no paging subscription" in run("integration-critical-alarm-pages", paging_stack(auto=False),
-                                           integrations=["i1"])[0]
-    assert run("integration-critical-alarm-pages", paging_stack(), integrations=["i1", "i2"]) == [
+                                           integrations=["i1"], criticalAlertSuffix="-alerts-critical")[0]
+    # The suffix is the blueprint's naming convention, learnt from policy config (the pack imports no components).
+    assert run("integration-critical-alarm-pages", paging_stack(), integrations=["i1"], criticalAlertSuffix="-pager") == [
+        "integration i1 has no critical alarm routed to a critical alert topic"]
+    assert "no criticalAlertSuffix" in run("integration-critical-alarm-pages", paging_stack(), integrations=["i1"])[0]
+    assert run("integration-critical-alarm-pages", paging_stack(), integrations=["i1", "i2"], criticalAlertSuffix="-alerts-critical") == [
         "integration i2 has no critical alarm routed to a critical alert topic"]
 
 

@@ -115,11 +115,11 @@ def azure_paging_stack(severity="critical", paging="pager", group="e-alerts-crit
 
 
 def test_paging_rule_counts_azure_metric_alerts():
-    assert run("integration-critical-alarm-pages", azure_paging_stack(), integrations=["i1"]) == []
-    assert run("integration-critical-alarm-pages", azure_paging_stack(severity="warning"), integrations=["i1"]) == [
+    assert run("integration-critical-alarm-pages", azure_paging_stack(), integrations=["i1"], criticalAlertSuffix="-alerts-critical") == []
+    assert run("integration-critical-alarm-pages", azure_paging_stack(severity="warning"), integrations=["i1"], criticalAlertSuffix="-alerts-critical") == [
         "integration i1 has no critical alarm routed to a critical alert topic or action group"]
     assert run("integration-critical-alarm-pages", azure_paging_stack(group="e-alerts-warning"),
-               integrations=["i1"]) == [
+               integrations=["i1"], criticalAlertSuffix="-alerts-critical") == [
         "integration i1 has no critical alarm routed to a critical alert topic or action group"]
-    assert run("integration-critical-alarm-pages", azure_paging_stack(paging="none"), integrations=["i1"]) == [
+    assert run("integration-critical-alarm-pages", azure_paging_stack(paging="none"), integrations=["i1"], criticalAlertSuffix="-alerts-critical") == [
         "integration i1: its critical action group has no paging receiver (a PagerDuty or Opsgenie webhook)"]

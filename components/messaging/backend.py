@@ -99,3 +99,5 @@ class BackendResult:
     lag_metrics: list[LagMetric] = field(default_factory=list)
     namespace_id: Optional[pulumi.Output[str]] = None
     """The Azure namespace's resource id (Service Bus, Event Hubs): alerts on it are scoped to this output."""
+    metric_namespace: Optional[str] = None
+    """Azure Monitor's metric namespace of that namespace resource (what its metric alerts name)."""

@@ -69,6 +69,11 @@ class Broker(pulumi.ComponentResource):
     endpoints: pulumi.Output[dict]
     namespace_id: Optional[pulumi.Output[str]]
     """Resource id of the Azure namespace (Service Bus, Event Hubs); None for other kinds."""
+    metric_namespace: Optional[str]
+    """Azure Monitor metric namespace of that namespace (what alerts scoped to it name); None for other kinds."""
+    queue_names: dict[str, str]
+    """Spec queue name -> its physical SQS queue name (sqs-sns; the same in every region): CloudWatch's
+    QueueName dimension. Empty for other kinds."""
     lag_metrics: pulumi.Output[dict]
     """Consumer path -> [{signal, metric, namespace, statistic, threshold, dimensions}]: what to scale on."""
 
@@ -101,6 +106,9 @@ class Broker(pulumi.ComponentResource):
         self.topic_arns = pulumi.Output.from_input({r: b.topic_arns for r, b in self.regions.items()})
         self.endpoints = pulumi.Output.from_input(result.endpoints)
         self.namespace_id = result.namespace_id
+        self.metric_namespace = result.metric_namespace
+        self.queue_names = ({q.name: sqs_sns.queue_name(args.environment, spec.name, q) for q in spec.queues}
+                            if spec.kind == "sqs-sns" else {})
         self.lag_metrics = pulumi.Output.from_input(metrics_by_path(result.lag_metrics))
         self.register_outputs({"queue_urls": self.queue_urls, "queue_arns": self.queue_arns,
                                "topic_arns": self.topic_arns, "endpoints": self.endpoints,

@@ -76,5 +76,5 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     metrics, outgoing = lag_metrics(ctx)
     azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix, companions=outgoing)
     event_hubs_schema_groups(parent, ctx, namespace, prefix)
-    return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint},
+    return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, metric_namespace=METRIC_NAMESPACE,
                          lag_metrics=metrics + list(outgoing.values()), namespace_id=namespace.id)

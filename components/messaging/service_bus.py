@@ -95,6 +95,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     if ctx.production:
         _private_endpoint(parent, ctx, namespace, prefix)
     return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, lag_metrics=metrics,
+                         metric_namespace=METRIC_NAMESPACE,
                          namespace_id=namespace.id)
 
 

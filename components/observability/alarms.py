@@ -13,8 +13,6 @@ import pulumi
 from pulumi_aws import cloudwatch
 
 from ..alerting import AlertRoutes
-from ..messaging.sqs_sns import queue_name
-from ..spec.messaging import BrokerSpec
 from ..spec.observability import Integration
 from .thresholds import (FAST_BURN, SLOW_BURN, BurnWindow, backlog_threshold_seconds, burn_rate_threshold_percent,
                          error_rate_thresholds, evaluation_periods, latency_threshold_ms)
@@ -37,7 +35,9 @@ class AlarmPlan:
     ratio: bool = False
 
 
-def plan_alarms(integration: Integration, environment: str, broker: BrokerSpec | None) -> list[AlarmPlan]:
+def plan_alarms(integration: Integration, backlog_queue: str | None) -> list[AlarmPlan]:
+    """`backlog_queue` is the physical name of the SQS queue whose age is the backlog SLO (the Broker's
+    queue_names), or None when the integration's broker has no such queue."""
     slos = integration.slos
     plans: list[AlarmPlan] = []
     if slos.availability:
@@ -52,13 +52,12 @@ def plan_alarms(integration: Integration, environment: str, broker: BrokerSpec |
         plans.append(AlarmPlan("latency_p99_ms", "latency-p99", slos.latency_p99_ms.severity,
                                latency_threshold_ms(slos.latency_p99_ms.target), 60, evaluation_periods(5), 3,
                                metric={"namespace": NAMESPACE, "metric_name": "Latency", "extended_statistic": "p99"}))
-    if slos.backlog_age_seconds and broker is not None:
-        queue = next(q for q in broker.queues if q.name == integration.queue)
+    if slos.backlog_age_seconds and backlog_queue is not None:
         plans.append(AlarmPlan("backlog_age_seconds", "backlog-age", slos.backlog_age_seconds.severity,
                                backlog_threshold_seconds(slos.backlog_age_seconds.target), 60, evaluation_periods(5), 5,
                                metric={"namespace": "AWS/SQS", "metric_name": "ApproximateAgeOfOldestMessage",
                                        "statistic": "Maximum",
-                                       "dimensions": {"QueueName": queue_name(environment, broker.name, queue)}}))
+                                       "dimensions": {"QueueName": backlog_queue}}))
     return plans
 
 
@@ -78,13 +77,13 @@ def _error_ratio_queries(dimensions: dict, period: int) -> list[cloudwatch.Metri
 
 
 def build_integration_alarms(parent: pulumi.Resource, name: str, integration: Integration, environment: str,
-                             routes: AlertRoutes, broker: BrokerSpec | None, opts: pulumi.ResourceOptions
+                             routes: AlertRoutes, backlog_queue: str | None, opts: pulumi.ResourceOptions
                              ) -> tuple[dict[str, cloudwatch.MetricAlarm], cloudwatch.CompositeAlarm]:
     region = integration.region
     dimensions = {"Environment": environment, "Integration": integration.name}
     tags = {"integration": integration.name, "owner": integration.owner}
     alarms: dict[str, cloudwatch.MetricAlarm] = {}
-    plans = plan_alarms(integration, environment, broker)
+    plans = plan_alarms(integration, backlog_queue)
     for plan in plans:
         topic = routes.topic(region, plan.severity)
         common = dict(

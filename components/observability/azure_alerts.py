@@ -15,7 +15,6 @@ import pulumi
 from pulumi_azure_native import monitor
 
 from ..alerting import AlertRoutes
-from ..messaging.service_bus import METRIC_NAMESPACE
 from ..naming import physical_name
 from ..spec.observability import Integration
 from .thresholds import latency_threshold_ms
@@ -51,15 +50,17 @@ def plan_azure_alerts(integration: Integration) -> list[AzureAlertPlan]:
 
 
 def build_azure_alerts(name: str, integration: Integration, environment: str, scope: pulumi.Input[str],
+                       metric_namespace: str,
                        routes: AlertRoutes, resource_group: pulumi.Input[str], tags: dict[str, str],
                        opts: pulumi.ResourceOptions) -> dict[str, monitor.MetricAlert]:
-    """`scope` is the broker namespace's id output; `opts` carries parent and the Azure provider."""
+    """`scope` is the broker namespace's id output and `metric_namespace` its Azure Monitor metric namespace
+    (both from the Broker); `opts` carries parent and the Azure provider."""
     alerts = {}
     for plan in plan_azure_alerts(integration):
         group_id = routes.action_group(plan.severity)
         criterion = monitor.MetricCriteriaArgs(
             criterion_type="StaticThresholdCriterion", name=f"{plan.slo}-{plan.metric}"[:60], metric_name=plan.metric,
-            metric_namespace=METRIC_NAMESPACE, operator="GreaterThan", threshold=plan.threshold,
+            metric_namespace=metric_namespace, operator="GreaterThan", threshold=plan.threshold,
             time_aggregation=plan.aggregation,
             dimensions=[monitor.MetricDimensionArgs(name=k, operator="Include", values=[v])
                         for k, v in plan.dimensions.items()])

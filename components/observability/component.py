@@ -11,7 +11,6 @@ from pulumi_aws import cloudwatch, iam
 
 from ..alerting import AlertRoutes
 from ..naming import region_code
-from ..spec.messaging import BrokerSpec
 from ..spec.observability import ObservabilitySpec
 from .alarms import build_integration_alarms
 from .azure_alerts import build_azure_alerts
@@ -49,8 +48,6 @@ class ObservabilityArgs:
     """Region of the dashboard and the (global) IAM role."""
     aws_providers: dict[str, pulumi.ProviderResource]
     """Explicit AWS provider per region; every region gets its alert topics."""
-    brokers: dict[str, BrokerSpec]
-    """Brokers by name, for backlog alarms on the queues integrations consume."""
     secrets: dict[str, pulumi.Output[str]]
     """Secret config values by key (the on-call endpoint map)."""
     protect: bool
@@ -135,10 +132,11 @@ class Observability(pulumi.ComponentResource):
                 self._azure_integration(name, integration, args, brokers)
                 continue
             opts = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region])
-            broker = args.brokers.get(integration.broker) if integration.broker else None
-            pairs.append((integration, broker))
+            component = brokers.get(integration.broker) if integration.broker else None
+            backlog = getattr(component, "queue_names", {}).get(integration.queue or "")
+            pairs.append((integration, backlog))
             prefix = f"{name}-{integration.name}"
-            _, composite = build_integration_alarms(self, prefix, integration, env, self.routes, broker, opts)
+            _, composite = build_integration_alarms(self, prefix, integration, env, self.routes, backlog, opts)
             self.composite_alarm_arns[integration.name] = composite.arn
             if region not in strategies:
                 strategies[region] = build_strategy(f"{name}-{region_code(region)}-flags-strategy", env, spec.rollout,
@@ -163,7 +161,7 @@ class Observability(pulumi.ComponentResource):
         if scope is None:
             raise ValueError(f"integration {integration.name}: broker {integration.broker} has no Azure namespace "
                              "to scope its metric alerts to")
-        alerts = build_azure_alerts(prefix, integration, args.environment, scope, self.routes,
+        alerts = build_azure_alerts(prefix, integration, args.environment, scope, broker.metric_namespace, self.routes,
                                     azure.resource_group_name, azure.tags,
                                     pulumi.ResourceOptions(parent=self, provider=azure.provider))
         self.metric_alert_ids[integration.name] = [a.id for _, a in sorted(alerts.items())]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 
-from ..messaging.sqs_sns import queue_name
-from ..spec.messaging import BrokerSpec
 from ..spec.observability import Integration
 from .alarms import NAMESPACE
 
 
-def dashboard_body(environment: str, integrations: list[tuple[Integration, BrokerSpec | None]]) -> str:
+def dashboard_body(environment: str, integrations: list[tuple[Integration, str | None]]) -> str:
+    """`integrations` pairs each integration with its backlog queue's physical name (or None)."""
     """Rows of four widgets per integration: traffic, errors, p99 latency, backlog age (saturation)."""
     widgets = []
-    for row, (integration, broker) in enumerate(integrations):
+    for row, (integration, backlog_queue) in enumerate(integrations):
         dims = ["Environment", environment, "Integration", integration.name]
         region = integration.region
         signals = [
@@ -21,10 +20,9 @@ def dashboard_body(environment: str, integrations: list[tuple[Integration, Broke
             ("errors", [[NAMESPACE, "Errors", *dims, {"stat": "Sum"}]]),
             ("latency p99 (ms)", [[NAMESPACE, "Latency", *dims, {"stat": "p99"}]]),
         ]
-        if broker is not None and integration.queue:
-            queue = next(q for q in broker.queues if q.name == integration.queue)
+        if backlog_queue is not None:
             signals.append(("backlog age (s)", [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName",
-                                                 queue_name(environment, broker.name, queue), {"stat": "Maximum"}]]))
+                                                 backlog_queue, {"stat": "Maximum"}]]))
         for col, (title, metrics) in enumerate(signals):
             widgets.append({"type": "metric", "x": col * 6, "y": row * 6, "width": 6, "height": 6,
                             "properties": {"title": f"{integration.name}: {title}", "region": region,

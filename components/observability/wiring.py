@@ -34,7 +34,7 @@ def build_alert_routes(spec: EnvironmentSpec, providers: ProviderSet, secrets: d
     return Observability("observability", ObservabilityArgs(
         spec=spec.observability, environment=spec.name, account=spec.accounts.aws.account_id,
         primary_region=spec.regions.aws.primary.region, aws_providers=dict(providers.aws),
-        brokers={b.name: b for b in spec.messaging.brokers}, secrets=secrets, protect=spec.production,
+        secrets=secrets, protect=spec.production,
         key_deletion_days=30 if spec.production else 7,
         azure=AzureTarget(azure_provider, azure_resource_group, platform_tags(spec), location,
                           spec.accounts.azure.subscription_id)

@@ -15,6 +15,10 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       2922, 3288, 3653)
 
 
+Problem = tuple[str, str]
+"""A cross-field spec error: (dotted field path, what was expected). Every check module yields these."""
+
+
 class SpecModel(BaseModel):
     """Every spec model rejects unknown fields (typos must not pass silently) and is immutable once loaded."""
 

@@ -11,7 +11,7 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .base import unresolved_secret
+from .base import Problem, unresolved_secret
 from .environment import EnvironmentSpec
 from .gateway_checks import check_gateways
 from .observability import check_observability
@@ -25,7 +25,6 @@ from .failover import check_failover
 from .prerequisites import check_prerequisites
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
-Problem = tuple[str, str]
 
 REQUIRED_TAGS = ("cost-center", "data-classification")
 

@@ -11,10 +11,9 @@ from typing import Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .base import Name, SpecModel
+from .base import Problem, Name, SpecModel
 
 FaultMethod = Literal["health-check-inversion", "region-outage", "arc-routing-control", "fis-experiment"]
-Problem = tuple[str, str]
 
 
 class FaultSpec(SpecModel):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from .base import Problem
+
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
-
-Problem = tuple[str, str]
 
 
 def _repeats(items: list[tuple[str, str]], what: str) -> Iterator[Problem]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from .base import unresolved_secret
+from .base import Problem, unresolved_secret
 from .messaging import KIND_CLOUD, QUEUE_KINDS, STREAM_KINDS, BrokerSpec
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
 
-Problem = tuple[str, str]
 
 # Kinds that keep order, and how: a FIFO queue elsewhere would silently lose its guarantee.
 ORDERING = {"sqs-sns": "FIFO queues and topics", "service-bus": "sessions",

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Iterator, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .base import Name, SpecModel
+from .base import Problem, Name, SpecModel
 from .residency import region_in_zone
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
 
-Problem = tuple[str, str]
 
 # Kinds whose queues a node can consume today: SQS via IRSA (a KEDA aws-sqs-queue trigger reads the lag).
 CONSUMABLE_KINDS = frozenset({"sqs-sns"})

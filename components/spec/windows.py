@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, WithJsonSchema, field_validator
 
-from .base import NAME_RE, SpecModel
+from .base import Problem, NAME_RE, SpecModel
 
 # JSON Schema's "time" format wants seconds and an offset; the spec takes local wall-clock "HH:MM".
 LocalTime = Annotated[time, WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"})]
@@ -29,7 +29,6 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far ahead next_open is searched: a year of windows plus the longest sensible freeze.
 HORIZON_DAYS = 800
-Problem = tuple[str, str]
 
 
 def _quoted_time(value: Any) -> Any:

@@ -46,7 +46,7 @@ def to_policy(rule: Rule):
             for urn, text in rule.check(resources, ctx):
                 if urn in by_urn and exempted(ctx.config, by_urn[urn], ctx.today):
                     continue
-                report_violation(_message(rule, text), urn)
+                report_violation(_message(rule, text), urn or None)  # a stack-wide finding names no resource
 
         return StackValidationPolicy(validate=validate_stack, **common)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pulumi
 
@@ -10,7 +11,6 @@ from components.observability.component import Observability, ObservabilityArgs
 from components.spec.observability import ObservabilitySpec
 
 from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build, secret
-from .test_broker import ORDERS
 
 SPEC = ObservabilitySpec.model_validate({
     "oncall": [{"name": "pager", "kind": "pagerduty", "endpoint": {"secret": "oncallEndpoints", "entry": "pagerduty"},
@@ -30,8 +30,9 @@ def observability():
         providers = {r: aws_provider(r) for r in ("eu-central-1", "eu-west-1")}
         component = Observability("observability", ObservabilityArgs(
             spec=SPEC, environment="unit", account=ACCOUNT, primary_region="eu-central-1", aws_providers=providers,
-            brokers={"orders": ORDERS}, secrets={"oncallEndpoints": secret(ENDPOINTS)}, protect=True))
-        component.watch({})  # the integrations' alarms; no Broker components here, so nothing to wait for
+            secrets={"oncallEndpoints": secret(ENDPOINTS)}, protect=True))
+        # The integrations' alarms read what a Broker component exposes: its queues' physical names.
+        component.watch({"orders": SimpleNamespace(queue_names={"billing": "unit-orders-billing"})})
         component.monitor()
         return component
     return build(program)
