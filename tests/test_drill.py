@@ -38,7 +38,13 @@ def test_rto_is_judged_on_the_larger_of_measured_and_floor():
 def test_accounting_removes_duplicates_by_key_and_counts_losses():
     counted = account({1: 0.0, 2: 1.0, 3: 2.0, 4: 5.0}, [1, 2, 2, 4])
     assert (counted.sent, counted.received, counted.unique, counted.duplicates, counted.lost) == (4, 4, 3, 1, (3,))
-    assert not rpo_met(counted, rpo_messages=5, rpo_seconds=60)  # anything lost fails the drill
+    # The spec's objective decides: one message lost is within 5 messages and 60 s, not within 0 messages,
+    # and not within a window shorter than the loss.
+    assert rpo_met(counted, rpo_messages=5, rpo_seconds=60)
+    assert not rpo_met(counted, rpo_messages=0, rpo_seconds=60)
+    spread = account({1: 0.0, 2: 30.0, 3: 31.0}, [3])
+    assert spread.loss_window_seconds == 30.0
+    assert not rpo_met(spread, rpo_messages=5, rpo_seconds=10) and rpo_met(spread, rpo_messages=5, rpo_seconds=30)
     assert rpo_met(account({1: 0.0}, [1, 1]), 0, 0)
 
 

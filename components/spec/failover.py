@@ -49,7 +49,7 @@ class FailoverSpec(SpecModel):
 
     rto_seconds: int = Field(gt=0, le=86400, description="recovery time objective: fault to first answer and write "
                              "in the secondary, judged on max(measured, DNS floor)")
-    rpo_messages: int = Field(default=0, ge=0, description="messages that may be lost (the drill also demands none)")
+    rpo_messages: int = Field(default=0, ge=0, description="messages that may be lost in a drill (RPO in messages; 0: none)")
     rpo_seconds: int = Field(default=0, ge=0, description="window of sends that may be lost, in seconds")
     fault: FaultSpec = Field(default_factory=FaultSpec,
                              description="how the drill makes the primary region look failed")
