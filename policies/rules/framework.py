@@ -81,7 +81,8 @@ class Rule:
     description: str
     severity: str
     remediation: str
-    check: Callable[..., Iterable[Any]]
+    check: ResourceCheck | StackCheck
+    """Per resource: messages; a stack rule (stack=True): (urn, message) pairs."""
     stack: bool = False
     """Stack rules see every resource at once and yield (urn, message) pairs."""
     levels: Mapping[str, str] = field(default_factory=lambda: {
