@@ -19,8 +19,8 @@ import pulumi
 from pulumi_aws import iam
 
 from ..compute import identity
-from ..naming import physical_name
 from ..spec.foundation import Cluster
+from .service_role import service_account_role
 
 
 def chart_values(role_arn: pulumi.Input[str], cluster: Cluster, sts_region: str) -> dict[str, Any]:
@@ -42,14 +42,8 @@ class KedaOperatorIdentity(pulumi.ComponentResource):
 
     def __init__(self, name: str, environment: str, cluster: Cluster, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:cluster:KedaOperatorIdentity", name, None, opts)
-        if not cluster.oidc_provider_arn:
-            raise ValueError(f"cluster {cluster.name}: KEDA scales nodes here but it has no oidc_provider_arn "
-                             "for the operator's role to trust")
-        self._role = iam.Role(
-            f"{name}-role", name=physical_name(environment, "keda", cluster.name, limit=64),
-            description=f"KEDA operator of cluster {cluster.name}: assumes the nodes' scaler roles",
-            assume_role_policy=identity.trust_policy(cluster.oidc_provider_arn, identity.KEDA_SUBJECT),
-            max_session_duration=3600, opts=pulumi.ResourceOptions(parent=self))
+        self._role = service_account_role(self, name, environment, cluster, "keda", identity.KEDA_SUBJECT,
+                                          f"KEDA operator of cluster {cluster.name}: assumes the nodes' scaler roles")
         self._name = name
         self.role_arn = self._role.arn
         self.register_outputs({"role_arn": self.role_arn})

@@ -24,8 +24,8 @@ from pulumi_kubernetes.apiextensions import CustomResource
 
 from ..alerting import SEVERITIES
 from ..cluster.addons import PROMETHEUS
+from ..cluster.service_role import service_account_role
 from ..compute import identity
-from ..naming import physical_name
 from ..spec.foundation import Cluster
 
 SERVICE_ACCOUNT = "alertmanager"
@@ -84,14 +84,8 @@ class AlertmanagerIdentity(pulumi.ComponentResource):
 
     def __init__(self, name: str, environment: str, cluster: Cluster, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:observability:AlertmanagerIdentity", name, None, opts)
-        if not cluster.oidc_provider_arn:
-            raise ValueError(f"cluster {cluster.name}: Alertmanager runs here but the cluster has no "
-                             "oidc_provider_arn for its role to trust")
-        self._role = iam.Role(
-            f"{name}-role", name=physical_name(environment, "alertmanager", cluster.name, limit=64),
-            description=f"Alertmanager of cluster {cluster.name}: publishes alerts to the alert topics",
-            assume_role_policy=identity.trust_policy(cluster.oidc_provider_arn, SUBJECT),
-            max_session_duration=3600, opts=pulumi.ResourceOptions(parent=self))
+        self._role = service_account_role(self, name, environment, cluster, "alertmanager", SUBJECT,
+                                          f"Alertmanager of cluster {cluster.name}: publishes alerts to the alert topics")
         self._name = name
         self.role_arn = self._role.arn
         self.register_outputs({"role_arn": self.role_arn})
