@@ -12,6 +12,7 @@ from .cluster.keda_identity import KedaOperatorIdentity, chart_values as keda_va
 from .cluster.needs import operators_by_cluster, processing_nodes
 from .compute.wiring import build_nodes
 from .connectivity.wiring import build_connectivity
+from .gateway.azure_apim import KeyVaultRef
 from .gateway.wiring import GatewaySources, build_gateways
 from .messaging import Broker, BrokerArgs
 from .messaging.wiring import broker_args
@@ -98,7 +99,6 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs["topic_arns"] = {name: b.topic_arns for name, b in brokers.items()}
     outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}
     outputs["broker_lag_metrics"] = {name: b.lag_metrics for name, b in brokers.items()}
-    outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources()))
     # Nodes before secrets and monitoring: secret policies name the nodes' roles, and ExternalSecrets and
     # PodMonitors live in the namespaces the nodes create.
     # The integrations' alarms and rollback switches before the nodes: each node reads its own switches.
@@ -106,9 +106,15 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags)
     for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
         keda[cluster].allow_assuming(scaler_arns)
-    outputs.update(build_secrets_audit_observability(spec, providers, secrets, azure_resource_group, addons,
-                                                     observability, brokers, nodes,
-                                                     vnet.endpoint_subnet_id if azure_resource_group is not None else None))
+    secrets_outputs, vault = build_secrets_audit_observability(
+        spec, providers, secrets, azure_resource_group, addons, observability, brokers, nodes,
+        vnet.endpoint_subnet_id if azure_resource_group is not None else None)
+    outputs.update(secrets_outputs)
+    # Gateways after the secrets: API Management reads its certificates from the environment's Key Vault.
+    key_vault = (KeyVaultRef(vault.key_vault_id, vault.key_vault_uri, spec.accounts.azure.subscription_id)
+                 if getattr(vault, "key_vault_id", None) is not None and spec.accounts.azure else None)
+    outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources(),
+                                  key_vault))
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,
                                       secrets, observability.routes))
     outputs.update(build_routing(spec, providers, azure_resource_group))

@@ -12,7 +12,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import pulumi
-from pulumi_azure_native import apimanagement, applicationinsights, monitor, operationalinsights
+from pulumi_azure_native import apimanagement, applicationinsights, authorization, managedidentity, monitor, operationalinsights
 
 from ..naming import EstateNames, physical_name
 from ..spec.gateway import ApiManagementSettings, ApiSpec
@@ -82,6 +82,27 @@ def service_name(names: EstateNames, environment: str, location: str) -> str:
     return names.unique("apim", environment, location, limit=50)
 
 
+# Built-in "Key Vault Secrets User": API Management reads a Key Vault certificate through its secret.
+# https://learn.microsoft.com/azure/api-management/configure-custom-domain#key-vault-rbac
+KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+
+
+@dataclass(frozen=True)
+class KeyVaultRef:
+    """The environment's Key Vault (the one SecretsReplication creates): where custom-domain certificates live."""
+
+    id: pulumi.Input[str]
+    uri: pulumi.Input[str]
+    """Its vaultUri output (https://<name>.vault.azure.net/)."""
+    subscription_id: str
+
+
+def served_versions(api: ApiSpec) -> list:
+    """The versions API Management serves: those whose backends it can reach (it has no virtual network, so a
+    private backend behind the AWS VPC link is out of reach)."""
+    return [v for v in api.versions if not v.backend.private]
+
+
 @dataclass(frozen=True)
 class ApimHost:
     service_name: pulumi.Output[str]
@@ -97,22 +118,41 @@ class ApiManagement(pulumi.ComponentResource):
 
     def __init__(self, name: str, settings: ApiManagementSettings, environment: str, location: str,
                  resource_group_name: pulumi.Input[str], apis: list[ApiSpec], tags: dict[str, str], protect: bool,
-                 opts: pulumi.ResourceOptions | None = None, *, names: EstateNames = EstateNames()):
+                 opts: pulumi.ResourceOptions | None = None, *, names: EstateNames = EstateNames(),
+                 key_vault: KeyVaultRef | None = None):
         super().__init__("hybrid:gateway:ApiManagement", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        hosted = [api for api in apis if api.domain.azure_certificate_name]
+        if hosted and key_vault is None:  # the spec check asks for secrets.key_vault first
+            raise ValueError("API Management custom hosts need the environment's Key Vault")
+        # A user-assigned identity, granted the vault's secrets role before the service exists: a system-assigned
+        # identity would only exist with the service, whose creation already reads the certificates.
+        identity = managedidentity.UserAssignedIdentity(
+            f"{name}-identity", resource_name_=physical_name("id", environment, "apim", location, limit=128),
+            resource_group_name=resource_group_name, location=location, tags=tags, opts=child)
+        waits: list[pulumi.Resource] = []
+        if key_vault is not None:
+            waits.append(authorization.RoleAssignment(
+                f"{name}-vault-reader", principal_id=identity.principal_id, principal_type="ServicePrincipal",
+                role_definition_id=(f"/subscriptions/{key_vault.subscription_id}/providers/Microsoft.Authorization/"
+                                    f"roleDefinitions/{KEY_VAULT_SECRETS_USER}"),
+                scope=key_vault.id, opts=child))
+        # The secret identifier without a version, so API Management picks up a renewed certificate by itself.
         hostnames = [apimanagement.HostnameConfigurationArgs(
             type="Proxy", host_name=api.domain.name, certificate_source="KeyVault",
-            key_vault_id=api.domain.azure_certificate_secret_id,
-            negotiate_client_certificate=bool(api.domain.mtls_truststore_uri)) for api in apis]
+            key_vault_id=pulumi.Output.from_input(key_vault.uri).apply(  # type: ignore[union-attr]
+                lambda uri, cert=api.domain.azure_certificate_name: f"{uri.rstrip('/')}/secrets/{cert}"),
+            identity_client_id=identity.client_id,
+            negotiate_client_certificate=bool(api.domain.mtls_truststore_uri)) for api in hosted]
         service = apimanagement.ApiManagementService(
             f"{name}-service", service_name=service_name(names, environment, location),
             resource_group_name=resource_group_name, location=location,
             publisher_name=settings.publisher_name, publisher_email=settings.publisher_email,
             sku=apimanagement.ApiManagementServiceSkuPropertiesArgs(name=settings.sku, capacity=settings.capacity),
-            # The managed identity reads the custom domains' certificates from Key Vault.
-            identity=apimanagement.ApiManagementServiceIdentityArgs(type="SystemAssigned"),
+            identity=apimanagement.ApiManagementServiceIdentityArgs(
+                type="UserAssigned", user_assigned_identities=identity.id.apply(lambda i: {i: {}})),
             custom_properties=tls_custom_properties(), hostname_configurations=hostnames or None,
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=protect))
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=waits))
         workspace = operationalinsights.Workspace(
             f"{name}-logs", workspace_name=physical_name("log", environment, "apim", location, limit=63),
             resource_group_name=resource_group_name, location=location,
@@ -154,9 +194,11 @@ def build_apim_api(parent: pulumi.Resource, name: str, api: ApiSpec, environment
     version_set = apimanagement.ApiVersionSet(
         f"{name}-apim-versions", version_set_id=api.name, display_name=api.name, versioning_scheme="Segment",
         **where, opts=opts)
-    current = max(int(v.version[1:]) for v in api.versions if not v.deprecation)
+    served = served_versions(api)
+    current = max(int(v.version[1:]) for v in served if not v.deprecation) if any(not v.deprecation for v in served) \
+        else max(int(v.version[1:]) for v in served)
     imported = []
-    for version in api.versions:
+    for version in served:
         api_id = f"{api.name}-{version.version}"
         document = {k: v for k, v in documents[version.version].items() if k != "servers"}
         resource = apimanagement.Api(

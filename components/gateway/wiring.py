@@ -12,7 +12,7 @@ from ..spec import EnvironmentSpec
 from ..naming import region_code
 from .account import ExecutionLogging
 from .aws_http import PrivateNetwork
-from .azure_apim import ApiManagement
+from .azure_apim import ApiManagement, KeyVaultRef
 from .gateway import Gateway, GatewayArgs
 
 
@@ -27,7 +27,8 @@ class GatewaySources:
 
 
 def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict[str, Any],
-                   azure_resource_group: Optional[pulumi.Input[str]], sources: GatewaySources) -> dict[str, object]:
+                   azure_resource_group: Optional[pulumi.Input[str]], sources: GatewaySources,
+                   key_vault: Optional[KeyVaultRef] = None) -> dict[str, object]:
     """One Gateway per API (and the API Management instance when an API lists azure); returns stack outputs."""
     apis = spec.gateways.apis
     if not apis:
@@ -39,7 +40,7 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
         apim = ApiManagement(f"apim-{location}", spec.gateways.api_management, spec.name, location,
                              azure_resource_group, azure_apis, platform_tags(spec), spec.production,
                              pulumi.ResourceOptions(provider=providers.for_azure(location)),
-                             names=spec.estate_names())
+                             names=spec.estate_names(), key_vault=key_vault)
     # One account setting per region with REST stages, when the spec says this stack owns it.
     logging = {region: ExecutionLogging(f"apigw-account-{region_code(region)}", spec.name, region,
                                         pulumi.ResourceOptions(provider=providers.for_aws(region)))

@@ -29,8 +29,10 @@ class CustomDomain(SpecModel):
     mtls_truststore_uri: Optional[str] = Field(
         default=None, pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+\.pem$",
         description="s3://bucket/key.pem of the CA bundle partners' client certificates chain to; turns mTLS on")
-    azure_certificate_secret_id: Optional[HttpsUrl] = Field(
-        default=None, description="Key Vault secret id of the same certificate for API Management's custom host")
+    azure_certificate_name: Optional[str] = Field(
+        default=None, pattern=r"^[0-9a-zA-Z-]{1,127}$",
+        description="name of the same certificate in the environment's Key Vault (secrets.key_vault), imported there "
+                    "by its owners: API Management's custom host reads it")
 
 
 class JwtAuth(SpecModel):

@@ -92,5 +92,12 @@ def check_gateways(spec: "EnvironmentSpec") -> Iterator[Problem]:
                 yield f"{at}.clouds", "azure needs regions.azure and accounts.azure"
             if not spec.gateways.api_management:
                 yield f"{at}.clouds", "azure needs gateways.api_management (publisher and SKU)"
-            if not api.domain.azure_certificate_secret_id:
-                yield f"{at}.domain.azure_certificate_secret_id", "azure needs the Key Vault secret id of the domain's certificate"
+            if not api.domain.azure_certificate_name:
+                yield f"{at}.domain.azure_certificate_name", "azure needs the name of the domain's certificate in the environment's Key Vault"
+            elif not spec.secrets.key_vault:
+                yield (f"{at}.domain.azure_certificate_name", "API Management reads the certificate from the "
+                       "environment's Key Vault; expected secrets.key_vault")
+            if all(v.backend.private for v in api.versions):
+                # API Management has no virtual network here: it serves only versions whose backends it can reach.
+                yield (f"{at}.clouds", "every version has a private backend, which API Management (no virtual "
+                       "network) cannot reach; expected at least one version with a public backend, or aws only")
