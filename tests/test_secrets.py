@@ -113,7 +113,7 @@ def test_key_vault_rbac_purge_protection_and_private_in_production(plans):
     staging = by_type(plans["staging"], "azure-native:keyvault:Vault")[0]["inputs"]["properties"]
     assert staging["publicNetworkAccess"] == "Enabled" and staging["softDeleteRetentionInDays"] == 30
     [reader] = [r["inputs"] for r in by_type(plans["prod"], "azure-native:authorization:RoleAssignment")
-                if r["inputs"]["scope"] == prod["id"]]
+                if r["inputs"]["scope"] == prod["id"] and r["inputs"]["principalId"] == "7c9e6679-7425-40de-944b-e07fc1f90ae7"]
     assert reader["roleDefinitionId"].endswith("4633458b-17de-408a-b874-0445c86b69e6")
 
 
