@@ -130,3 +130,8 @@ def test_local_drill_of_staging_passes(staging_plan, tmp_path, monkeypatch):
     assert camel_keys(json.loads(result.stdout)) == [], "one key style in every --json report"
     reports = list((project / "reports").glob("drill-staging-*.md"))
     assert reports and "**emulated**" in reports[0].read_text() and "Verdict: PASS" in reports[0].read_text()
+    # The JSON report beside it has the same shape and key style as --json (without the pointer to itself).
+    [written] = (project / "reports").glob("drill-staging-*.json")
+    stdout = json.loads(result.stdout)
+    assert json.loads(written.read_text()) == {k: v for k, v in stdout.items() if k != "report"}
+    assert "version" in stdout and "notRun" in stdout and "not_run" not in written.read_text()

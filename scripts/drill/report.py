@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..console import json_report
 from ..files import write_atomic
-from .runner import DrillResult, dumps
+from .runner import DrillResult
 
 
 def markdown(result: DrillResult) -> str:
@@ -62,6 +63,6 @@ def markdown(result: DrillResult) -> str:
 def write(result: DrillResult, reports: Path) -> tuple[Path, Path]:
     stem = f"drill-{result.env}-{result.started_at.replace(':', '').replace('+0000', 'Z')}-{result.run_id}"
     json_path, md_path = reports / f"{stem}.json", reports / f"{stem}.md"
-    write_atomic(json_path, dumps(result) + "\n")
+    write_atomic(json_path, json_report(result.as_json()))  # the same shape and key style as `drill --json`
     write_atomic(md_path, markdown(result))
     return json_path, md_path

@@ -11,7 +11,6 @@ they are recorded, and the report says which signal stopped what.
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 import time
@@ -542,6 +541,3 @@ class Drill:
                            seconds=time.monotonic() - self.t0, reasons=list(dict.fromkeys(self.reasons)),
                            fault=spec.fault.method, not_run=not_run, coverage=[dict(c) for c in self.config.coverage])
 
-
-def dumps(result: DrillResult) -> str:
-    return json.dumps(result.as_json(), indent=2, sort_keys=True)
