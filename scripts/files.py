@@ -35,6 +35,22 @@ def check_writable(path: Path, *, create_parent: bool = False) -> None:
         raise WriteError(f"folder {parent} is not writable")
 
 
+def _complete_beside(path: Path, text: str, mode: int) -> str:
+    """A temporary file in `path`'s folder holding all of `text`, on disk, with `mode`: ready to be renamed or
+    linked into place (the same folder, so the same file system)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
+
+
 def write_atomic(path: Path, text: str) -> Path:
     """Write `text` (UTF-8) to `path` all at once: the old content stays until the new one is complete."""
     check_writable(path, create_parent=True)
@@ -45,13 +61,8 @@ def write_atomic(path: Path, text: str) -> Path:
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = _complete_beside(path, text, mode)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, mode)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -69,13 +80,8 @@ def create_atomic(path: Path, text: str) -> Path:
     check_writable(path, create_parent=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = _complete_beside(path, text, 0o666 & ~_umask())
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o666 & ~_umask())
             os.link(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)
