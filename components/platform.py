@@ -113,10 +113,12 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     # Gateways after the secrets: API Management reads its certificates from the environment's Key Vault.
     key_vault = (KeyVaultRef(vault.key_vault_id, vault.key_vault_uri, spec.accounts.azure.subscription_id)
                  if getattr(vault, "key_vault_id", None) is not None and spec.accounts.azure else None)
-    outputs.update(build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources(),
-                                  key_vault))
+    gateways = build_gateways(spec, providers, networks, azure_resource_group, gateway_sources or GatewaySources(),
+                              key_vault)
+    outputs.update(gateways.outputs)
     outputs.update(build_connectivity(spec, providers, networks, vnet if azure_resource_group is not None else None,
                                       secrets, observability.routes))
-    outputs.update(build_routing(spec, providers, azure_resource_group))
+    # Routing after the gateways: `api:` entry points alias and health-check their regional custom domains.
+    outputs.update(build_routing(spec, providers, azure_resource_group, gateways))
     outputs.update(nodes.outputs)
     return outputs

@@ -1,4 +1,4 @@
-"""The contract checks over the shipped environments (today's findings, recorded exactly) and over a
+"""The contract checks over the shipped environments (none, and they block) and over a
 hand-written stack export with one planted defect per family, through `hybrid check`."""
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ from scripts.contracts import CONTRACT_ENFORCEMENT, contract_findings
 from .conftest import ROOT, SHIPPED
 from .contract_states import ACCOUNT, export, res
 
-# Today's findings per environment and check: the real path work drives every count to zero, then the
-# checks become mandatory (scripts/contracts/enforcement.py). Update these with the fix that changes them.
-TODAY = {
-    "dev": {},
-    "staging": {"dns-dangling-target": 2},
-    "prod": {"dns-dangling-target": 4},
-}
+# Findings per environment and check: none. The checks are mandatory (scripts/contracts/enforcement.py), so a
+# finding in a shipped environment fails its plan; fix the component, never record a finding here.
+TODAY: dict[str, dict[str, int]] = {"dev": {}, "staging": {}, "prod": {}}
 
 
 @pytest.mark.parametrize("env", SHIPPED)
@@ -36,8 +32,9 @@ def test_shipped_environments_report_todays_findings(plans, env):
     assert all(f.urn.startswith(f"urn:pulumi:{env}::") for f in found)
 
 
-def test_the_checks_are_advisory_until_the_environments_are_clean():
-    assert CONTRACT_ENFORCEMENT == "advisory"
+def test_the_checks_are_mandatory_now_the_environments_are_clean():
+    assert CONTRACT_ENFORCEMENT == "mandatory"
+    assert all(counts == {} for counts in TODAY.values())
 
 
 QUEUE_URL = f"https://sqs.eu-central-1.amazonaws.com/{ACCOUNT}/prod-planted"

@@ -30,12 +30,15 @@ class Authorizer:
 
 def build_authorizer(parent: pulumi.Resource, prefix: str, environment: str, api: str, auth: JwtAuth,
                      code: dict[str, str], account: str, retention_days: int,
-                     masked_identifiers: tuple[str, ...]) -> Authorizer:
+                     masked_identifiers: tuple[str, ...], region_label: str = "") -> Authorizer:
+    """`region_label` tells a standby region's copy apart in IAM role names, which are global to the account
+    (the function and log group names are regional and stay the same in both regions)."""
     opts = pulumi.ResourceOptions(parent=parent)
+    regional = (region_label,) if region_label else ()
     function_name = physical_name(environment, api, "jwt-authorizer", limit=64)
     log_group = protected_log_group(f"{prefix}-authorizer-logs", f"/aws/lambda/{function_name}", retention_days,
                                     masked_identifiers, opts)
-    role = iam.Role(f"{prefix}-authorizer-role", name=physical_name(environment, api, "authorizer", limit=64),
+    role = iam.Role(f"{prefix}-authorizer-role", name=physical_name(environment, api, *regional, "authorizer", limit=64),
                     assume_role_policy=assume_role_policy("lambda", account), opts=opts)
     # Least privilege (practice 5.4): write its own log group and traces, nothing else.
     iam.RolePolicy(f"{prefix}-authorizer-policy", role=role.id, policy=log_group.arn.apply(lambda arn: json.dumps({
@@ -52,7 +55,7 @@ def build_authorizer(parent: pulumi.Resource, prefix: str, environment: str, api
             "SCOPES_CLAIM": auth.scopes_claim}),
         tracing_config=lambda_.FunctionTracingConfigArgs(mode="Active"),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_group]))
-    invoker = iam.Role(f"{prefix}-authorizer-invoker", name=physical_name(environment, api, "authorizer-invoker", limit=64),
+    invoker = iam.Role(f"{prefix}-authorizer-invoker", name=physical_name(environment, api, *regional, "authorizer-invoker", limit=64),
                        assume_role_policy=assume_role_policy("apigateway", account), opts=opts)
     iam.RolePolicy(f"{prefix}-authorizer-invoke", role=invoker.id, policy=function.arn.apply(lambda arn: json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn}]})),

@@ -6,6 +6,8 @@ TLS below 1.2, SSL 3.0 and weak ciphers are switched off on both the client and 
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +116,7 @@ class ApiManagement(pulumi.ComponentResource):
 
     service_name: pulumi.Output[str]
     gateway_url: pulumi.Output[str]
+    gateway_hostname: pulumi.Output[str]
     host: ApimHost
 
     def __init__(self, name: str, settings: ApiManagementSettings, environment: str, location: str,
@@ -182,6 +185,8 @@ class ApiManagement(pulumi.ComponentResource):
             metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)], opts=child)
         self.service_name = service.name
         self.gateway_url = service.gateway_url
+        # The service's own hostname (<service>.azure-api.net), read from its gateway URL: what DNS points at.
+        self.gateway_hostname = service.gateway_url.apply(lambda url: urlparse(url).hostname if url else url)
         self.host = ApimHost(service_name=service.name, resource_group_name=resource_group_name)
         self.register_outputs({"service_name": self.service_name, "gateway_url": self.gateway_url})
 

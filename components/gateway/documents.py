@@ -19,6 +19,8 @@ UNSAFE = ("post", "put", "patch", "delete")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 CORRELATION_HEADER = "X-Correlation-Id"
 JWT_SCHEME, API_KEY_SCHEME = "jwtAuthorizer", "apiKey"
+# The unauthenticated route DNS health checks probe (Route 53, Traffic Manager): proxied to the backend's own.
+HEALTH_PATH = "/health"
 # The integration timeout API Gateway allows by default; the backend must answer within it.
 INTEGRATION_TIMEOUT_MS = 29000
 
@@ -91,6 +93,33 @@ def _integration(method: str, path: str, parameters: list[dict[str, Any]], codes
     return integration
 
 
+def _health_operation(private: bool) -> dict[str, Any]:
+    """GET /health: no JWT, no API key (`security: []` overrides the API-wide requirement), proxied to the
+    backend's /health so a health check fails when the backend does, not only when the gateway does."""
+    integration: dict[str, Any] = {
+        "type": "http", "httpMethod": "GET", "uri": "${stageVariables.backendUrl}" + HEALTH_PATH,
+        "passthroughBehavior": "when_no_match", "timeoutInMillis": INTEGRATION_TIMEOUT_MS,
+        "responses": {"default": {"statusCode": "200"}, "^5\\d{2}$": {"statusCode": "503"}}}
+    if private:
+        integration.update(connectionType="VPC_LINK", connectionId="${stageVariables.vpcLinkId}")
+    return {"operationId": "health", "summary": "Liveness for DNS health checks (no credentials)", "security": [],
+            "responses": {"200": {"description": "healthy"}, "503": {"description": "the backend is unhealthy"}},
+            "x-amazon-apigateway-integration": integration}
+
+
+def documented_resources(document: dict[str, Any]) -> list[str]:
+    """Every documented operation as a resource-policy resource, execute-api:/<stage>/<METHOD>/<path>, path
+    parameters as wildcards: what the source-IP Deny covers, so /health stays open to health checkers.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html"""
+    found = []
+    for path, method, _ in operations(document):
+        if path == HEALTH_PATH:
+            continue
+        segments = ["*" if part.startswith("{") else part for part in path.strip("/").split("/")]
+        found.append(f"execute-api:/*/{method.upper()}/{'/'.join(segments)}")
+    return sorted(set(found))
+
+
 def rest_body(document: dict[str, Any], *, title: str, authorizer_uri: str, authorizer_role_arn: str,
               private: bool, require_idempotency_key: bool, lifecycle: Optional[Lifecycle],
               api_keys: bool) -> dict[str, Any]:
@@ -142,6 +171,7 @@ def rest_body(document: dict[str, Any], *, title: str, authorizer_uri: str, auth
             method, path, parameters, [str(c) for c in responses], private, lifecycle)
     for item in body["paths"].values():
         item.pop("parameters", None)  # merged into each operation above
+    body["paths"][HEALTH_PATH] = {"get": _health_operation(private)}
     if lifecycle:
         # Errors the gateway itself answers (throttled, unauthorized) carry the retirement notice too.
         extra = {f"gatewayresponse.header.{k}": f"'{v}'" for k, v in lifecycle.headers().items()}

@@ -26,13 +26,23 @@ class GatewaySources:
     """The Lambda JWT authorizer's source files."""
 
 
+@dataclass
+class BuiltGateways:
+    """The environment's gateways, for the stack outputs and for DNS routing (which points at them)."""
+
+    outputs: dict[str, object] = field(default_factory=dict)
+    gateways: dict[str, Gateway] = field(default_factory=dict)
+    apim_hostname: Optional[pulumi.Output[str]] = None
+    """API Management's gateway hostname (<service>.azure-api.net), read from the service."""
+
+
 def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict[str, Any],
                    azure_resource_group: Optional[pulumi.Input[str]], sources: GatewaySources,
-                   key_vault: Optional[KeyVaultRef] = None) -> dict[str, object]:
-    """One Gateway per API (and the API Management instance when an API lists azure); returns stack outputs."""
+                   key_vault: Optional[KeyVaultRef] = None) -> BuiltGateways:
+    """One Gateway per API (and the API Management instance when an API lists azure)."""
     apis = spec.gateways.apis
     if not apis:
-        return {}
+        return BuiltGateways()
     apim = None
     azure_apis = [a for a in apis if "azure" in a.clouds]
     if azure_apis and spec.gateways.api_management and spec.regions.azure and azure_resource_group is not None:
@@ -51,6 +61,7 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
         region = next(r for r in spec.regions.aws.all() if r.region == api.region)
         network = networks[api.region]
         component_providers: dict[str, pulumi.ProviderResource] = {"aws": providers.for_aws(api.region)}
+        standby = api.standby.region if api.standby and api.audience == "partner" and "aws" in api.clouds else None
         if apim is not None and "azure" in api.clouds:
             component_providers["azure-native"] = providers.for_azure(spec.regions.azure.location)
         gateways[api.name] = Gateway(f"api-{api.name}", GatewayArgs(
@@ -60,7 +71,9 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
             network=PrivateNetwork(vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
                                    backend_cidrs=[str(region.cidr), *site_cidrs]),
             apim=apim.host if apim is not None and "azure" in api.clouds else None,
-            execution_logging=logging[api.region].setting if api.region in logging else None),
+            execution_logging=logging[api.region].setting if api.region in logging else None,
+            standby_provider=providers.for_aws(standby) if standby else None,
+            standby_execution_logging=logging[standby].setting if standby in logging else None),
             pulumi.ResourceOptions(providers=component_providers))
     outputs: dict[str, object] = {
         "api_base_urls": {name: g.base_urls for name, g in gateways.items()},
@@ -68,4 +81,6 @@ def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict
     }
     if apim is not None:
         outputs["apim_gateway_url"] = apim.gateway_url
-    return outputs
+    outputs["api_regional_hostnames"] = {name: {r: e.hostname for r, e in g.regions.items()}
+                                         for name, g in gateways.items() if g.regions}
+    return BuiltGateways(outputs, gateways, apim.gateway_hostname if apim is not None else None)

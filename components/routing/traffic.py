@@ -14,9 +14,31 @@ import pulumi
 from pulumi_aws import route53
 from pulumi_azure_native import trafficmanager
 
-from ..naming import EstateNames
-from ..spec.routing import HealthCheckSpec, RoutingSpec
+from ..naming import EstateNames, region_code
+from ..spec.routing import EntryPoint, HealthCheckSpec, RoutingSpec
 from .plan import dns_failover_floor_seconds, plan_records, traffic_manager_interval
+
+
+@dataclass(frozen=True)
+class RegionalTarget:
+    """One region's copy of a gateway API, as the Gateway exposes it (all Outputs of its DomainName)."""
+
+    hostname: str
+    """The regional name (orders-euc1.api.example.com) the stack defines in the zone."""
+    regional_domain_name: pulumi.Output[str]
+    regional_zone_id: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class ApiTargets:
+    """What `api:` entry points of one API point at."""
+
+    regions: dict[str, RegionalTarget]
+    health_path: str
+    """Path health checks probe on a regional name: /<current version>/health."""
+    apim_hostname: Optional[pulumi.Output[str]] = None
+    """API Management's gateway hostname, for a Traffic Manager endpoint in the Azure location."""
+    apim_location: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +57,8 @@ class TrafficRoutingArgs:
     """Tags for Azure resources (Azure has no provider-level default tags)."""
     names: EstateNames = field(default_factory=EstateNames)
     """The estate's affixes: Traffic Manager DNS labels are global across every Azure customer."""
+    apis: dict[str, ApiTargets] = field(default_factory=dict)
+    """API name -> its regional copies, for entry points that name an `api`."""
 
 
 def dns_label(names: EstateNames, environment: str, profile: str) -> str:
@@ -61,6 +85,32 @@ class TrafficRouting(pulumi.ComponentResource):
         spec = args.spec
         self.zone_id = self.name_servers = None
         self.records = {}
+        zone = None
+        aliases: dict[tuple[str, str], pulumi.Output[str]] = {}
+
+        def regional_fqdn(api: str, region: str) -> pulumi.Output[str]:
+            """The region's alias A record for an API copy (created once), as its fqdn Output."""
+            if (api, region) not in aliases:
+                if zone is None:  # the spec check asks for routing.zone first
+                    raise ValueError(f"API {api}'s regional name in {region} needs routing.zone")
+                target = args.apis[api].regions[region]
+                alias = route53.Record(
+                    f"{name}-{api}-{region_code(region)}", zone_id=zone.zone_id, name=target.hostname, type="A",
+                    aliases=[route53.RecordAliasArgs(name=target.regional_domain_name, zone_id=target.regional_zone_id,
+                                                     evaluate_target_health=False)], opts=child)
+                aliases[(api, region)] = alias.fqdn
+            return aliases[(api, region)]
+
+        def target_of(entry: EntryPoint) -> pulumi.Input[str]:
+            if entry.api is None:
+                return str(entry.target)
+            api = args.apis.get(entry.api)
+            if api is None:
+                raise ValueError(f"entry point in {entry.region}: API {entry.api} has no gateway")
+            if entry.region == api.apim_location and api.apim_hostname is not None:
+                return api.apim_hostname
+            return regional_fqdn(entry.api, entry.region)
+
         if spec.zone:
             zone = route53.Zone(f"{name}-zone", name=spec.zone, comment=f"{args.environment} routed entry points",
                                 force_destroy=False, opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
@@ -70,18 +120,20 @@ class TrafficRouting(pulumi.ComponentResource):
                 checks: dict[tuple[str, str], route53.HealthCheck] = {}
                 for planned in plan_records(record):
                     entry = planned.entry
-                    key = (entry.region, entry.target)
+                    key = (entry.region, entry.api or str(entry.target))
+                    target = target_of(entry)
                     if key not in checks:
                         checks[key] = route53.HealthCheck(
-                            f"{label}-{entry.region}-health", type="HTTPS", fqdn=entry.target, port=record.health_check.port,
-                            resource_path=record.health_check.path, enable_sni=True,
+                            f"{label}-{entry.region}-health", type="HTTPS", fqdn=target, port=record.health_check.port,
+                            resource_path=args.apis[entry.api].health_path if entry.api else record.health_check.path,
+                            enable_sni=True,
                             request_interval=record.health_check.interval_seconds,
                             failure_threshold=record.health_check.failure_threshold, measure_latency=True,
                             reference_name=f"{args.environment}-{entry.region}"[:64],
                             tags={"Name": f"{record.name} {entry.region}", "record": record.name}, opts=child)
                     route53.Record(
                         f"{label}-{planned.set_identifier}", zone_id=zone.zone_id, name=record.name, type="CNAME",
-                        ttl=record.ttl_seconds, records=[entry.target], set_identifier=planned.set_identifier,
+                        ttl=record.ttl_seconds, records=[target], set_identifier=planned.set_identifier,
                         health_check_id=checks[key].id,
                         failover_routing_policies=[route53.RecordFailoverRoutingPolicyArgs(type=planned.failover)]
                         if planned.failover else None,
@@ -104,7 +156,7 @@ class TrafficRouting(pulumi.ComponentResource):
                 # https://learn.microsoft.com/rest/api/trafficmanager/endpoints/create-or-update
                 endpoints.append(trafficmanager.EndpointArgs(
                     name=f"{entry.region}-{index}", type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
-                    target=entry.target, endpoint_status="Enabled",
+                    target=target_of(entry), endpoint_status="Enabled",
                     endpoint_location=entry.region if profile.method == "Performance" else None,
                     priority=index if profile.method == "Priority" else None,
                     geo_mapping=[f"GEO-{c}" for c in entry.continents] + list(entry.countries)
@@ -116,7 +168,9 @@ class TrafficRouting(pulumi.ComponentResource):
                 dns_config=trafficmanager.DnsConfigArgs(relative_name=dns_label(args.names, args.environment, profile.name),
                                                         ttl=profile.ttl_seconds),
                 monitor_config=trafficmanager.MonitorConfigArgs(
-                    protocol="HTTPS", port=profile.health_check.port, path=profile.health_check.path,
+                    protocol="HTTPS", port=profile.health_check.port,
+                    path=next((args.apis[e.api].health_path for e in profile.entry_points if e.api),
+                              profile.health_check.path),
                     interval_in_seconds=interval, timeout_in_seconds=timeout,
                     tolerated_number_of_failures=profile.health_check.failure_threshold - 1),
                 endpoints=endpoints, tags=args.azure_tags,

@@ -7,11 +7,13 @@ stages with their own routing and access rules), 5.1 (TLS 1.2+ and mTLS).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal, Optional
 
 from pydantic import Field, model_validator
 
+from ..naming import region_code
 from .base import LOG_RETENTION_DAYS, Cidr, Name, PositiveInt, SpecModel
 
 Hostname = Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253,
@@ -102,6 +104,29 @@ class ApiVersionSpec(SpecModel):
     deprecation: Optional[Deprecation] = Field(default=None, description="announced retirement of this version")
 
 
+class StandbySpec(SpecModel):
+    """A warm copy of a partner (REST) API in a second region, for DNS failover (practice 8.6).
+
+    The copy serves the same custom domain (with its own regional certificate), so TLS and the base paths match
+    after failover; private versions reach the standby region's own load balancer."""
+
+    region: str = Field(description="AWS region of the copy: one of regions.aws, not the API's own region")
+    certificate_arn: str = Field(pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
+                                 description="ACM certificate in the standby region covering the API's domain and "
+                                             "its regional name <first label>-<region code>.<rest of the domain>")
+    vpc_link_target_arns: dict[Version, str] = Field(
+        default_factory=dict,
+        description="private versions: the standby region's internal NLB the copy's VPC link targets, per version",
+        examples=[{"v2": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/orders/0123456789abcdef"}])
+
+    @model_validator(mode="after")
+    def _arns(self) -> "StandbySpec":
+        for version, arn in self.vpc_link_target_arns.items():
+            if not re.fullmatch(r"arn:aws:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/.+", arn):
+                raise ValueError(f"vpc_link_target_arns.{version}: expected a network load balancer ARN, got {arn!r}")
+        return self
+
+
 class ApiSpec(SpecModel):
     name: Name
     audience: Literal["partner", "internal"] = Field(
@@ -127,6 +152,24 @@ class ApiSpec(SpecModel):
                                 description="requests per source IP per 5 minutes before WAF blocks")
     log_retention_days: int = Field(default=90,
         description="retention of the API's access logs, days (a value CloudWatch Logs accepts)")
+    standby: Optional[StandbySpec] = Field(
+        default=None, description="partner APIs: a copy in a second region that DNS fails over to")
+
+    def serving_regions(self) -> list[str]:
+        """The API's region, then its standby region when it has one."""
+        return [self.region] + ([self.standby.region] if self.standby else [])
+
+    def certificate_of(self, region: str) -> str:
+        return self.standby.certificate_arn if self.standby and region == self.standby.region else self.domain.certificate_arn
+
+    def current_version(self) -> str:
+        """The newest version not deprecated (the spec check guarantees one): what health checks probe."""
+        return [v.version for v in self.versions if not v.deprecation][-1]
+
+    def regional_hostname(self, region: str) -> str:
+        """The region's own name for the API (orders-euc1.api.example.com): what DNS health checks probe."""
+        first, rest = self.domain.name.split(".", 1)
+        return f"{first}-{region_code(region)}.{rest}"
 
     def file_of(self, version: ApiVersionSpec) -> str:
         return version.file or f"apis/{self.name}/{version.version}.yaml"
@@ -165,4 +208,4 @@ class Gateways(SpecModel):
 
     def rest_regions(self) -> list[str]:
         """Regions with REST stages (partner APIs on AWS): each needs the account's CloudWatch Logs role."""
-        return sorted({a.region for a in self.apis if a.audience == "partner" and "aws" in a.clouds})
+        return sorted({r for a in self.apis if a.audience == "partner" and "aws" in a.clouds for r in a.serving_regions()})

@@ -32,6 +32,42 @@ def _execution_logging_role(spec: "EnvironmentSpec") -> Iterator[Problem]:
                    "expected execution_logging_role: declared (the stack must not overwrite a setting it does not own)")
 
 
+def _standby(spec: "EnvironmentSpec", at: str, api) -> Iterator[Problem]:
+    """The standby copy: a partner API, another region of regions.aws, its own certificate, its own NLBs."""
+    standby = api.standby
+    if api.audience != "partner":
+        yield (f"{at}.standby", "a standby copy is built for partner (REST) APIs only; internal HTTP APIs have no "
+               "regional failover here, expected no standby")
+        return
+    aws_regions = set(spec.aws_region_names())
+    if standby.region not in aws_regions:
+        yield f"{at}.standby.region", f"undefined AWS region {standby.region!r}; expected one of regions.aws: {', '.join(sorted(aws_regions))}"
+    if standby.region == api.region:
+        yield f"{at}.standby.region", f"expected a region other than the API's own ({api.region})"
+    cert = standby.certificate_arn.split(":")
+    if cert[3] != standby.region:
+        yield (f"{at}.standby.certificate_arn",
+               f"expected an ACM certificate in the standby region {standby.region}, got one in {cert[3]}")
+    if cert[4] != spec.accounts.aws.account_id:
+        yield f"{at}.standby.certificate_arn", f"expected a certificate in account {spec.accounts.aws.account_id}, got one in {cert[4]}"
+    versions = {v.version: v for v in api.versions}
+    for version, arn in sorted(standby.vpc_link_target_arns.items()):
+        where = f"{at}.standby.vpc_link_target_arns.{version}"
+        if version not in versions:
+            yield where, f"undefined version {version!r}; expected one of: {', '.join(versions)}"
+        elif not versions[version].backend.private:
+            yield where, f"version {version} has a public backend; expected load balancers for private versions only"
+        parts = arn.split(":")
+        if parts[3] != standby.region or parts[4] != spec.accounts.aws.account_id:
+            yield (where, f"expected a load balancer in {standby.region}, account {spec.accounts.aws.account_id}; "
+                   f"got one in {parts[3]}, account {parts[4]}")
+    for version in api.versions:
+        if version.backend.private and version.version not in standby.vpc_link_target_arns:
+            yield (f"{at}.standby.vpc_link_target_arns",
+                   f"version {version.version} has a private backend; expected the standby region's internal network "
+                   "load balancer for it")
+
+
 def check_gateways(spec: "EnvironmentSpec") -> Iterator[Problem]:
     apis = spec.gateways.apis
     aws_regions = set(spec.aws_region_names())
@@ -49,6 +85,8 @@ def check_gateways(spec: "EnvironmentSpec") -> Iterator[Problem]:
             yield f"{at}.domain.certificate_arn", f"expected an ACM certificate in the API's region {api.region}, got one in {cert[3]}"
         if cert[4] != account:
             yield f"{at}.domain.certificate_arn", f"expected a certificate in account {account}, got one in {cert[4]}"
+        if api.standby:
+            yield from _standby(spec, at, api)
         yield from _repeats([(f"{at}.versions[{j}].version", v.version) for j, v in enumerate(api.versions)], "version")
         yield from _repeats([(f"{at}.tiers[{j}].name", t.name) for j, t in enumerate(api.tiers)], "tier")
         yield from _repeats([(f"{at}.clients[{j}].name", c.name) for j, c in enumerate(api.clients)], "client")

@@ -272,8 +272,9 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
     for i, api in enumerate(spec.gateways.apis):
         at = f"gateways.apis[{i}]"
         yield TypedExternal("certificate", api.domain.certificate_arn,
-                            f"API {api.name}'s custom domain {api.domain.name} (issued and DNS-validated outside the "
-                            "stack)", f"{at}.domain.certificate_arn")
+                            f"API {api.name}'s custom domain {api.domain.name} and regional name "
+                            f"{api.regional_hostname(api.region)} (issued and DNS-validated outside the stack; it "
+                            "must cover both names)", f"{at}.domain.certificate_arn")
         if api.domain.mtls_truststore_uri:
             yield TypedExternal("trust-store", api.domain.mtls_truststore_uri,
                                 f"API {api.name}'s mTLS CA bundle: partners' client certificates chain to it",
@@ -283,6 +284,17 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
                 yield TypedExternal("load-balancer", version.backend.vpc_link_target_arn,
                                     f"API {api.name} {version.version}'s private backend: the VPC link targets it",
                                     f"{at}.versions[{j}].backend.vpc_link_target_arn")
+        if api.standby:
+            yield TypedExternal("certificate", api.standby.certificate_arn,
+                                f"API {api.name}'s custom domain {api.domain.name} and regional name "
+                                f"{api.regional_hostname(api.standby.region)} in its standby region (issued and "
+                                "DNS-validated outside the stack; it must cover both names)",
+                                f"{at}.standby.certificate_arn")
+            for version, arn in sorted(api.standby.vpc_link_target_arns.items()):
+                yield TypedExternal("load-balancer", arn,
+                                    f"API {api.name} {version}'s private backend in the standby region "
+                                    f"{api.standby.region}: the copy's VPC link targets it",
+                                    f"{at}.standby.vpc_link_target_arns.{version}")
     for i, secret in enumerate(spec.secrets.secrets):
         if secret.rotation:
             yield TypedExternal("rotation-function", secret.rotation.lambda_arn,

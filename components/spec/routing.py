@@ -31,7 +31,10 @@ class EntryPoint(SpecModel):
     """One regional entry point: a hostname in a region, with its role for the record's routing policy."""
 
     region: str = Field(description="AWS region or Azure location the entry point runs in")
-    target: str = Field(pattern=HOSTNAME, max_length=253, description="regional hostname the record points at")
+    target: Optional[str] = Field(default=None, pattern=HOSTNAME, max_length=253,
+                                  description="regional hostname the record points at, defined outside this section")
+    api: Optional[str] = Field(default=None, description="a gateway API served in this region (its region or standby "
+                               "region, or API Management's location): the stack points at that copy's regional name")
     role: Optional[Literal["primary", "secondary"]] = Field(default=None, description="failover records only")
     continents: list[str] = Field(default_factory=list, description="geolocation: continent codes served here",
         examples=[["EU"]])
@@ -40,6 +43,8 @@ class EntryPoint(SpecModel):
 
     @model_validator(mode="after")
     def _codes(self) -> "EntryPoint":
+        if (self.target is None) == (self.api is None):
+            raise ValueError("expected exactly one of target (a hostname) or api (a gateway API's name)")
         for code in self.continents:
             if code not in CONTINENTS:
                 raise ValueError(f"unknown continent {code!r}; expected one of {', '.join(sorted(CONTINENTS))}")
@@ -111,6 +116,47 @@ def _entry_point_problems(path: str, policy: str, entry_points: list[EntryPoint]
                    f"region {entry.region!r} is not in residency.allowed_regions ({', '.join(sorted(allowed))})")
 
 
+def _api_entry_points(spec) -> Iterator[tuple[str, str]]:
+    """`api:` entry points name an API served in the entry point's region, under the record's own name."""
+    apis = {a.name: a for a in spec.gateways.apis}
+    zone = spec.routing.zone
+    azure = spec.regions.azure.location if spec.regions.azure else None
+    groups = [(f"routing.records[{i}]", r, False) for i, r in enumerate(spec.routing.records)]
+    groups += [(f"routing.traffic_managers[{i}]", p, True) for i, p in enumerate(spec.routing.traffic_managers)]
+    for path, group, traffic_manager in groups:
+        named = {e.api for e in group.entry_points if e.api}
+        if named and group.health_check.path != "/health":
+            yield (f"{path}.health_check.path", "entry points naming an api are probed on the gateway's "
+                   "unauthenticated /<current version>/health route; expected path /health")
+        if len(named) > 1:
+            yield f"{path}.entry_points", f"entry points name different APIs ({', '.join(sorted(named))}); expected one"
+        for j, entry in enumerate(group.entry_points):
+            if entry.api is None:
+                continue
+            where = f"{path}.entry_points[{j}]"
+            api = apis.get(entry.api)
+            if api is None:
+                yield f"{where}.api", f"undefined API {entry.api!r}; expected one of gateways.apis: {', '.join(sorted(apis)) or 'none'}"
+                continue
+            if traffic_manager and "azure" in api.clouds and entry.region == azure:
+                continue  # API Management's own hostname
+            if api.audience != "partner" or "aws" not in api.clouds:
+                yield f"{where}.api", f"API {api.name} has no regional REST copies on AWS; expected a partner API on aws"
+                continue
+            serving = api.serving_regions() + ([azure] if traffic_manager and "azure" in api.clouds and azure else [])
+            if entry.region not in serving:
+                yield (f"{where}.region", f"API {api.name} is served in {', '.join(serving)}; expected one of them "
+                       "(add a standby to serve another region)")
+                continue
+            if not traffic_manager and group.name != api.domain.name:
+                yield (f"{path}.name", f"entry points serve API {api.name} under its custom domain {api.domain.name} "
+                       "(TLS and the custom domain match only that name); expected that name")
+            hostname = api.regional_hostname(entry.region)
+            if zone and not hostname.endswith("." + zone):
+                yield (f"{where}.api", f"the regional name {hostname} is not inside routing.zone {zone}; the stack "
+                       "creates it there, expected the API's domain inside the zone")
+
+
 def check_routing(spec) -> Iterator[tuple[str, str]]:
     """Cross-field checks for the `routing` section; `spec` is the EnvironmentSpec."""
     section = spec.routing
@@ -132,6 +178,7 @@ def check_routing(spec) -> Iterator[tuple[str, str]]:
                 if entry.region not in aws_regions:
                     yield (f"{path}.entry_points[{j}].region",
                            f"latency records name an AWS region of regions.aws ({', '.join(sorted(aws_regions))})")
+    yield from _api_entry_points(spec)
     if section.traffic_managers and (spec.regions.azure is None or spec.accounts.azure is None):
         yield "routing.traffic_managers", "Traffic Manager profiles need regions.azure and accounts.azure"
     profiles: set[str] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .values import is_map, maps
+from .values import is_map
 
 REST_DOMAIN, HTTP_DOMAIN = "aws:apigateway/domainName:DomainName", "aws:apigatewayv2/domainName:DomainName"
 APIM = "azure-native:apimanagement:ApiManagementService"
@@ -31,10 +31,23 @@ def _rest_policy_ok(policy: Any) -> bool:
     return policy == "TLS_1_2" or (isinstance(policy, str) and policy.startswith(("SecurityPolicy_TLS12", "SecurityPolicy_TLS13")))
 
 
-def _body_operations(body: Any) -> Iterable[tuple[dict, Any]]:
-    for item in maps(list((body.get("paths") or {}).values())):
+def is_health_probe(path: Any, method: str, operation: dict) -> bool:
+    """The one deliberately open route: GET /health, no parameters or body, proxied with GET to the backend's
+    /health. DNS health checkers (Route 53, Traffic Manager) carry no token or API key."""
+    integration = operation.get("x-amazon-apigateway-integration")
+    return (path == "/health" and method == "get" and not operation.get("parameters")
+            and not operation.get("requestBody") and is_map(integration)
+            and str(integration.get("httpMethod", "")).upper() == "GET"
+            and str(integration.get("uri", "")).endswith("/health"))
+
+
+def _body_operations(body: Any, probes: bool = True) -> Iterable[tuple[dict, Any]]:
+    """Every operation with the API-wide security default; `probes=False` leaves out the health probe."""
+    for path, item in (body.get("paths") or {}).items():
+        if not is_map(item):
+            continue
         for method in METHODS:
-            if is_map(item.get(method)):
+            if is_map(item.get(method)) and (probes or not is_health_probe(path, method, item[method])):
                 yield item[method], body.get("security")
 
 

@@ -2,7 +2,7 @@
 
 "advisory": findings are reported and `hybrid plan` / `hybrid check` still exit 0. "mandatory": a finding
 fails them (exit 1) like a mandatory policy violation, and `hybrid diff` counts a new one as blocking.
-Advisory only until the shipped environments are clean; then flip this to "mandatory".
+Mandatory since the shipped environments are clean (tests/test_contracts_environments.py keeps them so).
 """
 
 from __future__ import annotations
@@ -11,4 +11,4 @@ from typing import Literal
 
 Level = Literal["advisory", "mandatory"]
 
-CONTRACT_ENFORCEMENT: Level = "advisory"
+CONTRACT_ENFORCEMENT: Level = "mandatory"

@@ -170,6 +170,9 @@ def azure_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], subsc
         properties = dict(inputs.get("properties") or {})
         properties["vaultUri"] = f"https://{own_name}.vault.azure.net/"
         extra["properties"] = properties
+    if type_ == "azure-native:apimanagement:ApiManagementService":
+        # Computed by Azure: the service's default gateway URL (public cloud suffix), what DNS endpoints target.
+        extra["gatewayUrl"] = f"https://{own_name}.azure-api.net"
     return rid, extra
 
 
@@ -247,6 +250,18 @@ def _lambda(name, urn, inputs, region, account, physical):
                       "invokeArn": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"}
 
 
+# API Gateway's regional endpoints' hosted zones (what a Route 53 alias to a regional custom domain names).
+# https://docs.aws.amazon.com/general/latest/gr/apigateway.html
+APIGATEWAY_ZONES = {"eu-central-1": "Z1U9ULNL0V5AJ3", "eu-west-1": "ZLY8HYME6SFDD", "us-east-1": "Z1UJRXOUMOOFQ8"}
+
+
+def _api_key(name: str, urn: str, inputs: dict[str, Any], region: str, account: str, physical: str
+             ) -> tuple[str, dict[str, Any]]:
+    # A given value is kept (a copy's key); otherwise API Gateway generates one (40 characters).
+    value = inputs.get("value") or digest(urn + "#key", 40)
+    return _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/apikeys/{_api_id(urn)}", "value": value}
+
+
 # API gateway types whose real ids and ARNs have their own shapes.
 _GATEWAYS = {
     "aws:apigateway/restApi:RestApi": lambda name, urn, inputs, region, account, physical: (
@@ -255,15 +270,15 @@ _GATEWAYS = {
                        "executionArn": f"arn:aws:execute-api:{region}:{account}:{_api_id(urn)}"}),
     "aws:apigateway/deployment:Deployment": lambda name, urn, inputs, region, account, physical: (_api_id(urn), {}),
     "aws:apigateway/stage:Stage": _rest_stage,
-    "aws:apigateway/apiKey:ApiKey": lambda name, urn, inputs, region, account, physical: (
-        _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/apikeys/{_api_id(urn)}"}),
+    "aws:apigateway/apiKey:ApiKey": _api_key,
     "aws:apigateway/usagePlan:UsagePlan": lambda name, urn, inputs, region, account, physical: (
         _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/usageplans/{_api_id(urn)}"}),
     "aws:apigateway/vpcLink:VpcLink": lambda name, urn, inputs, region, account, physical: (
         _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/vpclinks/{_api_id(urn)}"}),
     "aws:apigateway/domainName:DomainName": lambda name, urn, inputs, region, account, physical: (
         str(inputs.get("domainName")), {"arn": f"arn:aws:apigateway:{region}::/domainnames/{inputs.get('domainName')}",
-                                        "regionalDomainName": f"d-{_api_id(urn)}.execute-api.{region}.amazonaws.com"}),
+                                        "regionalDomainName": f"d-{_api_id(urn)}.execute-api.{region}.amazonaws.com",
+                                        "regionalZoneId": APIGATEWAY_ZONES.get(region, f"Z{digest(region, 12).upper()}")}),
     "aws:apigatewayv2/api:Api": lambda name, urn, inputs, region, account, physical: (
         _api_id(urn), {"arn": f"arn:aws:apigateway:{region}::/apis/{_api_id(urn)}",
                        "apiEndpoint": f"https://{_api_id(urn)}.execute-api.{region}.amazonaws.com",

@@ -15,7 +15,8 @@ def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
         body = json_prop(resource.props, "body")
         if not is_map(body):
             raise NotApplicable("REST API without an OpenAPI body: its methods are judged one by one")
-        open_ops = sum(1 for op, default in _body_operations(body)
+        # The health probe (GET /health to the backend's /health, nothing else) is open by design.
+        open_ops = sum(1 for op, default in _body_operations(body, probes=False)
                        if not (op.get("security", default)) or any(r == {} for r in op.get("security", default)))
         if open_ops:
             yield f"{open_ops} operation(s) in the API body have no security requirement (or allow anonymous access)"
