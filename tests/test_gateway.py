@@ -70,10 +70,18 @@ def test_usage_plans_per_tier_and_keys_per_client(plans, env):
         assert usage["throttleSettings"] == {"rateLimit": tier["rate_limit"], "burstLimit": tier["burst_limit"]}
         assert usage["quotaSettings"] == {"limit": tier["quota"], "period": tier["quota_period"]}
         assert len(usage["apiStages"]) == 2
-    keys = by_type(plan, "aws:apigateway/apiKey:ApiKey")
+    all_keys = by_type(plan, "aws:apigateway/apiKey:ApiKey")
+    keys = [k for k in all_keys if "StandbyRegion" not in k["urn"]]
     assert sorted(k["urn"].rsplit("-key-", 1)[1] for k in keys) == sorted(c["name"] for c in spec["clients"])
-    assert all(k["protect"] == (env == "prod") for k in keys)
+    assert all(k["protect"] == (env == "prod") for k in all_keys)
     assert "value" not in keys[0]["inputs"]
+    # The standby copy's keys take the primary's generated value: secret in the plan, ordered after it.
+    copies = [k for k in all_keys if "StandbyRegion" in k["urn"]]
+    assert len(copies) == (len(keys) if spec.get("standby") else 0)
+    primary_urns = {k["urn"] for k in keys}
+    for copy in copies:
+        assert copy["inputs"]["value"]["ciphertext"] == "[redacted]"
+        assert primary_urns & set(copy["dependencies"])
 
 
 def test_body_has_validator_authorizer_api_key_and_idempotency(plans):

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from components.naming import region_code
 from components.routing.plan import dns_failover_floor_seconds, plan_records
 from components.spec import SpecError, parse_environment
 from components.spec.routing import HealthCheckSpec, RecordSpec
@@ -16,11 +17,16 @@ from .conftest import ROOT, by_type, load_spec_data
 SECRET_KEYS = load_project(ROOT).secret_keys
 
 
+def check_of(checks: dict, record: dict) -> dict:
+    return checks[record["inputs"]["healthCheckId"]]["inputs"]
+
+
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_failover_records_carry_health_checks_and_spec_timings(plans, env):
     record_spec = load_spec_data(env)["routing"]["records"][0]
     checks = {c["id"]: c for c in by_type(plans[env], "aws:route53/healthCheck:HealthCheck")}
-    records = by_type(plans[env], "aws:route53/record:Record")
+    all_records = by_type(plans[env], "aws:route53/record:Record")
+    records = [r for r in all_records if r["inputs"].get("failoverRoutingPolicies")]
     assert sorted(r["inputs"]["failoverRoutingPolicies"][0]["type"] for r in records) == ["PRIMARY", "SECONDARY"]
     for record in records:
         inputs = record["inputs"]
@@ -30,9 +36,19 @@ def test_failover_records_carry_health_checks_and_spec_timings(plans, env):
         assert check["requestInterval"] == record_spec["health_check"]["interval_seconds"]
         assert check["failureThreshold"] == record_spec["health_check"]["failure_threshold"]
         assert inputs["setIdentifier"]
+    # Each failover record points at its region's alias record, which the stack defines (A alias to that
+    # region's regional custom domain), and the record waits for it.
+    aliases = {r["inputs"]["name"]: r for r in all_records if r["inputs"]["type"] == "A"}
+    api = next(a for a in load_spec_data(env)["gateways"]["apis"] if a["name"] == "partner-orders")
     primary = next(r for r in records if r["inputs"]["failoverRoutingPolicies"][0]["type"] == "PRIMARY")
     expected = next(e for e in record_spec["entry_points"] if e["role"] == "primary")
-    assert primary["inputs"]["records"] == [expected["target"]]
+    assert expected["region"] == api["region"]
+    first, rest = api["domain"]["name"].split(".", 1)
+    hostname = f"{first}-{region_code(api['region'])}.{rest}"
+    assert primary["inputs"]["records"] == [hostname]
+    assert aliases[hostname]["urn"] in primary["dependencies"]
+    assert aliases[hostname]["inputs"]["aliases"][0]["name"].startswith("d-")
+    assert check_of(checks, primary)["resourcePath"] == f"/{api['versions'][-1]['version']}/health"
 
 
 def test_drill_inputs_are_stack_outputs(plans):
