@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.routing.traffic import TrafficRouting, TrafficRoutingArgs
+from components.routing.traffic import ApiTargets, RegionalTarget, TrafficRouting, TrafficRoutingArgs
 from components.spec.routing import RoutingSpec
 
 from .conftest import assert_children_named_after, aws_provider, build
@@ -57,3 +57,70 @@ def test_azure_entry_points_get_a_traffic_manager_profile():
     assert [e["target"] for e in profile["endpoints"]] == ["partner-weu.unit.example.com"]
     assert "endpointLocation" not in profile["endpoints"][0], "only Performance routing reads an endpoint's location"
 
+
+
+API_ROUTING = RoutingSpec.model_validate({
+    "zone": "unit.example.com",
+    "records": [{"name": "orders.unit.example.com", "policy": "failover",
+                 "entry_points": [{"region": "eu-central-1", "api": "orders", "role": "primary"},
+                                  {"region": "eu-west-1", "api": "orders", "role": "secondary"}]}],
+    "traffic_managers": [{"name": "unit-orders", "method": "Priority", "entry_points": [
+        {"region": "westeurope", "api": "orders"}, {"region": "eu-central-1", "api": "orders"}]}],
+})
+
+
+def api_routing():
+    """The gateway's Outputs stand in as Outputs of a resource, so the wiring is proved by dependencies."""
+    def program():
+        import pulumi_aws as aws
+        azure = azure_native.Provider("azure-westeurope", location="westeurope")
+        provider = aws_provider("us-east-1")
+        regions = {}
+        for region, code in (("eu-central-1", "euc1"), ("eu-west-1", "euw1")):
+            domain = aws.apigateway.DomainName(f"stand-in-{code}", domain_name=f"orders-{code}.unit.example.com",
+                                               regional_certificate_arn="arn:aws:acm:x:111122223333:certificate/x",
+                                               opts=pulumi.ResourceOptions(provider=aws_provider(region)))
+            regions[region] = RegionalTarget(f"orders-{code}.unit.example.com", domain.regional_domain_name,
+                                             domain.regional_zone_id)
+        apim = pulumi.Output.from_input("unit-apim.azure-api.net")
+        return TrafficRouting("routing", TrafficRoutingArgs(
+            environment="unit", spec=API_ROUTING, protect=False, azure_provider=azure, azure_resource_group="unit-rg",
+            apis={"orders": ApiTargets(regions=regions, health_path="/v2/health", apim_hostname=apim,
+                                       apim_location="westeurope")}),
+            pulumi.ResourceOptions(provider=provider))
+    return build(program)
+
+
+def test_api_entry_points_alias_each_regional_domain_and_point_the_failover_record_at_the_alias():
+    built = api_routing()
+    records = built.of_type("aws:route53/record:Record")
+    aliases = {r["inputs"]["name"]: r for r in records if r["inputs"]["type"] == "A"}
+    assert sorted(aliases) == ["orders-euc1.unit.example.com", "orders-euw1.unit.example.com"]
+    domains = {d["inputs"]["domainName"]: d for d in built.of_type("aws:apigateway/domainName:DomainName")}
+    zones = {"eu-central-1": "Z1U9ULNL0V5AJ3", "eu-west-1": "ZLY8HYME6SFDD"}  # API Gateway's, per region
+    for hostname, region in (("orders-euc1.unit.example.com", "eu-central-1"), ("orders-euw1.unit.example.com", "eu-west-1")):
+        [target] = aliases[hostname]["inputs"]["aliases"]
+        assert target["name"].startswith("d-") and target["name"].endswith(f".execute-api.{region}.amazonaws.com")
+        assert target["zoneId"] == zones[region]
+        assert domains[hostname]["urn"] in aliases[hostname]["dependencies"]
+    checks = {c["id"]: c for c in built.of_type("aws:route53/healthCheck:HealthCheck")}
+    failover = [r for r in records if r["inputs"].get("failoverRoutingPolicies")]
+    assert len(failover) == 2
+    for record in failover:
+        [target] = record["inputs"]["records"]
+        assert aliases[target]["urn"] in record["dependencies"], "the CNAME targets the alias record's fqdn Output"
+        check = checks[record["inputs"]["healthCheckId"]]
+        assert check["inputs"]["fqdn"] == target and aliases[target]["urn"] in check["dependencies"]
+        assert check["inputs"]["resourcePath"] == "/v2/health"
+    primary = next(r for r in failover if r["inputs"]["failoverRoutingPolicies"][0]["type"] == "PRIMARY")
+    assert primary["inputs"]["records"] == ["orders-euc1.unit.example.com"]
+
+
+def test_a_traffic_manager_api_entry_targets_api_management_in_azure_and_the_regional_alias_on_aws():
+    built = api_routing()
+    [profile] = built.of_type("azure-native:trafficmanager:Profile")
+    assert [e["target"] for e in profile["inputs"]["endpoints"]] == ["unit-apim.azure-api.net",
+                                                                       "orders-euc1.unit.example.com"]
+    assert profile["inputs"]["monitorConfig"]["path"] == "/v2/health"
+    alias = next(r for r in built.of_type("aws:route53/record:Record") if r["inputs"]["name"] == "orders-euc1.unit.example.com")
+    assert alias["urn"] in profile["dependencies"]
