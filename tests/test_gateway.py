@@ -235,3 +235,45 @@ def test_spec_refuses_bad_dates_and_azure_without_api_management():
     data = base_spec()
     del data["gateways"]["api_management"]
     assert "gateways.apis[0].clouds: azure needs gateways.api_management (publisher and SKU)" in issues_for(data)
+
+
+def test_a_standby_copy_is_refused_unless_it_is_another_region_with_its_own_certificate_and_load_balancers():
+    data = base_spec()
+    standby = data["gateways"]["apis"][0]["standby"]
+    standby["certificate_arn"] = standby["certificate_arn"].replace("eu-west-1", "eu-central-1").replace(
+        "432109876543", "999999999999")
+    standby["vpc_link_target_arns"] = {"v1": standby["vpc_link_target_arns"]["v2"].replace("eu-west-1", "us-east-1")}
+    found = issues_for(data)
+    assert ("gateways.apis[0].standby.certificate_arn: expected an ACM certificate in the standby region eu-west-1, "
+            "got one in eu-central-1") in found
+    assert "gateways.apis[0].standby.certificate_arn: expected a certificate in account 432109876543, got one in 999999999999" in found
+    assert any(f.startswith("gateways.apis[0].standby.vpc_link_target_arns.v1: version v1 has a public backend") for f in found)
+    assert any(f.startswith("gateways.apis[0].standby.vpc_link_target_arns.v1: expected a load balancer in eu-west-1")
+               for f in found)
+    assert any(f.startswith("gateways.apis[0].standby.vpc_link_target_arns: version v2 has a private backend") for f in found)
+
+
+def test_a_standby_in_the_apis_own_or_an_undeclared_region_or_on_an_internal_api_is_refused():
+    data = base_spec()
+    data["gateways"]["apis"][0]["standby"]["region"] = "eu-central-1"
+    assert "gateways.apis[0].standby.region: expected a region other than the API's own (eu-central-1)" in issues_for(data)
+    data = base_spec()
+    data["gateways"]["apis"][0]["standby"]["region"] = "ap-southeast-2"
+    assert any(f.startswith("gateways.apis[0].standby.region: undefined AWS region 'ap-southeast-2'") for f in issues_for(data))
+    data = base_spec()
+    data["gateways"]["apis"][1]["standby"] = copy.deepcopy(data["gateways"]["apis"][0]["standby"])
+    assert any(f.startswith("gateways.apis[1].standby: a standby copy is built for partner (REST) APIs only")
+               for f in issues_for(data))
+    data = base_spec()
+    data["gateways"]["apis"][0]["standby"]["vpc_link_target_arns"]["v2"] = "arn:aws:elasticloadbalancing:eu-west-1:432109876543:listener/app/x/1/2"
+    assert any("expected a network load balancer ARN" in f for f in issues_for(data))
+
+
+def test_the_standby_certificate_and_load_balancer_are_on_the_prerequisites_checklist():
+    from components.spec.prerequisites import typed_externals
+    from components.spec import load_environment
+    spec = load_environment(ROOT / "environments" / "prod.yaml")
+    fields = {e.field: e for e in typed_externals(spec)}
+    cert = fields["gateways.apis[0].standby.certificate_arn"]
+    assert cert.kind == "certificate" and "orders-euw1.api.example.com" in cert.purpose and "cover both" in cert.purpose
+    assert fields["gateways.apis[0].standby.vpc_link_target_arns.v2"].kind == "load-balancer"

@@ -120,3 +120,45 @@ def test_performance_routing_locates_each_endpoint_by_its_azure_region():
     assert any(i.startswith("routing.traffic_managers[0].entry_points[1].region: Performance routing locates each "
                             "endpoint by its Azure region") and "got 'eu-central-1'" in i for i in issues), issues
     assert not any("traffic_managers[0].entry_points[0].region" in i for i in issues), "westeurope is an Azure region"
+
+
+def test_api_entry_points_are_refused_unless_they_name_a_served_region_under_the_apis_own_name():
+    data = copy.deepcopy(load_spec_data("staging"))
+    record = data["routing"]["records"][0]
+    record["name"] = "other.staging.api.example.com"
+    record["entry_points"][1]["region"] = "us-east-1"
+    record["health_check"]["path"] = "/ready"
+    data["routing"]["records"].append({**copy.deepcopy(record), "name": "x.staging.api.example.com",
+                                       "entry_points": [{"region": "eu-west-1", "api": "nowhere", "role": "primary"},
+                                                        {"region": "eu-west-1", "target": "a.staging.api.example.com",
+                                                         "role": "secondary"}]})
+    issues = _issues_in(data, "staging")
+    assert any(i.startswith("routing.records[0].name: entry points serve API partner-orders under its custom domain "
+                            "orders.staging.api.example.com") for i in issues), issues
+    assert any(i.startswith("routing.records[0].entry_points[1].region: API partner-orders is served in eu-west-1, "
+                            "eu-central-1") for i in issues), issues
+    assert any(i.startswith("routing.records[0].health_check.path: entry points naming an api") for i in issues), issues
+    assert any(i.startswith("routing.records[1].entry_points[0].api: undefined API 'nowhere'") for i in issues), issues
+
+
+def test_an_entry_point_names_a_target_or_an_api_not_both():
+    data = copy.deepcopy(load_spec_data("staging"))
+    data["routing"]["records"][0]["entry_points"][0]["target"] = "a.staging.api.example.com"
+    del data["routing"]["records"][0]["entry_points"][1]["api"]
+    issues = _issues_in(data, "staging")
+    assert any(i.startswith("routing.records[0].entry_points[0]") and "exactly one of target" in i for i in issues), issues
+    assert any(i.startswith("routing.records[0].entry_points[1]") and "exactly one of target" in i for i in issues), issues
+
+
+def test_an_api_whose_regional_name_falls_outside_the_zone_is_refused():
+    data = copy.deepcopy(load_spec_data("staging"))
+    data["routing"]["zone"] = "orders.staging.api.example.com"
+    issues = _issues_in(data, "staging")
+    assert any(i.startswith("routing.records[0].entry_points[0].api: the regional name "
+                            "orders-euw1.staging.api.example.com is not inside routing.zone") for i in issues), issues
+
+
+def _issues_in(data, env):
+    with pytest.raises(SpecError) as caught:
+        parse_environment(data, f"environments/{env}.yaml", SECRET_KEYS)
+    return [f"{i.path}: {i.message}" for i in caught.value.issues]
