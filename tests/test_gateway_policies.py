@@ -130,3 +130,24 @@ def test_shipped_plans_pass_every_gateway_rule_and_each_rule_judges_something(pl
     for rule_id, v in verdicts.items():
         assert v.passed, (rule_id, v.violations)
     assert len(verdicts["gateway-route-authorization"].not_applicable) == 0
+
+
+def test_only_the_generated_health_probe_may_be_open():
+    from components.gateway.documents import HEALTH_PATH, _health_operation
+    rule = "gateway-route-authorization"
+
+    def body_with(path: str, method: str, operation: dict) -> str:
+        return json.dumps({"security": [{"jwt": []}], "paths": {"/a": {"get": {}}, path: {method: operation}}})
+
+    probe = _health_operation(private=True)
+    assert verdict(rule, res("aws:apigateway/restApi:RestApi", body=body_with(HEALTH_PATH, "get", probe))).passed
+    near_misses = [
+        (HEALTH_PATH, "post", probe),
+        ("/healthz", "get", probe),
+        (HEALTH_PATH, "get", {**probe, "parameters": [{"name": "q", "in": "query"}]}),
+        (HEALTH_PATH, "get", {**probe, "x-amazon-apigateway-integration": {
+            **probe["x-amazon-apigateway-integration"], "uri": "${stageVariables.backendUrl}/orders"}}),
+    ]
+    for path, method, operation in near_misses:
+        assert found(verdict(rule, res("aws:apigateway/restApi:RestApi", body=body_with(path, method, operation)))) == [
+            "1 operation(s) in the API body have no security requirement (or allow anonymous access)"], (path, method)

@@ -40,7 +40,7 @@ def test_json_has_one_entry_per_prerequisite(project_copy):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     kinds = [p["kind"] for p in report["prerequisites"]]
-    assert report["environment"] == "staging" and kinds.count("certificate") == 3 and "deploy-role" in kinds
+    assert report["environment"] == "staging" and kinds.count("certificate") == 4 and "deploy-role" in kinds  # the standby copy has its own
     assert len({p["id"] for p in report["prerequisites"]}) == len(kinds), "each external is listed once"
     assert {"load-balancer", "rotation-function"} <= set(kinds)
     assert all(set(p) == {"kind", "id", "purpose", "verify"} for p in report["prerequisites"])

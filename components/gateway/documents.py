@@ -99,7 +99,8 @@ def _health_operation(private: bool) -> dict[str, Any]:
     integration: dict[str, Any] = {
         "type": "http", "httpMethod": "GET", "uri": "${stageVariables.backendUrl}" + HEALTH_PATH,
         "passthroughBehavior": "when_no_match", "timeoutInMillis": INTEGRATION_TIMEOUT_MS,
-        "responses": {"default": {"statusCode": "200"}, "^5\\d{2}$": {"statusCode": "503"}}}
+        # Only a 2xx from the backend is healthy: anything else (a 404 too) answers 503.
+        "responses": {"^2\\d{2}$": {"statusCode": "200"}, "default": {"statusCode": "503"}}}
     if private:
         integration.update(connectionType="VPC_LINK", connectionId="${stageVariables.vpcLinkId}")
     return {"operationId": "health", "summary": "Liveness for DNS health checks (no credentials)", "security": [],

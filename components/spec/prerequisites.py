@@ -271,10 +271,11 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
                                 "identity's federated credential trusts it", f"clusters[{i}].oidc_issuer_url")
     for i, api in enumerate(spec.gateways.apis):
         at = f"gateways.apis[{i}]"
+        regional = api.audience == "partner" and "aws" in api.clouds  # REST APIs get a regional name per region
+        covers = (f" and regional name {api.regional_hostname(api.region)} (issued and DNS-validated outside the "
+                  "stack; it must cover both names)") if regional else " (issued and DNS-validated outside the stack)"
         yield TypedExternal("certificate", api.domain.certificate_arn,
-                            f"API {api.name}'s custom domain {api.domain.name} and regional name "
-                            f"{api.regional_hostname(api.region)} (issued and DNS-validated outside the stack; it "
-                            "must cover both names)", f"{at}.domain.certificate_arn")
+                            f"API {api.name}'s custom domain {api.domain.name}{covers}", f"{at}.domain.certificate_arn")
         if api.domain.mtls_truststore_uri:
             yield TypedExternal("trust-store", api.domain.mtls_truststore_uri,
                                 f"API {api.name}'s mTLS CA bundle: partners' client certificates chain to it",

@@ -95,6 +95,9 @@ def test_the_health_route_is_open_and_outside_the_source_ip_deny_while_documente
         assert health["security"] == []
         integration = health["x-amazon-apigateway-integration"]
         assert integration["uri"] == "${stageVariables.backendUrl}/health" and integration["httpMethod"] == "GET"
+        # Only a 2xx from the backend reads healthy; a 404 or 5xx from it answers 503.
+        assert integration["responses"]["default"]["statusCode"] == "503"
+        assert [c["statusCode"] for p, c in integration["responses"].items() if p != "default"] == ["200"]
         private = api["inputs"]["name"].endswith("v2")
         assert (integration.get("connectionType") == "VPC_LINK") == private
         others = [op for path, item in body["paths"].items() if path != "/health" for op in item.values()]
