@@ -68,6 +68,8 @@ def synthetic(v: dict) -> dict:
     data["messaging"] = {"brokers": brokers(v)}
     data.pop("observability", None)
     data.pop("gateways", None)
+    data.pop("routing", None)  # its entry points name the shipped gateway API
+    data.pop("failover", None)  # ... and the drill needs a failover record
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     for secret in data["secrets"]["secrets"]:  # ... and read the shipped secrets (by node name)
         secret["readers"] = []
