@@ -96,7 +96,6 @@ def test_diff_against_head_then_a_change_then_a_missing_ref(repo):
 
 
 def test_an_interrupted_diff_leaves_no_worktree_folder_or_child_behind(repo, tmp_path):
-    import os
     import signal
     import time
 

@@ -79,9 +79,9 @@ def test_usage_plans_per_tier_and_keys_per_client(plans, env):
     copies = [k for k in all_keys if "StandbyRegion" in k["urn"]]
     assert len(copies) == (len(keys) if spec.get("standby") else 0)
     primary_urns = {k["urn"] for k in keys}
-    for copy in copies:
-        assert copy["inputs"]["value"]["ciphertext"] == "[redacted]"
-        assert primary_urns & set(copy["dependencies"])
+    for standby_key in copies:
+        assert standby_key["inputs"]["value"]["ciphertext"] == "[redacted]"
+        assert primary_urns & set(standby_key["dependencies"])
 
 
 def test_body_has_validator_authorizer_api_key_and_idempotency(plans):

@@ -245,9 +245,7 @@ def test_lag_metrics_are_broker_outputs(planned):
 
 
 def test_synthetic_plans_pass_the_messaging_rules(planned):
-    from components.spec import load_environment
     from scripts.checker.run import check_document
-    from .conftest import ROOT
 
     spec = parse_environment(synthetic(VALUES["A"]), "synthetic", None)
     failed = {v.rule.id: v.violations[:2] for v in check_document(planned["A"].export, spec)

@@ -36,7 +36,6 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
     built = BuiltNodes()
     if not spec.processing.nodes:
         return built
-    account = spec.accounts.aws.account_id
     clusters = {c.name: c for c in spec.clusters}
     vpc_cidrs = {r.region: str(r.cidr) for r in spec.regions.aws.all()}
     specs = {b.name: b for b in spec.messaging.brokers}

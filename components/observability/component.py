@@ -133,7 +133,7 @@ class Observability(pulumi.ComponentResource):
                 continue
             opts = pulumi.ResourceOptions(parent=self, provider=args.aws_providers[region])
             component = brokers.get(integration.broker) if integration.broker else None
-            backlog = getattr(component, "queue_names", {}).get(integration.queue or "")
+            backlog = component.queue_names.get(integration.queue or "") if component is not None else None
             pairs.append((integration, backlog))
             prefix = f"{name}-{integration.name}"
             _, composite = build_integration_alarms(self, prefix, integration, env, self.routes, backlog, opts)

@@ -433,7 +433,6 @@ class Drill:
                 f"{primary} from the primary backlog")
 
     def redrive(self, record: StepRecord) -> str:
-        inv = self.config.inventory
         moved_total = 0
         for region in self.reachable():
             moved, client_side = self.traffic.redrive(region)

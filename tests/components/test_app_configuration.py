@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 
-import pulumi
 import pulumi_azure_native as azure_native
 import pytest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 
 from components.alerting import AlertRoutes, alert_topic_arn
 from components.messaging import Broker, BrokerArgs

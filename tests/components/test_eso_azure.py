@@ -4,7 +4,6 @@ stack's vault, all before the store; a private vault gets its endpoint in the en
 
 from __future__ import annotations
 
-import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_kubernetes as k8s
 

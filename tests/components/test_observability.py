@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-import pulumi
 
 from components.observability.component import Observability, ObservabilityArgs
 from components.spec.observability import ObservabilitySpec
