@@ -23,6 +23,7 @@ from .routing import check_routing
 from .nodes import check_nodes
 from .failover import check_failover
 from .prerequisites import check_prerequisites
+from .data import check_data
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
 
@@ -138,4 +139,5 @@ def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] |
     problems.extend(check_nodes(spec))
     problems.extend(check_failover(spec))
     problems.extend(check_prerequisites(spec))
+    problems.extend(check_data(spec))
     return problems

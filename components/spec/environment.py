@@ -20,6 +20,7 @@ from .nodes import ProcessingSpec
 from .failover import FailoverSpec
 from .prerequisites import Prerequisites
 from .naming import NamingSpec, estate_hash
+from .data import DataSpec
 
 
 class EnvironmentSpec(SpecModel):
@@ -54,6 +55,8 @@ class EnvironmentSpec(SpecModel):
     failover: Optional[FailoverSpec] = Field(default=None, description="failover drill objectives; absent: not drilled")
     prerequisites: Prerequisites = Field(default_factory=Prerequisites,
         description="what exists before the stack (roles, certificates, circuits, zones)")
+    data: DataSpec = Field(default_factory=DataSpec,
+        description="data synchronisation: entity ownership, sagas, change data capture, reference data, caches")
     naming: NamingSpec = Field(default_factory=NamingSpec,
                                description="estate prefix/suffix of globally unique names (Key Vault, Service Bus ...)")
 
