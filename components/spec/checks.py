@@ -24,6 +24,7 @@ from .nodes import check_nodes
 from .failover import check_failover
 from .prerequisites import check_prerequisites
 from .data import check_data
+from .sagas import check_sagas
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
 
@@ -140,4 +141,5 @@ def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] |
     problems.extend(check_failover(spec))
     problems.extend(check_prerequisites(spec))
     problems.extend(check_data(spec))
+    problems.extend(check_sagas(spec))
     return problems

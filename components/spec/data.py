@@ -13,6 +13,7 @@ from pydantic import Field
 
 from .base import Name, Problem, SpecModel
 from .nodes import TopicRef
+from .sagas import SagaSpec
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
@@ -36,6 +37,8 @@ class EntitySpec(SpecModel):
 class DataSpec(SpecModel):
     entities: list[EntitySpec] = Field(default_factory=list,
                                        description="business entities, each with one owning bounded context")
+    sagas: list[SagaSpec] = Field(default_factory=list,
+                                  description="distributed transactions with compensations, run by Step Functions")
 
 
 def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
