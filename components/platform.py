@@ -23,6 +23,7 @@ from .observability import alertmanager, prometheus
 from .observability.wiring import build_alert_routes, build_secrets_audit_observability
 from .providers import build_providers, platform_tags
 from .routing.wiring import build_routing
+from .sagas.wiring import build_sagas
 from .secrets import external_secrets
 from .spec import EnvironmentSpec
 
@@ -121,4 +122,6 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     # Routing after the gateways: `api:` entry points alias and health-check their regional custom domains.
     outputs.update(build_routing(spec, providers, azure_resource_group, gateways))
     outputs.update(nodes.outputs)
+    # Sagas after the brokers and nodes: they send to the step queues and grant the consuming nodes' roles.
+    outputs.update(build_sagas(spec, providers, brokers, nodes.role_names))
     return outputs

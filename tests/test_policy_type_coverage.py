@@ -193,6 +193,16 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
             {"direction": "Inbound", "access": "Deny", "protocol": "*", "sourceAddressPrefix": "*"},
             {"direction": "Inbound", "access": "Allow", "protocol": "*", "sourceAddressPrefix": "*"}),
     },
+    "state-machine-cmk-encryption": {
+        t: ({"encryptionConfiguration": {"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": ARN}},
+            {"encryptionConfiguration": {"type": "AWS_OWNED_KEY"}})
+        for t in ("aws:sfn/stateMachine:StateMachine", "aws:sfn/activity:Activity")},
+    "state-machine-execution-logging": {"aws:sfn/stateMachine:StateMachine": (
+        {"loggingConfiguration": {"level": "ERROR", "includeExecutionData": False,
+                                  "logDestination": "arn:aws:logs:eu-central-1:1:log-group:/aws/vendedlogs/states/s:*"}},
+        {"loggingConfiguration": {"level": "ERROR", "includeExecutionData": True,
+                                  "logDestination": "arn:aws:logs:eu-central-1:1:log-group:/aws/vendedlogs/states/s:*"}})},
+    "state-machine-tracing": {"aws:sfn/stateMachine:StateMachine": ({"tracingConfiguration": {"enabled": True}}, {})},
     "secrets-cmk-encryption": {"aws:secretsmanager/secret:Secret": ({"kmsKeyId": ARN}, {})},
     "secrets-replicated": {"aws:secretsmanager/secret:Secret": ({"replicas": [{"region": "eu-west-1"}]}, {})},
     "traffic-manager-https-probe": {"azure-native:trafficmanager:Profile": (

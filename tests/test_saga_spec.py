@@ -108,3 +108,13 @@ def test_heartbeat_must_be_below_the_timeout(staging):
 def test_states_all_stands_alone_in_a_retrier(staging):
     steps(staging)[0]["retry"] = {"errors": ["States.ALL", "Saga.Transient"]}
     assert any("data.sagas[0].steps[0].retry" in i and "States.ALL" in i for i in issues_for(staging))
+
+
+def test_the_catalog_lists_the_saga_with_its_broker_and_answering_node(staging, tmp_path):
+    from scripts.catalog.entities import build
+
+    spec = parse_environment(staging, "environments/staging.yaml", SECRET_KEYS)
+    [saga] = [e for e in build(spec, tmp_path) if e["metadata"]["name"] == "saga-order-to-cash"]
+    assert saga["spec"]["type"] == "saga" and saga["spec"]["owner"] == "group:default/order-management"
+    assert saga["spec"]["dependsOn"] == ["component:staging/node-order-billing", "resource:staging/broker-orders"]
+    assert "charge-payment (pivot)" in saga["metadata"]["description"]

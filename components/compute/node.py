@@ -97,6 +97,8 @@ class ProcessingNodeArgs:
 
 class ProcessingNode(pulumi.ComponentResource):
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    """The workload role's name: other capabilities attach their grants to it (a saga's task-token callbacks)."""
     scaler_role_arn: pulumi.Output[str]
     namespace: str
     queue_length_targets: dict[str, int]
@@ -202,6 +204,7 @@ class ProcessingNode(pulumi.ComponentResource):
                        opts=pulumi.ResourceOptions.merge(crd_opts, pulumi.ResourceOptions(depends_on=[deployment, auth])))
 
         self.role_arn = role.arn
+        self.role_name = role.name
         self.scaler_role_arn = scaler.arn
         self.namespace = ns
         self.queue_length_targets = {q.name: q.length_target for q in args.queues}

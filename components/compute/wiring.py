@@ -21,6 +21,8 @@ class BuiltNodes:
     outputs: dict[str, object] = field(default_factory=dict)
     role_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
     """Node name -> its IAM role ARN (secret readers named by node resolve to it)."""
+    role_names: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Node name -> its IAM role name (sagas attach their callback grants to it)."""
     namespaces: dict[tuple[str, str], pulumi.Resource] = field(default_factory=dict)
     """(cluster, namespace) -> the Namespace a node creates there."""
     scaler_role_arns: dict[str, list[pulumi.Output[str]]] = field(default_factory=dict)
@@ -79,6 +81,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
         if resource.namespace_resource is not None:
             namespaces[key] = resource.namespace_resource
         built.role_arns[node.name] = resource.role_arn
+        built.role_names[node.name] = resource.role_name
         built.scaler_role_arns.setdefault(node.cluster, []).append(resource.scaler_role_arn)
         outputs[node.name] = {"cluster": node.cluster, "region": node.region, "namespace": resource.namespace,
                               "role_arn": resource.role_arn, "queue_length_targets": resource.queue_length_targets}

@@ -21,6 +21,11 @@ UNSCOPABLE_ACTIONS = frozenset({
     "ec2:describesubnets", "ec2:describevpcs", "ec2:describesecuritygroups", "logs:describeloggroups",
     "sqs:listqueues", "sns:listtopics", "secretsmanager:listsecrets", "secretsmanager:getrandompassword",
     "s3:listallmybuckets",
+    # Step Functions' vended log delivery (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html)
+    # and the callback pattern's answers, which take no resource ARN (Service Authorization Reference, states).
+    "logs:createlogdelivery", "logs:getlogdelivery", "logs:updatelogdelivery", "logs:deletelogdelivery",
+    "logs:listlogdeliveries", "logs:putresourcepolicy", "logs:describeresourcepolicies",
+    "states:sendtasksuccess", "states:sendtaskfailure", "states:sendtaskheartbeat",
 })
 
 

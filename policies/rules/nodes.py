@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Mapping, Optional
 
+from .documents import UNSCOPABLE_ACTIONS
 from .framework import Resource, json_prop
 from .values import maps
 
@@ -108,7 +109,12 @@ def wildcard_problems(document: Any) -> list[str]:
             continue
         if "NotAction" in statement or any(isinstance(a, str) and "*" in a for a in _as_list(statement.get("Action"))):
             problems.append(f"statement {index} allows a wildcard action")
-        if "NotResource" in statement or any(isinstance(r, str) and "*" in r for r in _as_list(statement.get("Resource"))):
+        actions = [a for a in _as_list(statement.get("Action")) if isinstance(a, str)]
+        # `Resource: "*"` is the only way to grant an action with no resource-level permissions (a saga's
+        # task-token callbacks, states:SendTask*); any other action on a wildcard is too wide.
+        unscopable = bool(actions) and all(a.lower() in UNSCOPABLE_ACTIONS for a in actions)
+        resources = [r for r in _as_list(statement.get("Resource")) if isinstance(r, str)]
+        if "NotResource" in statement or any("*" in r for r in resources if not (unscopable and r == "*")):
             problems.append(f"statement {index} allows a wildcard resource")
     return problems
 

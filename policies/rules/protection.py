@@ -25,3 +25,5 @@ STATEFUL |= {"aws:apigateway/apiKey:ApiKey", "aws:apigateway/domainName:DomainNa
 # Hybrid links: a circuit or virtual interface is re-ordered through the provider when lost.
 STATEFUL |= {"azure-native:network:ExpressRouteCircuit", "aws:directconnect/transitVirtualInterface:TransitVirtualInterface"}
 
+# Sagas: a state machine holds its running executions and a year of history; deleting it ends them.
+STATEFUL |= {"aws:sfn/stateMachine:StateMachine"}

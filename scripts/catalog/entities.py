@@ -207,4 +207,25 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
                                 f"({', '.join(sorted(integration.slos.declared()))}); no processing node of this "
                                 f"environment runs it.", component_spec,
                                 annotations={f"{ANNOTATION}placement": integration.region}))
+    entities += saga_entities(spec, broker_refs)
     return entities
+
+
+def saga_entities(spec: "EnvironmentSpec", broker_refs: dict[str, str]) -> list[dict[str, Any]]:
+    """Each saga (practice 4.1) as a component depending on its step brokers and the nodes answering its steps."""
+    from components.spec.sagas import saga_consumers
+
+    env, out = spec.name, []
+    for saga in spec.data.sagas:
+        depends = {broker_refs[r.broker] for r in saga.queues() if r.broker in broker_refs}
+        depends |= {_ref("component", env, entity_name("node", n)) for n in saga_consumers(spec, saga)}
+        steps = [f"{s.name} ({'pivot' if s.pivot else 'retriable' if s.retriable else 'compensated'})"
+                 for s in saga.steps]
+        out.append(_entity("Component", env, entity_name("saga", saga.name),
+                           f"Saga {saga.name}: {saga.description or 'a distributed transaction'}; steps "
+                           f"{', '.join(steps)}.",
+                           {"type": "saga", "lifecycle": _lifecycle(spec.tier.value), "owner": owner_ref(saga.owner),
+                            "system": _ref("system", env, env), "dependsOn": sorted(depends)},
+                           annotations={f"{ANNOTATION}placement": saga.region,
+                                        f"{ANNOTATION}engine": "aws-step-functions-standard"}))
+    return out

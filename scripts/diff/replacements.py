@@ -148,6 +148,8 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _AWS_REGION + ("name",),
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": _AWS_REGION + ("alarmName",),
     "aws:cloudwatch/logGroup:LogGroup": _AWS_REGION + ("name", "namePrefix", "logGroupClass"),
+    # sagas (Terraform aws_sfn_state_machine: name, name_prefix and type are ForceNew)
+    "aws:sfn/stateMachine:StateMachine": _AWS_REGION + ("name", "namePrefix", "type"),
     "aws:cloudwatch/dashboard:Dashboard": _AWS_REGION + ("dashboardName",),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": _AWS_REGION + ("name", "logGroupName"),
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": _AWS_REGION + ("logGroupName",),

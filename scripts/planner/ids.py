@@ -123,6 +123,9 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
         return key_id, {"arn": f"arn:aws:kms:{region}:{account}:key/{key_id}", "keyId": key_id}
     if type_ == "aws:kms/alias:Alias":
         return physical, {"arn": f"arn:aws:kms:{region}:{account}:{physical}"}
+    if type_ == "aws:sfn/stateMachine:StateMachine":
+        arn = f"arn:aws:states:{region}:{account}:stateMachine:{physical}"
+        return arn, {"arn": arn, "name": physical, "status": "ACTIVE"}
     if type_.startswith("aws:iam/"):
         return physical, {"arn": f"arn:aws:iam::{account}:{type_.split('/')[1].split(':')[0]}/{physical}"}
     if type_ in _GATEWAYS:
