@@ -71,6 +71,7 @@ def synthetic(v: dict) -> dict:
     data.pop("routing", None)  # its entry points name the shipped gateway API
     data.pop("failover", None)  # ... and the drill needs a failover record
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
+    data.get("data", {}).pop("sagas", None)  # ... and its sagas send to them
     for secret in data["secrets"]["secrets"]:  # ... and read the shipped secrets (by node name)
         secret["readers"] = []
     return data

@@ -119,7 +119,10 @@ def test_node_iam_policy_names_only_its_own_queues(plans):
         "arn:aws:sqs:eu-west-1:432109876543:prod-orders-partner-inbound"}
     assert own["PublishOwnTopics"]["Resource"] == ["arn:aws:sns:eu-west-1:432109876543:prod-orders-order-lifecycle.fifo"]
     billing = _statements(plan, "node-order-billing-access")
-    assert billing["ConsumeOwnQueues"]["Resource"] == ["arn:aws:sqs:eu-central-1:432109876543:prod-orders-billing-orders.fifo"]
+    # billing-orders, and the order-to-cash saga's step queues it answers (docs/sagas.md)
+    assert billing["ConsumeOwnQueues"]["Resource"] == sorted(
+        f"arn:aws:sqs:eu-central-1:432109876543:prod-orders-{q}"
+        for q in ("billing-orders.fifo", "stock-reservations", "payment-charges", "shipment-requests"))
     assert "PublishOwnTopics" not in billing
     key = by_name(plan, "orders-euc1-key")
     assert billing["DecryptOwnQueues0"]["Resource"] == [f"arn:aws:kms:eu-central-1:432109876543:key/{key['id']}"]
