@@ -157,13 +157,15 @@ def _subgraphs(chart: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("env", SHIPPED)
 def test_every_node_link_broker_and_api_appears_once_in_the_right_place(env):
     """Read straight from the typed spec: where each part runs, and the cloud end of each link."""
+    from components.spec.brokers import InClusterBroker
     from scripts.catalog.topology import node_id
 
     spec = spec_of(env)
     clusters = {c.name: c.placement for c in spec.clusters}
     groups = _subgraphs(mermaid(spec))
     expected = [(f"node {n.name}", n.region) for n in spec.processing.nodes]
-    expected += [(f"broker {b.name}<br/>", b.region or clusters[b.cluster]) for b in spec.messaging.brokers]
+    expected += [(f"broker {b.name}<br/>", clusters[b.cluster] if isinstance(b, InClusterBroker) else b.placement)
+                 for b in spec.messaging.brokers]
     expected += [(f"gateway {a.name}<br/>", a.region) for a in spec.gateways.apis]
     for label, placement in expected:
         holders = [g for g, lines in groups.items() for line in lines if f'"{label}' in line

@@ -14,7 +14,7 @@ from pulumi_azure_native import monitor
 
 from ..alerting import AlertRoutes
 from ..naming import physical_name
-from ..spec.messaging import BrokerSpec
+from ..spec.brokers import BrokerSpec
 from .backend import BuildContext, LagMetric
 
 # Three one-minute periods over threshold: long enough to ignore a burst, short enough to page early.

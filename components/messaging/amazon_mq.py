@@ -31,9 +31,12 @@ def subnets_for(mode: str, subnet_ids: pulumi.Input[list]) -> pulumi.Output[list
     return pulumi.Output.from_input(subnet_ids).apply(lambda ids: list(ids) if mode == "CLUSTER_MULTI_AZ" else list(ids)[:1])
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext, region: str) -> BackendResult:
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     spec, placement = ctx.spec, ctx.aws_placement
-    assert placement is not None and ctx.admin_password is not None
+    region = spec.region
+    if ctx.aws_provider is None or placement is None:
+        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {region}")
+    assert ctx.admin_password is not None
     prefix = ctx.name
     mode = deployment_mode(ctx.production)
     broker_name = physical_name(ctx.environment, spec.name, limit=50)

@@ -9,7 +9,7 @@ import pulumi
 
 from ..alerting import AlertRoutes
 from ..naming import EstateNames
-from ..spec.messaging import BrokerSpec
+from ..spec.brokers import BrokerSpec
 from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
 
 
@@ -74,10 +74,14 @@ class BuildContext:
     key_deletion_days: int
     tags: Mapping[str, str]
     aws_provider: Optional[pulumi.ProviderResource] = None
+    aws_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
+    """Every AWS region's provider (a standby copy lives in another region)."""
     aws_placement: Optional[AwsPlacement] = None
     azure_provider: Optional[pulumi.ProviderResource] = None
     azure_placement: Optional[AzurePlacement] = None
     alerts: AlertRoutes = field(default_factory=AlertRoutes)
+    alert_region: str = ""
+    """AWS region whose alert topics in-cluster alarms go to."""
     cluster_provider: Optional[pulumi.ProviderResource] = None
     cluster_addons: Optional[pulumi.Resource] = None
     admin_password: Optional[pulumi.Output[str]] = None
@@ -94,6 +98,10 @@ class BuildContext:
 
 @dataclass
 class BackendResult:
+    regions: dict[str, Any] = field(default_factory=dict)
+    """Region -> its copy (sqs_sns.RegionalBroker) for kinds built per region; empty for the others."""
+    queue_names: dict[str, str] = field(default_factory=dict)
+    """Spec queue name -> physical queue name, for kinds whose alarms and scalers name queues (sqs-sns)."""
     endpoints: dict[str, Any] = field(default_factory=dict)
     """Connection endpoints (never credentials)."""
     lag_metrics: list[LagMetric] = field(default_factory=list)

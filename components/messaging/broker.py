@@ -9,10 +9,11 @@ import pulumi
 
 from ..alerting import AlertRoutes
 from ..naming import EstateNames
-from ..spec.messaging import BrokerSpec
+from ..spec.brokers import AmazonMqBroker, BrokerSpec, InClusterBroker
 from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
-from . import amazon_mq, event_hubs, msk, rabbitmq_operator, service_bus, sqs_sns, strimzi
-from .backend import AwsPlacement, AzurePlacement, BackendResult, BuildContext, LagMetric
+from . import sqs_sns
+from .backend import AwsPlacement, AzurePlacement, BuildContext, LagMetric
+from .kinds import kind_for
 
 
 @dataclass(frozen=True)
@@ -80,35 +81,15 @@ class Broker(pulumi.ComponentResource):
     def __init__(self, name: str, args: BrokerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:messaging:Broker", name, None, opts)
         spec = args.spec
-        ctx = context(name, args)
-        self.regions = {}
-        result = BackendResult()
-        if spec.kind == "sqs-sns":
-            regions = [spec.region] + ([spec.standby_region] if spec.standby_region else [])
-            self.regions = {region: sqs_sns.build(self, ctx, region, args.aws_providers[region]) for region in regions}
-            result.lag_metrics = self.regions[spec.region].lag_metrics
-        elif spec.kind == "amazon-mq-rabbitmq":
-            result = amazon_mq.build(self, ctx, spec.region)
-        elif spec.kind == "msk":
-            result = msk.build(self, ctx, spec.region)
-        elif spec.kind == "service-bus":
-            result = service_bus.build(self, ctx)
-        elif spec.kind == "event-hubs":
-            result = event_hubs.build(self, ctx)
-        elif spec.kind == "strimzi-kafka":
-            result = strimzi.build(self, ctx, alert_region(args))
-        elif spec.kind == "rabbitmq-operator":
-            result = rabbitmq_operator.build(self, ctx, alert_region(args))
-        else:  # the spec model admits only the kinds above; this guards future drift
-            raise ValueError(f"broker {spec.name}: unsupported kind {spec.kind!r}")
+        result = kind_for(spec).build(self, context(name, args))
+        self.regions = result.regions
         self.queue_urls = pulumi.Output.from_input({r: b.queue_urls for r, b in self.regions.items()})
         self.queue_arns = pulumi.Output.from_input({r: b.queue_arns for r, b in self.regions.items()})
         self.topic_arns = pulumi.Output.from_input({r: b.topic_arns for r, b in self.regions.items()})
         self.endpoints = pulumi.Output.from_input(result.endpoints)
         self.namespace_id = result.namespace_id
         self.metric_namespace = result.metric_namespace
-        self.queue_names = ({q.name: sqs_sns.queue_name(args.environment, spec.name, q) for q in spec.queues}
-                            if spec.kind == "sqs-sns" else {})
+        self.queue_names = result.queue_names
         self.lag_metrics = pulumi.Output.from_input(metrics_by_path(result.lag_metrics))
         self.register_outputs({"queue_urls": self.queue_urls, "queue_arns": self.queue_arns,
                                "topic_arns": self.topic_arns, "endpoints": self.endpoints,
@@ -125,31 +106,31 @@ def metrics_by_path(metrics: list[LagMetric]) -> dict[str, list[dict]]:
 def alert_region(args: BrokerArgs) -> str:
     if args.alert_region:
         return args.alert_region
-    if not args.aws_providers:
-        raise ValueError(f"broker {args.spec.name}: no AWS region to route in-cluster alarms to")
-    return next(iter(args.aws_providers))
+    return next(iter(args.aws_providers), "")
 
 
 def context(name: str, args: BrokerArgs) -> BuildContext:
-    """Pick the provider and placement for the broker's own place; fail clearly when the platform lacks one."""
+    """The provider and placement of the broker's own place; builders fail clearly when one they need is missing."""
     spec = args.spec
     production = args.protect if args.production is None else args.production
-    aws_provider = args.aws_providers.get(spec.region) if spec.cloud == "aws" and spec.region else None
-    placement = args.aws_networks.get(spec.region) if spec.kind in ("amazon-mq-rabbitmq", "msk") else None
-    if spec.kind in ("amazon-mq-rabbitmq", "msk") and (aws_provider is None or placement is None):
-        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {spec.region}")
-    azure_provider = args.azure_providers.get(spec.region) if spec.cloud == "azure" and spec.region else None
+    place = spec.placement
+    aws_provider = args.aws_providers.get(place) if spec.cloud == "aws" else None
+    azure_provider = args.azure_providers.get(place) if spec.cloud == "azure" else None
     if spec.cloud == "azure" and (azure_provider is None or args.azure_placement is None):
-        raise ValueError(f"broker {spec.name}: no Azure provider and network for location {spec.region}")
-    cluster_provider = args.cluster_providers.get(spec.cluster) if spec.cluster else None
-    if spec.cloud == "kubernetes" and cluster_provider is None:
-        raise ValueError(f"broker {spec.name}: no provider for cluster {spec.cluster}")
-    password = args.secrets[spec.admin_password.secret] if spec.admin_password else None
+        raise ValueError(f"broker {spec.name}: no Azure provider and network for location {place}")
+    cluster = spec.cluster if isinstance(spec, InClusterBroker) else None
+    cluster_provider = args.cluster_providers.get(cluster) if cluster else None
+    if cluster and cluster_provider is None:
+        raise ValueError(f"broker {spec.name}: no provider for cluster {cluster}")
+    if cluster and not alert_region(args):
+        raise ValueError(f"broker {spec.name}: no AWS region to route in-cluster alarms to")
+    password = args.secrets[spec.admin_password.secret] if isinstance(spec, AmazonMqBroker) else None
     return BuildContext(
         name=name, spec=spec, environment=args.environment, aws_account=args.aws_account, production=production,
         protect=args.protect, key_deletion_days=args.key_deletion_days, tags=dict(args.tags),
-        aws_provider=aws_provider, aws_placement=placement, azure_provider=azure_provider,
-        azure_placement=args.azure_placement, alerts=args.alerts,
-        cluster_provider=cluster_provider, cluster_addons=args.cluster_addons.get(spec.cluster or ""),
+        aws_provider=aws_provider, aws_providers=dict(args.aws_providers),
+        aws_placement=args.aws_networks.get(place) if spec.cloud == "aws" else None, azure_provider=azure_provider,
+        azure_placement=args.azure_placement, alerts=args.alerts, alert_region=alert_region(args),
+        cluster_provider=cluster_provider, cluster_addons=args.cluster_addons.get(cluster or ""),
         admin_password=password, schema_texts=dict(args.schema_texts), log_retention_days=args.log_retention_days,
         masked_identifiers=tuple(args.masked_identifiers), names=args.estate_names)

@@ -62,12 +62,14 @@ def lag_metrics(ctx: BuildContext, cluster_name: str) -> list[LagMetric]:
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext, region: str) -> BackendResult:
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     spec, placement = ctx.spec, ctx.aws_placement
-    assert placement is not None and ctx.aws_provider is not None
+    region = spec.region
+    if ctx.aws_provider is None or placement is None:
+        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {region}")
     prefix = ctx.name
     opts = ctx.opts(parent, ctx.aws_provider)
-    auth = spec.client_auth or "iam"
+    auth = spec.client_auth
     brokers = broker_count(spec.size.nodes, ctx.production)
     cluster_name = physical_name(ctx.environment, spec.name, limit=64)
 

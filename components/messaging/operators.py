@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..spec.brokers import InClusterBroker
+from .kinds import kind_for
+
 if TYPE_CHECKING:
     from ..spec import EnvironmentSpec
-
-# Strimzi manages Kafka itself; RabbitMQ needs its operator plus cert-manager for the TLS certificate.
-# Both publish lag through PrometheusRule objects, which the Prometheus operator serves.
-KIND_OPERATORS: dict[str, frozenset[str]] = {
-    "strimzi-kafka": frozenset({"strimzi", "prometheus-operator"}),
-    "rabbitmq-operator": frozenset({"rabbitmq", "cert-manager", "prometheus-operator"}),
-}
 
 
 def operators_needed(spec: "EnvironmentSpec") -> dict[str, set[str]]:
     needs: dict[str, set[str]] = {}
     for broker in spec.messaging.brokers:
-        if broker.cluster and broker.kind in KIND_OPERATORS:
-            needs.setdefault(broker.cluster, set()).update(KIND_OPERATORS[broker.kind])
+        operators = kind_for(broker).operators
+        if operators and isinstance(broker, InClusterBroker):
+            needs.setdefault(broker.cluster, set()).update(operators)
     return needs
 
 
 def schema_files(spec: "EnvironmentSpec") -> list[str]:
     """Every schema file the spec binds, so the entry point can read them (components never read files)."""
-    files = set()
-    for broker in spec.messaging.brokers:
-        for item in [*broker.queues, *broker.topics, *broker.streams]:
-            if item.event_schema is not None:
-                files.add(item.event_schema.file)
-    return sorted(files)
+    return sorted({binding.file for broker in spec.messaging.brokers for _, _, binding in broker.schema_bindings()})

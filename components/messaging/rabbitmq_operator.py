@@ -41,7 +41,7 @@ def lag_metrics(ctx: BuildContext, namespace_name: str) -> list[LagMetric]:
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> BackendResult:
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     spec = ctx.spec
     name = spec.name
     ns = namespace(parent, ctx)
@@ -93,5 +93,5 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
                        "tlsConfig": {"ca": {"secret": {"name": f"{name}-tls", "key": "ca.crt"}},
                                      "serverName": f"{name}.msg-{name}.svc"}}]}, depends_on=[cluster])
     metrics = lag_metrics(ctx, f"msg-{name}")
-    alert_rules(parent, ctx, metrics, alert_region, depends_on=[ns])
+    alert_rules(parent, ctx, metrics, ctx.alert_region, depends_on=[ns])
     return BackendResult(endpoints={"amqps": f"{name}.msg-{name}.svc:{AMQPS_PORT}"}, lag_metrics=metrics)

@@ -13,7 +13,8 @@ import pulumi
 from pulumi_aws import glue
 from pulumi_azure_native import eventhub
 
-from ..spec.messaging import BrokerSpec, SchemaBinding
+from ..spec.brokers import BrokerSpec
+from ..spec.messaging import SchemaBinding
 from .backend import BuildContext
 
 # Glue spells the modes like the spec, with NONE meaning "no check" (it also offers DISABLED, which we never use).
@@ -24,9 +25,8 @@ AZURE_MODES = {"NONE": "None", "BACKWARD": "Backward", "FORWARD": "Forward"}
 
 def bindings(spec: BrokerSpec) -> Iterator[tuple[str, SchemaBinding]]:
     """(queue/topic/stream name, binding) for everything the broker binds to a schema."""
-    for item in [*spec.queues, *spec.topics, *spec.streams]:
-        if item.event_schema is not None:
-            yield item.name, item.event_schema
+    for _, name, binding in spec.schema_bindings():
+        yield name, binding
 
 
 def glue_registry(parent: pulumi.Resource, ctx: BuildContext, prefix: str) -> glue.Registry | None:

@@ -14,9 +14,10 @@ import pulumi
 from pulumi_aws import kms, sns, sqs
 
 from ..naming import physical_name, region_code
-from ..spec.messaging import BrokerSpec, QueueSpec
+from ..spec.brokers import SqsSnsBroker
+from ..spec.messaging import QueueSpec
 from .alarms import cloudwatch_alarms
-from .backend import BuildContext, DedupTable, LagMetric
+from .backend import BackendResult, BuildContext, DedupTable, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
 from .idempotency import dynamodb_store
 from .registry import glue_registry
@@ -43,11 +44,11 @@ def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: boo
     return physical_name(environment, broker, queue.name, "dlq" if dead_letter else "", suffix=suffix)
 
 
-def topic_subscribers(spec: BrokerSpec, queue: str) -> list[str]:
+def topic_subscribers(spec: SqsSnsBroker, queue: str) -> list[str]:
     return [t.name for t in spec.topics if queue in t.subscribers]
 
 
-def lag_metrics(spec: BrokerSpec, environment: str) -> list[LagMetric]:
+def lag_metrics(spec: SqsSnsBroker, environment: str) -> list[LagMetric]:
     """Practice 3.6: the oldest message's age says a consumer is stuck; any DLQ depth says messages failed."""
     metrics = []
     for queue in spec.queues:
@@ -60,7 +61,19 @@ def lag_metrics(spec: BrokerSpec, environment: str) -> list[LagMetric]:
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pulumi.ProviderResource) -> RegionalBroker:
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
+    """The primary copy and, when the spec asks, a warm standby copy in another region."""
+    spec = ctx.spec
+    regions = spec.copy_regions()
+    missing = [r for r in regions if r not in ctx.aws_providers]
+    if missing:
+        raise ValueError(f"broker {spec.name}: no AWS provider for region {', '.join(missing)}")
+    copies = {region: build_copy(parent, ctx, region, ctx.aws_providers[region]) for region in regions}
+    return BackendResult(regions=copies, lag_metrics=copies[regions[0]].lag_metrics,
+                         queue_names={q.name: queue_name(ctx.environment, spec.name, q) for q in spec.queues})
+
+
+def build_copy(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pulumi.ProviderResource) -> RegionalBroker:
     """One region's copy with its alarms, deduplication stores and schema registry."""
     out = build_region(parent, ctx.name, ctx.spec, ctx.environment, ctx.aws_account, region, provider, ctx.protect,
                        ctx.key_deletion_days)
@@ -76,7 +89,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pul
     return out
 
 
-def build_region(parent: pulumi.Resource, name: str, spec: BrokerSpec, environment: str, account: str,
+def build_region(parent: pulumi.Resource, name: str, spec: SqsSnsBroker, environment: str, account: str,
                  region: str, provider: pulumi.ProviderResource, protect: bool,
                  key_deletion_days: int) -> RegionalBroker:
     """Create one region's copy of an SQS/SNS broker as children of `parent`."""

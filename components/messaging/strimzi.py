@@ -49,7 +49,7 @@ def lag_metrics(ctx: BuildContext, namespace_name: str) -> list[LagMetric]:
             for s in ctx.spec.streams for g in s.consumer_groups]
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> BackendResult:
+def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
     spec = ctx.spec
     name = spec.name
     ns = namespace(parent, ctx)
@@ -64,7 +64,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
                   extra_labels={"strimzi.io/cluster": name}, stateful=True, depends_on=[ns])
     kafka = custom(parent, ctx, "kafka", API, "Kafka", name, {
         "kafka": {"version": KAFKA_VERSION, "metadataVersion": METADATA_VERSION,
-                  "listeners": [listener(spec.client_auth or "tls")], "authorization": {"type": "simple"},
+                  "listeners": [listener(spec.client_auth)], "authorization": {"type": "simple"},
                   "config": broker_config(brokers),
                   # Strimzi owns the broker pods' PodDisruptionBudget; a second one would make evictions fail.
                   "template": {"podDisruptionBudget": {"maxUnavailable": 1}}},
@@ -84,6 +84,6 @@ def build(parent: pulumi.Resource, ctx: BuildContext, alert_region: str) -> Back
                                      "strimzi.io/name": f"{name}-kafka-exporter"}},
         "podMetricsEndpoints": [{"port": "tcp-prometheus", "path": "/metrics", "interval": "30s"}]}, depends_on=[kafka])
     metrics = lag_metrics(ctx, f"msg-{name}")
-    alert_rules(parent, ctx, metrics, alert_region, depends_on=[ns])
+    alert_rules(parent, ctx, metrics, ctx.alert_region, depends_on=[ns])
     return BackendResult(endpoints={"bootstrap": f"{name}-kafka-bootstrap.msg-{name}.svc:{TLS_PORT}"},
                          lag_metrics=metrics)

@@ -3,7 +3,8 @@
 from .environment import EnvironmentSpec
 from .foundation import Cluster, Site, Tier
 from .loader import SpecError, SpecIssue, load_environment, parse_environment
-from .messaging import BrokerSpec, QueueSpec, TopicSpec
+from .brokers import BrokerSpec
+from .messaging import QueueSpec, TopicSpec
 
 __all__ = ["BrokerSpec", "Cluster", "EnvironmentSpec", "QueueSpec", "Site", "SpecError", "SpecIssue", "Tier",
            "TopicSpec", "load_environment", "parse_environment"]

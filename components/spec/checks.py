@@ -50,8 +50,8 @@ def check_unique_names(spec: EnvironmentSpec) -> Iterator[Problem]:
     for i, broker in enumerate(brokers):
         # queues and topics share one AWS name space per region, so they must not collide either
         yield from _duplicates(
-            [(f"messaging.brokers[{i}].queues[{j}].name", q.name) for j, q in enumerate(broker.queues)]
-            + [(f"messaging.brokers[{i}].topics[{j}].name", t.name) for j, t in enumerate(broker.topics)])
+            [(f"messaging.brokers[{i}].queues[{j}].name", q.name) for j, q in enumerate(broker.queue_specs())]
+            + [(f"messaging.brokers[{i}].topics[{j}].name", t.name) for j, t in enumerate(broker.topic_specs())])
 
 
 def check_cidrs(spec: EnvironmentSpec) -> Iterator[Problem]:

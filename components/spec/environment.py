@@ -10,7 +10,7 @@ from ..naming import EstateNames
 from .base import Name, SpecModel
 from .foundation import Accounts, Cluster, PolicySettings, Regions, Residency, Site, Tier
 from .gateway import Gateways
-from .messaging import Messaging
+from .brokers import Messaging
 from .observability import ObservabilitySpec
 from .secrets import SecretsSpec
 from .windows import DeploymentPolicy

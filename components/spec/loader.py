@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -44,7 +44,7 @@ class SpecError(Exception):
 
 def format_loc(loc: tuple[Any, ...]) -> str:
     path = ""
-    for part in loc:
+    for part in without_union_tags(loc):
         if isinstance(part, int):
             path += f"[{part}]"
         elif "[" in str(part) or str(part).startswith("function-"):
@@ -52,6 +52,42 @@ def format_loc(loc: tuple[Any, ...]) -> str:
         else:
             path += f".{part}" if path else str(part)
     return path or "(top level)"
+
+
+def _tags_of(model: type[BaseModel]) -> set[str]:
+    """The Literal values of a model's fields: what a discriminated union may key it by."""
+    return {value for f in model.model_fields.values() if get_origin(f.annotation) is Literal
+            for value in get_args(f.annotation)}
+
+
+def without_union_tags(loc: tuple[Any, ...], model: type[BaseModel] = EnvironmentSpec) -> tuple[Any, ...]:
+    """The location as users write it: pydantic inserts a discriminated union's tag (`brokers.0.msk.queues`),
+    which names no field in the file."""
+    models, out = [model], []
+    for part in loc:
+        if isinstance(part, str):
+            fields = [f for m in models for name, f in m.model_fields.items() if part in (name, f.alias)]
+            if fields:
+                models = [sub for f in fields for sub in _model_of(f.annotation)]
+            else:
+                tagged = [m for m in models if part in _tags_of(m)]
+                if tagged and len(models) > 1:
+                    models = tagged
+                    continue
+        out.append(part)
+    return tuple(out)
+
+
+def _tag_error(error: dict[str, Any]) -> tuple[tuple[Any, ...], str] | None:
+    """A missing or unknown discriminator, placed on the field itself and naming the values expected."""
+    ctx = error.get("ctx") or {}
+    if error["type"] not in ("union_tag_invalid", "union_tag_not_found"):
+        return None
+    field = str(ctx.get("discriminator", "")).strip("'")
+    loc = (*error["loc"], field)
+    if error["type"] == "union_tag_not_found":
+        return loc, "required field is missing"
+    return loc, f"unknown {field} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
 
 
 _FRIENDLY = {
@@ -105,6 +141,11 @@ def _issue(source: str, document: YamlDocument | None, loc: tuple[Any, ...] | st
     return SpecIssue(source, path, message, *(at or (None, None)))
 
 
+def _validation_issue(source: str, document: YamlDocument | None, error: dict[str, Any]) -> SpecIssue:
+    loc, message = _tag_error(error) or (tuple(error["loc"]), _describe(error))
+    return _issue(source, document, without_union_tags(loc), format_loc(loc), message)
+
+
 def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | None = None,
                       root: Path | None = None, document: YamlDocument | None = None) -> EnvironmentSpec:
     """Validate parsed spec data; `document` (when the data came from a file) places each issue at its line."""
@@ -113,8 +154,7 @@ def parse_environment(data: Any, source: str, declared_secret_keys: set[str] | N
     try:
         spec = EnvironmentSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError([_issue(source, document, tuple(e["loc"]), format_loc(e["loc"]), _describe(e))
-                         for e in exc.errors()]) from None
+        raise SpecError([_validation_issue(source, document, e) for e in exc.errors()]) from None
     problems = cross_field_problems(spec, declared_secret_keys, root)
     if problems:
         raise SpecError([_issue(source, document, path, path, message) for path, message in problems])

@@ -1,4 +1,4 @@
-"""Spec models for brokers: the asynchronous backbone.
+"""Spec models for what brokers carry (queues, topics, streams, schemas) and how they are sized and alarmed.
 
 Practices 1.1 (async vs sync), 1.3 and 3.1 (brokers chosen by durability and ordering), 3.2 (schemas with
 compatibility rules), 3.3 (DLQs), 3.4 (retries), 3.5 (partitioning), 3.6 (lag alarms), 1.6 (idempotency).
@@ -6,21 +6,12 @@ compatibility rules), 3.3 (DLQs), 3.4 (retries), 3.5 (partitioning), 3.6 (lag al
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .base import Name, SecretRef, SpecModel
+from .base import Name, SpecModel
 
-BrokerKind = Literal["sqs-sns", "amazon-mq-rabbitmq", "msk", "service-bus", "event-hubs", "strimzi-kafka",
-                     "rabbitmq-operator"]
-KIND_CLOUD: dict[str, str] = {
-    "sqs-sns": "aws", "amazon-mq-rabbitmq": "aws", "msk": "aws",
-    "service-bus": "azure", "event-hubs": "azure",
-    "strimzi-kafka": "kubernetes", "rabbitmq-operator": "kubernetes",
-}
-QUEUE_KINDS = frozenset({"sqs-sns", "service-bus", "rabbitmq-operator"})
-STREAM_KINDS = frozenset({"msk", "event-hubs", "strimzi-kafka"})
 Compatibility = Literal["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
                         "FULL_TRANSITIVE", "NONE"]
 SCHEMA_FORMATS = {".avsc": "AVRO", ".json": "JSON", ".proto": "PROTOBUF"}
@@ -96,16 +87,23 @@ class StreamSpec(SpecModel):
                                                   description="event schema the stream's records follow")
 
 
-class BrokerSize(SpecModel):
-    instance_type: Optional[str] = Field(default=None, description="Amazon MQ / MSK instance type")
-    nodes: Optional[int] = Field(default=None, ge=1, le=30, description="MSK brokers, in-cluster replicas")
-    storage_gb: int = Field(default=100, ge=1, le=16384,
-                            description="storage per broker node, GiB (MSK, in-cluster brokers)")
-    storage_class: Optional[str] = Field(default=None, description="in-cluster brokers: StorageClass name")
-    cpu: str = Field(default="1", pattern=r"^\d+(m|\.\d+)?$",
-                     description="in-cluster brokers: CPU per node, as a Kubernetes quantity")
-    memory: str = Field(default="4Gi", pattern=r"^\d+(Mi|Gi)$",
-                        description="in-cluster brokers: memory per node, as a Kubernetes quantity")
+class AmazonMqSize(SpecModel):
+    instance_type: Optional[str] = Field(default=None, description="Amazon MQ host instance type; default by tier")
+
+
+class MskSize(SpecModel):
+    instance_type: Optional[str] = Field(default=None, description="MSK broker instance type; default by tier")
+    nodes: Optional[int] = Field(default=None, ge=1, le=30,
+                                 description="MSK brokers, a multiple of the three zones; default by tier")
+    storage_gb: int = Field(default=100, ge=1, le=16384, description="storage per broker node, GiB")
+
+
+class InClusterSize(SpecModel):
+    nodes: Optional[int] = Field(default=None, ge=1, le=30, description="broker replicas; default 3")
+    storage_gb: int = Field(default=100, ge=1, le=16384, description="storage per broker node, GiB")
+    storage_class: Optional[str] = Field(default=None, description="StorageClass name; default the cluster's")
+    cpu: str = Field(default="1", pattern=r"^\d+(m|\.\d+)?$", description="CPU per node, as a Kubernetes quantity")
+    memory: str = Field(default="4Gi", pattern=r"^\d+(Mi|Gi)$", description="memory per node, as a Kubernetes quantity")
 
 
 class BrokerSlo(SpecModel):
@@ -116,58 +114,3 @@ class BrokerSlo(SpecModel):
     max_dead_letters: int = Field(default=0, ge=0, description="alarm when a DLQ holds more than this")
     max_consumer_lag: int = Field(default=10000, ge=1, description="messages a consumer group may trail by")
     max_backlog: int = Field(default=10000, ge=1, description="messages waiting in a queue or broker")
-
-
-class BrokerSpec(SpecModel):
-    """One cloud-agnostic broker entry; `kind` picks the backend."""
-
-    name: Name
-    kind: BrokerKind = Field(description="the backend that runs the broker; decides its cloud")
-    cloud: Literal["aws", "azure", "kubernetes"] = Field(default=None, validate_default=False,  # type: ignore[assignment]
-                                                         description="derived from kind", examples=["aws"])
-    region: Optional[str] = Field(default=None, description="AWS region or Azure location (cloud kinds)")
-    cluster: Optional[Name] = Field(default=None, description="cluster name (kubernetes kinds)")
-    standby_region: Optional[str] = Field(default=None, description="sqs-sns: region of a warm standby copy")
-    owner: str = Field(description="owning team, used in tags and the catalog")
-    client_auth: Optional[Literal["iam", "scram", "tls"]] = Field(
-        default=None, description="Kafka client authentication; default iam on MSK, tls on Strimzi")
-    admin_password: Optional[SecretRef] = Field(default=None, description="amazon-mq-rabbitmq: admin password")
-    size: BrokerSize = Field(default_factory=BrokerSize,
-                             description="instance type, node count and storage (kinds that have them)")
-    slo: BrokerSlo = Field(default_factory=BrokerSlo,
-                           description="alarm thresholds for the broker's queues, streams and consumers")
-    queues: list[QueueSpec] = Field(default_factory=list,
-                                    description="queues (queue kinds: sqs-sns, service-bus, rabbitmq-operator)")
-    topics: list[TopicSpec] = Field(default_factory=list,
-                                    description="topics fanning out to this broker's queues (queue kinds)")
-    streams: list[StreamSpec] = Field(default_factory=list,
-        description="partitioned streams: Kafka topics or event hubs (stream kinds: msk, event-hubs, strimzi-kafka)")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _cloud_from_kind(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("cloud") is None and data.get("kind") in KIND_CLOUD:
-            data = {**data, "cloud": KIND_CLOUD[data["kind"]]}
-        return data
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> "BrokerSpec":
-        if KIND_CLOUD[self.kind] != self.cloud:
-            raise ValueError(f"kind {self.kind} runs on {KIND_CLOUD[self.kind]}, not {self.cloud}")
-        if self.kind in QUEUE_KINDS and not self.queues and not self.topics:
-            raise ValueError("a broker needs at least one queue or topic")
-        if self.kind in STREAM_KINDS and not self.streams:
-            raise ValueError(f"a {self.kind} broker needs at least one stream")
-        return self
-
-    @property
-    def placement(self) -> str:
-        return self.region if self.region else f"cluster:{self.cluster}"
-
-
-class Messaging(SpecModel):
-    brokers: list[BrokerSpec] = Field(default_factory=list,
-        description="message brokers, one backend each (SQS/SNS, Amazon MQ, MSK, Service Bus, Event Hubs or in-cluster)")
-
-    def secret_keys(self) -> set[str]:
-        return {b.admin_password.secret for b in self.brokers if b.admin_password}

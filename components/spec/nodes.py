@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterator, Literal, Optional
 from pydantic import Field, model_validator
 
 from .base import Problem, Name, SpecModel
+from .brokers import kinds_where
 from .residency import region_in_zone
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 
 # Kinds whose queues a node can consume today: SQS via IRSA (a KEDA aws-sqs-queue trigger reads the lag).
-CONSUMABLE_KINDS = frozenset({"sqs-sns"})
 # A digest pins the exact image; a tag is accepted but never `latest`, which moves under a running Deployment.
 IMAGE_RE = r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$"
 QUANTITY_CPU = r"^\d+(\.\d+)?m?$"
@@ -127,12 +127,12 @@ class ProcessingSpec(SpecModel):
         return {n.cluster for n in self.nodes}
 
 
-def read_region(node_region: str, broker_region: str, standby_region: Optional[str]) -> str:
+def read_region(node_region: str, copies: tuple[str, ...]) -> str:
     """The broker copy a node reads: the one in its own region when there is one, else the primary.
 
     Reading locally keeps messages in-region and on the VPC endpoints; on-prem nodes read the primary
     over the hybrid link."""
-    return node_region if node_region in (broker_region, standby_region) else broker_region
+    return node_region if node_region in copies else copies[0]
 
 
 def check_nodes(spec: "EnvironmentSpec") -> Iterator[Problem]:
@@ -173,13 +173,15 @@ def _check_refs(path: str, node: NodeSpec, brokers: dict, zone: Optional[str], c
         if broker is None:
             yield f"{ref_path}.broker", f"undefined broker {broker_name!r}; expected one of messaging.brokers[].name ({', '.join(sorted(brokers)) or 'none'})"
             continue
-        if broker.kind not in CONSUMABLE_KINDS:
-            yield f"{ref_path}.broker", f"broker {broker_name!r} is {broker.kind}; processing nodes support {', '.join(sorted(CONSUMABLE_KINDS))} brokers"
+        if not broker.consumable_by_nodes:
+            consumable = ", ".join(kinds_where(lambda m: m.consumable_by_nodes))
+            yield f"{ref_path}.broker", f"broker {broker_name!r} is {broker.kind}; processing nodes support {consumable} brokers"
             continue
-        names = {q.name for q in broker.queues} if what == "queue" else {t.name for t in broker.topics}
+        names = ({q.name for q in broker.queue_specs()} if what == "queue" else
+                 {t.name for t in broker.topic_specs()})
         if item not in names:
             yield f"{ref_path}.{what}", f"undefined {what} {item!r} in broker {broker_name!r}; expected one of {', '.join(sorted(names)) or 'none'}"
-        reads = read_region(node.region, broker.region, broker.standby_region)
+        reads = read_region(node.region, broker.copy_regions())
         if in_cloud and reads != node.region:
             # The VPC's endpoints serve only their own region; a cross-region read would leave the VPC.
             yield f"{ref_path}.broker", (f"broker {broker_name!r} has no copy in {node.region!r}; expected the node's "

@@ -11,6 +11,7 @@ from typing import Annotated, Iterator, Literal, Optional
 from pydantic import AfterValidator, Field
 
 from .base import LOG_RETENTION_DAYS, Name, SecretRef, SpecModel, unresolved_secret
+from .brokers import kinds_where
 
 Severity = Literal["critical", "warning"]
 PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
@@ -179,10 +180,10 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
             broker = brokers.get(integration.broker)
             if broker is None:
                 yield f"{path}.broker", f"undefined broker {integration.broker!r}; expected one of messaging.brokers[].name: {', '.join(sorted(brokers)) or 'none'}"
-            elif integration.queue not in {q.name for q in broker.queues}:
+            elif integration.queue not in {q.name for q in broker.queue_specs()}:
                 yield f"{path}.queue", f"undefined queue {integration.queue!r}; expected one of broker {broker.name!r}'s queues"
-            elif integration.region not in {broker.region, broker.standby_region}:
-                yield f"{path}.region", f"expected the broker's region {broker.region!r} (or its standby region)"
+            elif integration.region not in broker.copy_regions():
+                yield f"{path}.region", f"expected the broker's region {broker.placement!r} (or its standby region)"
         if integration.slos.backlog_age_seconds and integration.queue is None:
             yield f"{path}.slos.backlog_age_seconds", "a backlog SLO needs the integration's broker and queue"
         if integration.workload and integration.workload.cluster not in clusters:
@@ -203,8 +204,9 @@ def _check_azure_integration(path: str, integration: Integration, brokers: dict)
     broker = brokers.get(integration.broker) if integration.broker else None
     if integration.broker is None:
         yield f"{path}.broker", "an integration in the Azure location needs its service-bus broker (the alert scope)"
-    elif broker is not None and broker.kind != "service-bus":
-        yield f"{path}.broker", f"broker {broker.name!r} is {broker.kind}; expected a service-bus broker on Azure"
+    elif broker is not None and not broker.scopes_azure_integrations:
+        expected = " or ".join(kinds_where(lambda m: m.scopes_azure_integrations))
+        yield f"{path}.broker", f"broker {broker.name!r} is {broker.kind}; expected a {expected} broker on Azure"
     for slo in sorted(set(integration.slos.declared()) - AZURE_SLOS):
         yield (f"{path}.slos.{slo}", f"{slo} cannot be a Service Bus metric alert (no ratio or message-age metric); "
                f"expected only {', '.join(sorted(AZURE_SLOS))} for an integration in the Azure location")

@@ -14,10 +14,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from components.spec.brokers import InClusterBroker
+
 if TYPE_CHECKING:
     from components.spec.connectivity import LinkSpec
     from components.spec.environment import EnvironmentSpec
-    from components.spec.messaging import BrokerSpec
+    from components.spec.brokers import BrokerSpec
     from components.spec.observability import Integration
 
 API_VERSION = "backstage.io/v1alpha1"
@@ -84,9 +86,9 @@ def oncall_annotations(spec: "EnvironmentSpec") -> dict[str, str]:
 
 def broker_placement(spec: "EnvironmentSpec", broker: "BrokerSpec") -> str:
     """Where a broker runs: its region or Azure location, or the placement of its cluster."""
-    if broker.region:
-        return broker.region
-    return next(c.placement for c in spec.clusters if c.name == broker.cluster)
+    if isinstance(broker, InClusterBroker):
+        return next(c.placement for c in spec.clusters if c.name == broker.cluster)
+    return broker.placement
 
 
 def link_target(spec: "EnvironmentSpec", link: "LinkSpec") -> str:
@@ -136,12 +138,12 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
     for broker in spec.messaging.brokers:
         name = entity_name("broker", broker.name)
         broker_refs[broker.name] = _ref("resource", env, name)
-        queues = [q.name for q in broker.queues]
-        topics = [t.name for t in broker.topics]
-        streams = [s.name for s in broker.streams]
+        queues = [q.name for q in broker.queue_specs()]
+        topics = [t.name for t in broker.topic_specs()]
+        streams = [s.name for s in broker.stream_specs()]
         annotations = {f"{ANNOTATION}kind": broker.kind, f"{ANNOTATION}placement": broker_placement(spec, broker)}
-        if broker.standby_region:
-            annotations[f"{ANNOTATION}standby"] = broker.standby_region
+        for standby in broker.copy_regions()[1:]:
+            annotations[f"{ANNOTATION}standby"] = standby
         entities.append(_entity(
             "Resource", env, name, f"{broker.kind} broker {broker.name}: queues {', '.join(queues) or 'none'}; "
             f"topics {', '.join(topics) or 'none'}; streams {', '.join(streams) or 'none'}.",

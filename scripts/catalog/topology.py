@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from components.spec.brokers import InClusterBroker
+
 from .entities import broker_placement, link_target, observed_only
 
 if TYPE_CHECKING:
@@ -48,10 +50,10 @@ def mermaid(spec: "EnvironmentSpec") -> str:
     for broker in spec.messaging.brokers:
         ident = node_id("broker", broker.name)
         places[place(broker_placement(spec, broker))].append(f'{ident}[("broker {_label(broker.name)}<br/>{broker.kind}")]')
-        if broker.standby_region:
-            places[place(broker.standby_region)].append(f'{ident}_standby[("standby {_label(broker.name)}")]')
+        for standby in broker.copy_regions()[1:]:
+            places[place(standby)].append(f'{ident}_standby[("standby {_label(broker.name)}")]')
             edges.append(f"{ident} -. replicates .-> {ident}_standby")
-        if broker.cluster:
+        if isinstance(broker, InClusterBroker):
             edges.append(f"{node_id('cluster', broker.cluster)} --- {ident}")
     for api in spec.gateways.apis:
         versions = ", ".join(v.version for v in api.versions)

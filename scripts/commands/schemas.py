@@ -20,9 +20,8 @@ def bound_modes(root: Path) -> dict[str, set[str]]:
     for env in environments.known_environments(root):
         spec = environments.load(root, env).spec
         for broker in spec.messaging.brokers:
-            for item in [*broker.queues, *broker.topics, *broker.streams]:
-                if item.event_schema is not None:
-                    modes.setdefault(item.event_schema.file, set()).add(item.event_schema.compatibility)
+            for _, _, binding in broker.schema_bindings():
+                modes.setdefault(binding.file, set()).add(binding.compatibility)
     return modes
 
 

@@ -14,16 +14,6 @@ from .inventory import Inventory
 if TYPE_CHECKING:
     from components.spec.environment import EnvironmentSpec
 
-NO_STANDBY = {
-    "msk": "MSK has no standby cluster in the secondary region (no MirrorMaker 2 / replicator is built)",
-    "service-bus": "the Service Bus namespace has no geo-disaster-recovery pairing",
-    "event-hubs": "the Event Hubs namespace has no geo-disaster-recovery pairing",
-    "amazon-mq-rabbitmq": "the Amazon MQ broker has no cross-region replica",
-    "strimzi-kafka": "an in-cluster broker fails over with its cluster, not with the AWS region",
-    "rabbitmq-operator": "an in-cluster broker fails over with its cluster, not with the AWS region",
-}
-
-
 def readiness_gaps(spec: "EnvironmentSpec", inventory: Inventory) -> list[str]:
     primary, secondary = inventory.primary_region, inventory.secondary_region
     brokers = {b.name: b for b in spec.messaging.brokers}
@@ -34,9 +24,9 @@ def readiness_gaps(spec: "EnvironmentSpec", inventory: Inventory) -> list[str]:
             consumers.setdefault((ref.broker, ref.queue), []).append((node.name, node.region))
     for (broker_name, queue), nodes in sorted(consumers.items()):
         broker = brokers.get(broker_name)
-        if broker is None or broker.kind != "sqs-sns" or broker.region != primary:
+        if broker is None or broker.no_standby is not None or broker.copy_regions()[:1] != (primary,):
             continue
-        if broker.standby_region != secondary:
+        if secondary not in broker.copy_regions():
             gaps.append(f"queue {broker_name}/{queue} (consumed by {', '.join(n for n, _ in nodes)}) has no standby "
                         f"copy in {secondary}: broker {broker_name} sets no standby_region {secondary}")
         elif not any(region == secondary for _, region in nodes):
@@ -56,20 +46,21 @@ def coverage(spec: "EnvironmentSpec", inventory: Inventory) -> list[dict[str, st
     traffic = inventory.traffic_queue()
     entries = []
     for broker in spec.messaging.brokers:
-        queues = {q.name for q in broker.queues}
-        if broker.kind == "sqs-sns" and broker.region == primary and broker.standby_region == secondary:
+        queues = {q.name for q in broker.queue_specs()}
+        copies = broker.copy_regions()
+        if broker.no_standby is not None:
+            entries.append({"kind": "broker", "name": broker.name, "exercised": "no", "how": broker.no_standby})
+        elif copies[:1] == (primary,) and secondary in copies[1:]:
             carries = traffic.name.startswith(f"{spec.name}-{broker.name}-") or traffic.name in queues
             how = (f"synthetic and poison traffic through a drill-only queue beside {traffic.name} in both regions; "
                    f"the other queues checked to exist in {secondary}") if carries else (
                    f"queues checked to exist in {secondary}; no traffic through them")
             entries.append({"kind": "broker", "name": broker.name, "exercised": "yes" if carries else "partly",
                             "how": how})
-        elif broker.kind == "sqs-sns":
+        else:
             entries.append({"kind": "broker", "name": broker.name, "exercised": "no",
                             "how": f"no standby copy in {secondary} (standby_region is "
-                                   f"{broker.standby_region or 'unset'}); it does not fail over"})
-        else:
-            entries.append({"kind": "broker", "name": broker.name, "exercised": "no", "how": NO_STANDBY[broker.kind]})
+                                   f"{', '.join(copies[1:]) or 'unset'}); it does not fail over"})
     for record in spec.routing.records:
         if record.name == inventory.primary.name:
             entries.append({"kind": "route", "name": record.name, "exercised": "yes",

@@ -35,6 +35,17 @@ class Section:
 
     model: type[BaseModel]
     paths: list[str] = field(default_factory=list)
+    tag: tuple[str, str, Any] | None = None
+    """(path, field, value): the union entries at `path` whose `field` is `value` hold this model's examples
+    (a union member, or a model nested in one)."""
+
+
+def _tag(model: type[BaseModel]) -> tuple[str, Any] | None:
+    """The single-valued Literal field of a union member (its discriminator), if it has one."""
+    for name, info in model.model_fields.items():
+        if typing.get_origin(info.annotation) is typing.Literal and len(typing.get_args(info.annotation)) == 1:
+            return name, typing.get_args(info.annotation)[0]
+    return None
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -55,11 +66,14 @@ def sections(root: type[BaseModel] = EnvironmentSpec) -> list[Section]:
     """Every model reachable from the root, depth first in field order, with the spec paths it appears at."""
     found: dict[type[BaseModel], Section] = {}
 
-    def walk(model: type[BaseModel], path: str) -> None:
+    def walk(model: type[BaseModel], path: str, tag: tuple[str, str, Any] | None, tagged: bool = False) -> None:
         if model in found:
-            found[model].paths.append(path)
+            if path not in found[model].paths:
+                found[model].paths.append(path)
             return
-        found[model] = Section(model, [path])
+        own = _tag(model) if tagged else None
+        tag = (path, *own) if own is not None else tag
+        found[model] = Section(model, [path], tag)
         for name, info in model.model_fields.items():
             key = info.alias or name
             child = f"{path}.{key}" if path else key
@@ -67,10 +81,11 @@ def sections(root: type[BaseModel] = EnvironmentSpec) -> list[Section]:
                 child += "[]"
             elif _is_collection(info.annotation, dict):
                 child += ".<key>"
-            for nested in _models_in(info.annotation):
-                walk(nested, child)
+            nested_models = list(dict.fromkeys(_models_in(info.annotation)))
+            for nested in nested_models:
+                walk(nested, child, tag, tagged=len(nested_models) > 1)
 
-    walk(root, "")
+    walk(root, "", None)
     return list(found.values())
 
 
@@ -93,6 +108,17 @@ def _values_at(data: Any, path: str) -> Iterator[Any]:
             yield from _values_at(item, rest)
 
 
+def _entries_at(data: Any, path: str, tag: tuple[str, str, Any] | None) -> Iterator[Any]:
+    """Values at `path`, only under union entries carrying the section's tag."""
+    if tag is None or not path.startswith(tag[0]):
+        yield from _values_at(data, path)
+        return
+    where, field_name, value = tag
+    for entry in _values_at(data, where):
+        if isinstance(entry, dict) and entry.get(field_name) == value:
+            yield from _values_at(entry, path[len(where):].lstrip("."))
+
+
 def _type_of(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     """A short human type from one JSON Schema property."""
     if "$ref" in prop:
@@ -100,6 +126,9 @@ def _type_of(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         if "properties" not in defs.get(name, {}):  # an enumeration: its values, not a section
             return _type_of(defs.get(name, {}), defs)
         return f"[{name}](#{name.lower()})"
+    if "discriminator" in prop:
+        kinds = " or ".join(_type_of({"$ref": ref}, defs) for ref in prop["discriminator"]["mapping"].values())
+        return f"one of {kinds}, by `{prop['discriminator']['propertyName']}`"
     if "anyOf" in prop:
         kinds = [_type_of(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
         return " or ".join(kinds)
@@ -172,8 +201,9 @@ def _example(section: Section, key: str, info: Any, environments: list[Any]) -> 
         return f"see [{nested.__name__}](#{nested.__name__.lower()})"
     for data in environments:
         for path in section.paths:
-            for value in _values_at(data, f"{path}.{key}" if path else key):
-                return _cell(value)
+            for item in _entries_at(data, path, section.tag):
+                if isinstance(item, dict) and key in item:
+                    return _cell(item[key])
     if info.examples:
         return _cell(info.examples[0])
     if info.default_factory is not None and not isinstance(made := info.default_factory(), BaseModel) and made:

@@ -7,11 +7,11 @@ import json
 
 from components.alerting import AlertRoutes, alert_topic_arn
 from components.messaging import Broker, BrokerArgs
-from components.spec.messaging import BrokerSpec
+from components.spec.brokers import SqsSnsBroker
 
 from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
 
-ORDERS = BrokerSpec.model_validate({
+ORDERS = SqsSnsBroker.model_validate({
     "name": "orders", "kind": "sqs-sns", "region": "eu-central-1", "standby_region": "eu-west-1", "owner": "orders",
     "queues": [{"name": "billing", "max_receive_count": 4, "idempotency": {"key": "order-id"}},
                {"name": "shipping"}],
