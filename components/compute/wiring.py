@@ -50,7 +50,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
         queues, topics = [], []
         for ref in node.consumes:
             broker = specs[ref.broker]
-            region = read_region(node.region, broker.copy_regions())
+            region = read_region(node.region, *broker.copy_regions())
             queue = next(q for q in broker.queue_specs() if q.name == ref.queue)
             copy = brokers[broker.name].regions[region]
             queues.append(ConsumedQueue(
@@ -59,7 +59,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
                 length_target=queue_length_target(node.scaling.messages_per_second, broker.slo.max_message_age_seconds)))
         for ref in node.publishes:
             broker = specs[ref.broker]
-            region = read_region(node.region, broker.copy_regions())
+            region = read_region(node.region, *broker.copy_regions())
             copy = brokers[broker.name].regions[region]
             topics.append(PublishedTopic(name=ref.topic, arn=copy.topic_arns[ref.topic], region=region,
                                          key_arn=copy.key_arn))

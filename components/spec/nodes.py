@@ -127,12 +127,12 @@ class ProcessingSpec(SpecModel):
         return {n.cluster for n in self.nodes}
 
 
-def read_region(node_region: str, copies: tuple[str, ...]) -> str:
+def read_region(node_region: str, broker_region: str, standby_region: Optional[str] = None) -> str:
     """The broker copy a node reads: the one in its own region when there is one, else the primary.
 
     Reading locally keeps messages in-region and on the VPC endpoints; on-prem nodes read the primary
     over the hybrid link."""
-    return node_region if node_region in copies else copies[0]
+    return node_region if node_region in (broker_region, standby_region) else broker_region
 
 
 def check_nodes(spec: "EnvironmentSpec") -> Iterator[Problem]:
@@ -181,7 +181,7 @@ def _check_refs(path: str, node: NodeSpec, brokers: dict, zone: Optional[str], c
                  {t.name for t in broker.topic_specs()})
         if item not in names:
             yield f"{ref_path}.{what}", f"undefined {what} {item!r} in broker {broker_name!r}; expected one of {', '.join(sorted(names)) or 'none'}"
-        reads = read_region(node.region, broker.copy_regions())
+        reads = read_region(node.region, *broker.copy_regions())
         if in_cloud and reads != node.region:
             # The VPC's endpoints serve only their own region; a cross-region read would leave the VPC.
             yield f"{ref_path}.broker", (f"broker {broker_name!r} has no copy in {node.region!r}; expected the node's "
