@@ -14,8 +14,8 @@ from .compute.wiring import build_nodes
 from .connectivity.wiring import build_connectivity
 from .gateway.azure_apim import KeyVaultRef
 from .gateway.wiring import GatewaySources, build_gateways
-from .messaging import Broker, BrokerArgs
-from .messaging.wiring import broker_args
+from .messaging import Broker
+from .messaging.wiring import broker_args, placements
 from .messaging.operators import operators_needed as messaging_operators
 from .network.aws_network import AwsNetwork, AwsNetworkArgs
 from .network.azure_network import AzureNetwork, AzureNetworkArgs
@@ -88,14 +88,10 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
         region = alert_regions[cluster]
         identity.deliver(observability.alert_topic_arns[region], observability.alert_key_arns[region], region,
                          providers.for_cluster(cluster), addons[cluster])
-    brokers = {}
-    for broker in spec.messaging.brokers:
-        brokers[broker.name] = Broker(broker.name, BrokerArgs(
-            spec=broker, environment=spec.name, aws_account=spec.accounts.aws.account_id,
-            aws_providers=dict(providers.aws), protect=spec.production,
-            key_deletion_days=30 if spec.production else 7,
-            **broker_args(spec, providers, networks, vnet if azure_resource_group is not None else None, addons,
-                          secrets, schema_texts or {}, observability.routes)))
+    places = placements(spec, providers, networks, vnet if azure_resource_group is not None else None, addons)
+    brokers = {broker.name: Broker(broker.name, broker_args(spec, broker, places, secrets, schema_texts or {},
+                                                            observability.routes))
+               for broker in spec.messaging.brokers}
     outputs["queue_urls"] = {name: b.queue_urls for name, b in brokers.items()}
     outputs["topic_arns"] = {name: b.topic_arns for name, b in brokers.items()}
     outputs["broker_endpoints"] = {name: b.endpoints for name, b in brokers.items()}

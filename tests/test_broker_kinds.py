@@ -62,3 +62,47 @@ def test_a_misspelt_field_stays_a_misspelt_field_and_a_secret_of_another_kind_is
     assert "messaging.brokers[0].admin_pasword: unexpected field (is it misspelt?)" in found
     assert any(i.startswith("messaging.brokers[0].admin_password: kind sqs-sns has no admin_password") for i in found)
     assert not any("hunter2" in i for i in found)
+
+
+# ---- typed wiring ------------------------------------------------------------------------------------------
+
+
+def test_broker_args_are_typed_concerns_that_refuse_a_misspelt_field():
+    import dataclasses
+
+    from components.messaging.backend import Alerting, BrokerArgs, Estate, Protection
+
+    assert [f.name for f in dataclasses.fields(BrokerArgs)] == [
+        "spec", "estate", "protection", "places", "alerting", "logging", "secrets", "schema_texts"]
+    with pytest.raises(TypeError):
+        Protection(protect=True, production=True, key_deletion_dayz=7)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Alerting(route=None)  # type: ignore[call-arg]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Estate("unit").environment = "other"  # type: ignore[misc]
+
+
+def test_each_broker_receives_only_the_secrets_and_schemas_its_spec_references():
+    from components.alerting import AlertRoutes
+    from components.messaging.backend import Placements
+    from components.messaging.wiring import broker_args
+
+    from .test_messaging import VALUES, synthetic
+
+    spec = parse_environment(synthetic(VALUES["A"]), "synthetic", None)
+    secrets = {"mq_admin_password": "not-for-everyone", "kubeconfig": "cluster-access"}
+    texts = {"schemas/payments/payment-settled.avsc": "{}", "schemas/other.avsc": "{}"}
+    given = {b.name: broker_args(spec, b, Placements(), secrets, texts, AlertRoutes()) for b in spec.messaging.brokers}
+    assert {name: sorted(args.secrets) for name, args in given.items() if args.secrets} == {
+        "legacy-amqp": ["mq_admin_password"]}
+    assert sorted(given["payments"].schema_texts) == ["schemas/payments/payment-settled.avsc"]
+    assert not given["commands"].schema_texts
+
+
+def test_a_builder_without_its_place_fails_naming_the_broker_and_the_place():
+    from components.messaging.backend import AwsPlace, Placements
+
+    with pytest.raises(ValueError, match="broker payments: no AWS provider and network for region eu-west-1"):
+        Placements(aws={"eu-west-1": AwsPlace(provider=None)}).aws_in("eu-west-1", "payments", network=True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="broker plant: no provider for cluster k8s-fra"):
+        Placements().cluster("k8s-fra", "plant")

@@ -15,7 +15,7 @@ from pulumi_azure_native import monitor
 from ..alerting import AlertRoutes
 from ..naming import physical_name
 from ..spec.brokers import BrokerSpec
-from .backend import BuildContext, LagMetric
+from .backend import AzurePlace, BrokerArgs, LagMetric
 
 # Three one-minute periods over threshold: long enough to ignore a burst, short enough to page early.
 PERIOD_SECONDS, EVALUATION_PERIODS = 60, 3
@@ -31,46 +31,47 @@ def describe(spec: BrokerSpec, metric: LagMetric) -> str:
             f"({metric.namespace} {metric.metric}).")
 
 
-def cloudwatch_alarms(parent: pulumi.Resource, ctx: BuildContext, region: str, metrics: Iterable[LagMetric],
-                      prefix: str) -> list[cloudwatch.MetricAlarm]:
+def cloudwatch_alarms(parent: pulumi.Resource, args: BrokerArgs, provider: pulumi.ProviderResource, region: str,
+                      metrics: Iterable[LagMetric], prefix: str) -> list[cloudwatch.MetricAlarm]:
+    spec = args.spec
     alarms = []
     for metric in metrics:
-        topic = ctx.alerts.topic(region, metric.severity)
+        topic = args.alerting.routes.topic(region, metric.severity)
         alarms.append(cloudwatch.MetricAlarm(
             f"{prefix}-{label(metric)}-alarm",
-            name=physical_name(ctx.environment, ctx.spec.name, label(metric), limit=255),
-            alarm_description=describe(ctx.spec, metric), namespace=metric.namespace, metric_name=metric.metric,
+            name=physical_name(args.estate.environment, spec.name, label(metric), limit=255),
+            alarm_description=describe(spec, metric), namespace=metric.namespace, metric_name=metric.metric,
             dimensions=dict(metric.dimensions), statistic=metric.statistic, threshold=metric.threshold,
             comparison_operator="GreaterThanThreshold", period=PERIOD_SECONDS, evaluation_periods=EVALUATION_PERIODS,
             datapoints_to_alarm=EVALUATION_PERIODS, treat_missing_data="notBreaching",
             alarm_actions=[topic], ok_actions=[topic],
-            tags={"broker": ctx.spec.name, "owner": ctx.spec.owner, "severity": metric.severity,
+            tags={"broker": spec.name, "owner": spec.owner, "severity": metric.severity,
                   "consumer-path": metric.path},
-            opts=ctx.opts(parent, ctx.aws_provider)))
+            opts=args.protection.opts(parent, provider)))
     return alarms
 
 
-def azure_metric_alerts(parent: pulumi.Resource, ctx: BuildContext, scope: pulumi.Input[str],
+def azure_metric_alerts(parent: pulumi.Resource, args: BrokerArgs, place: AzurePlace, scope: pulumi.Input[str],
                         metrics: Iterable[LagMetric], prefix: str,
                         companions: Mapping[str, LagMetric] | None = None) -> list[monitor.MetricAlert]:
     """One metric alert per signal; `companions` adds a second, all-must-hold criterion (keyed by path)."""
+    spec = args.spec
     alerts = []
-    assert ctx.azure_placement is not None
     for metric in metrics:
         criteria = [_criterion(metric, "GreaterThan")]
         companion = (companions or {}).get(metric.path)
         if companion is not None:
             criteria.append(_criterion(companion, "LessThan"))
         alerts.append(monitor.MetricAlert(
-            f"{prefix}-{label(metric)}-alert", rule_name=physical_name(ctx.environment, ctx.spec.name, label(metric)),
-            resource_group_name=ctx.azure_placement.resource_group_name, location="global",
-            description=describe(ctx.spec, metric), severity=0 if metric.severity == "critical" else 2, enabled=True,
+            f"{prefix}-{label(metric)}-alert", rule_name=physical_name(args.estate.environment, spec.name, label(metric)),
+            resource_group_name=place.resource_group_name, location="global",
+            description=describe(spec, metric), severity=0 if metric.severity == "critical" else 2, enabled=True,
             scopes=[scope], evaluation_frequency="PT1M", window_size="PT5M", auto_mitigate=True,
             criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
                 odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", all_of=criteria),
-            actions=[monitor.MetricAlertActionArgs(action_group_id=ctx.alerts.action_group(metric.severity))],
-            tags={**ctx.tags, "broker": ctx.spec.name, "owner": ctx.spec.owner, "consumer-path": metric.path},
-            opts=ctx.opts(parent, ctx.azure_provider)))
+            actions=[monitor.MetricAlertActionArgs(action_group_id=args.alerting.routes.action_group(metric.severity))],
+            tags={**args.estate.tags, "broker": spec.name, "owner": spec.owner, "consumer-path": metric.path},
+            opts=args.protection.opts(parent, place.provider)))
     return alerts
 
 

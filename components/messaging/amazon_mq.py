@@ -12,7 +12,8 @@ from pulumi_aws import ec2, mq
 
 from ..naming import physical_name
 from .alarms import cloudwatch_alarms
-from .backend import BackendResult, BuildContext, LagMetric
+from ..spec.brokers import AmazonMqBroker
+from .backend import BackendResult, BrokerArgs, LagMetric
 
 ENGINE_VERSION = "3.13"
 AMQPS_PORT, CONSOLE_PORT = 5671, 443
@@ -31,33 +32,34 @@ def subnets_for(mode: str, subnet_ids: pulumi.Input[list]) -> pulumi.Output[list
     return pulumi.Output.from_input(subnet_ids).apply(lambda ids: list(ids) if mode == "CLUSTER_MULTI_AZ" else list(ids)[:1])
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec, placement = ctx.spec, ctx.aws_placement
-    region = spec.region
-    if ctx.aws_provider is None or placement is None:
-        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {region}")
-    assert ctx.admin_password is not None
-    prefix = ctx.name
-    mode = deployment_mode(ctx.production)
-    broker_name = physical_name(ctx.environment, spec.name, limit=50)
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, AmazonMqBroker)
+    place = args.places.aws_in(spec.region, spec.name, network=True)
+    network, protection = place.network, args.protection
+    assert network is not None
+    password = args.secrets[spec.admin_password.secret]
+    prefix = logical
+    mode = deployment_mode(protection.production)
+    broker_name = physical_name(args.estate.environment, spec.name, limit=50)
     group = ec2.SecurityGroup(
-        f"{prefix}-sg", vpc_id=placement.vpc_id, description=f"AMQPS and console of {spec.name} inside the VPC only",
-        ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=port, to_port=port, cidr_blocks=[placement.cidr],
+        f"{prefix}-sg", vpc_id=network.vpc_id, description=f"AMQPS and console of {spec.name} inside the VPC only",
+        ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=port, to_port=port, cidr_blocks=[network.cidr],
                                               description=what)
                  for port, what in ((AMQPS_PORT, "AMQP over TLS"), (CONSOLE_PORT, "management console over TLS"))],
-        egress=[ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0, cidr_blocks=[placement.cidr],
+        egress=[ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0, cidr_blocks=[network.cidr],
                                             description="replies stay in the VPC")],
-        opts=ctx.opts(parent, ctx.aws_provider))
+        opts=protection.opts(parent, place.provider))
     broker = mq.Broker(
         f"{prefix}-broker", broker_name=broker_name, engine_type="RabbitMQ", engine_version=ENGINE_VERSION,
-        host_instance_type=spec.size.instance_type or DEFAULT_INSTANCE[ctx.production], deployment_mode=mode,
-        publicly_accessible=False, subnet_ids=subnets_for(mode, placement.subnet_ids), security_groups=[group.id],
+        host_instance_type=spec.size.instance_type or DEFAULT_INSTANCE[protection.production], deployment_mode=mode,
+        publicly_accessible=False, subnet_ids=subnets_for(mode, network.subnet_ids), security_groups=[group.id],
         auto_minor_version_upgrade=True, maintenance_window_start_time=MAINTENANCE,
         logs=mq.BrokerLogsArgs(general=True),
-        users=[mq.BrokerUserArgs(username="platform-admin", password=ctx.admin_password, console_access=True)],
-        opts=ctx.opts(parent, ctx.aws_provider, True))
+        users=[mq.BrokerUserArgs(username="platform-admin", password=password, console_access=True)],
+        opts=protection.opts(parent, place.provider, True))
     metrics = [LagMetric(f"broker:{spec.name}", "backlog", "MessageCount", "AWS/AmazonMQ", "Maximum",
                          spec.slo.max_backlog, {"Broker": broker_name})]
-    cloudwatch_alarms(parent, ctx, region, metrics, prefix)
+    cloudwatch_alarms(parent, args, place.provider, spec.region, metrics, prefix)
     return BackendResult(endpoints={"amqps": broker.instances.apply(lambda i: [x.endpoints for x in i or []])},
                          lag_metrics=metrics)

@@ -26,11 +26,102 @@ class AwsPlacement:
 
 
 @dataclass(frozen=True)
-class AzurePlacement:
+class AwsPlace:
+    """One AWS region as a broker sees it: its provider and, where the platform built one, its network."""
+
+    provider: pulumi.ProviderResource
+    network: Optional[AwsPlacement] = None
+
+
+@dataclass(frozen=True)
+class AzurePlace:
+    """The Azure location: its provider, the resource group namespaces live in, the private-endpoint subnet."""
+
+    provider: pulumi.ProviderResource
     resource_group_name: pulumi.Input[str]
-    """Resource group the namespace lives in (the location's network group)."""
     endpoint_subnet_id: pulumi.Input[str]
-    """Subnet for private endpoints."""
+
+
+@dataclass(frozen=True)
+class ClusterPlace:
+    """A cluster: its Kubernetes provider and the add-ons component its custom resources depend on."""
+
+    provider: pulumi.ProviderResource
+    addons: Optional[pulumi.Resource] = None
+
+
+@dataclass(frozen=True)
+class Placements:
+    """Every place a broker may run in; a builder asks for its own and fails clearly when it is missing."""
+
+    aws: Mapping[str, AwsPlace] = field(default_factory=dict)
+    azure: Mapping[str, AzurePlace] = field(default_factory=dict)
+    clusters: Mapping[str, ClusterPlace] = field(default_factory=dict)
+
+    def aws_in(self, region: str, broker: str, network: bool = False) -> AwsPlace:
+        place = self.aws.get(region)
+        if place is None or (network and place.network is None):
+            raise ValueError(f"broker {broker}: no AWS provider{' and network' if network else ''} for region {region}")
+        return place
+
+    def azure_in(self, location: str, broker: str) -> AzurePlace:
+        if location not in self.azure:
+            raise ValueError(f"broker {broker}: no Azure provider and network for location {location}")
+        return self.azure[location]
+
+    def cluster(self, name: str, broker: str) -> ClusterPlace:
+        if name not in self.clusters:
+            raise ValueError(f"broker {broker}: no provider for cluster {name}")
+        return self.clusters[name]
+
+
+@dataclass(frozen=True)
+class Estate:
+    """What names and tags every resource: the environment, the AWS account, the estate's affixes."""
+
+    environment: str
+    """Environment name, the prefix of every physical name."""
+    aws_account: str = ""
+    """Account the AWS backends deploy into (ARNs are derived from it)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for Azure resources (Azure providers have no default tags)."""
+    names: EstateNames = field(default_factory=EstateNames)
+    """The estate's affixes for globally unique names (Service Bus and Event Hubs namespaces)."""
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How hard the broker is to lose: protected stateful children, production tiers, key deletion windows."""
+
+    protect: bool
+    """Protect stateful children (queues, topics, keys) from deletion: true in production."""
+    production: bool
+    """Production tier: multi-AZ, premium tiers, private endpoints."""
+    key_deletion_days: int = 30
+    """KMS deletion window for the broker's keys."""
+
+    def opts(self, parent: pulumi.Resource, provider: Optional[pulumi.ProviderResource], stateful: bool = False,
+             **extra: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=parent, provider=provider, protect=self.protect if stateful else None,
+                                      **extra)
+
+
+@dataclass(frozen=True)
+class Alerting:
+    """Where the broker's alarms go: the alert topics and action groups (observability's outputs)."""
+
+    routes: AlertRoutes = field(default_factory=AlertRoutes)
+    region: str = ""
+    """AWS region whose alert topics in-cluster alarms go to."""
+
+
+@dataclass(frozen=True)
+class Logging:
+    """The environment's log policy for broker log groups."""
+
+    retention_days: int = 90
+    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
+    """Data identifiers masked in broker log groups (practice 5.2)."""
 
 
 @dataclass(frozen=True)
@@ -62,38 +153,20 @@ class LagMetric:
 
 
 @dataclass(frozen=True)
-class BuildContext:
-    """Everything a backend may use; each backend reads only what its cloud needs."""
+class BrokerArgs:
+    """What the platform hands a Broker, one typed concern each; a builder receives the concerns whole."""
 
-    name: str
     spec: BrokerSpec
-    environment: str
-    aws_account: str
-    production: bool
-    protect: bool
-    key_deletion_days: int
-    tags: Mapping[str, str]
-    aws_provider: Optional[pulumi.ProviderResource] = None
-    aws_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
-    """Every AWS region's provider (a standby copy lives in another region)."""
-    aws_placement: Optional[AwsPlacement] = None
-    azure_provider: Optional[pulumi.ProviderResource] = None
-    azure_placement: Optional[AzurePlacement] = None
-    alerts: AlertRoutes = field(default_factory=AlertRoutes)
-    alert_region: str = ""
-    """AWS region whose alert topics in-cluster alarms go to."""
-    cluster_provider: Optional[pulumi.ProviderResource] = None
-    cluster_addons: Optional[pulumi.Resource] = None
-    admin_password: Optional[pulumi.Output[str]] = None
+    """The broker's spec entry; `kind` picks the backend."""
+    estate: Estate
+    protection: Protection
+    places: Placements = field(default_factory=Placements)
+    alerting: Alerting = field(default_factory=Alerting)
+    logging: Logging = field(default_factory=Logging)
+    secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict)
+    """This broker's own secret config values by key (only what its spec references: Amazon MQ's admin password)."""
     schema_texts: Mapping[str, str] = field(default_factory=dict)
-    log_retention_days: int = 90
-    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
-    names: EstateNames = field(default_factory=EstateNames)
-
-    def opts(self, parent: pulumi.Resource, provider: Optional[pulumi.ProviderResource], stateful: bool = False,
-             **extra: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=parent, provider=provider, protect=self.protect if stateful else None,
-                                      **extra)
+    """Event schema file (schemas/...) to its text, read by the program entry point."""
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pulumi_azure_native import eventhub
 
 from ..naming import EstateNames
 from .alarms import azure_metric_alerts
-from .backend import BackendResult, BuildContext, LagMetric
+from ..spec.brokers import EventHubsBroker
+from .backend import BackendResult, BrokerArgs, LagMetric
 from .registry import event_hubs_schema_groups
 
 METRIC_NAMESPACE = "Microsoft.EventHub/namespaces"
@@ -26,11 +27,11 @@ def stream_names(stream) -> list[str]:
     return [stream.name] + ([f"{stream.name}-dlq"] if stream.dead_letter else [])
 
 
-def lag_metrics(ctx: BuildContext) -> tuple[list[LagMetric], dict[str, LagMetric]]:
+def lag_metrics(spec: EventHubsBroker) -> tuple[list[LagMetric], dict[str, LagMetric]]:
     """Alert when more than the lag budget arrived in the window while less than that was read."""
     metrics, outgoing = [], {}
-    for stream in ctx.spec.streams:
-        budget = min([g.max_lag for g in stream.consumer_groups if g.max_lag] or [ctx.spec.slo.max_consumer_lag])
+    for stream in spec.streams:
+        budget = min([g.max_lag for g in stream.consumer_groups if g.max_lag] or [spec.slo.max_consumer_lag])
         path = f"hub:{stream.name}"
         dims = {"EntityName": stream.name}
         metrics.append(LagMetric(path, "throughput-gap", "IncomingMessages", METRIC_NAMESPACE, "Total", budget, dims))
@@ -44,20 +45,21 @@ def namespace_name(names: EstateNames, environment: str, broker: str) -> str:
     return names.unique(environment, broker, "hubs", limit=50)
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec, placement = ctx.spec, ctx.azure_placement
-    assert placement is not None and ctx.azure_provider is not None
-    prefix = ctx.name
-    tier = sku(ctx.production)
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, EventHubsBroker)
+    placement, protection, estate = args.places.azure_in(spec.region, spec.name), args.protection, args.estate
+    prefix = logical
+    tier = sku(protection.production)
     namespace = eventhub.Namespace(
-        f"{prefix}-namespace", namespace_name=namespace_name(ctx.names, ctx.environment, spec.name),
+        f"{prefix}-namespace", namespace_name=namespace_name(estate.names, estate.environment, spec.name),
         resource_group_name=placement.resource_group_name, location=spec.region,
         sku=eventhub.SkuArgs(name=tier, tier=tier, capacity=1), minimum_tls_version="1.2", disable_local_auth=True,
         kafka_enabled=True, zone_redundant=tier == "Premium",
         public_network_access="Disabled" if tier == "Premium" else "Enabled",
-        tags={**ctx.tags, "broker": spec.name, "owner": spec.owner},
-        opts=ctx.opts(parent, ctx.azure_provider, True))
-    opts = ctx.opts(parent, ctx.azure_provider, True)
+        tags={**estate.tags, "broker": spec.name, "owner": spec.owner},
+        opts=protection.opts(parent, placement.provider, True))
+    opts = protection.opts(parent, placement.provider, True)
     for stream in spec.streams:
         for hub_name in stream_names(stream):
             hub = eventhub.EventHub(
@@ -73,8 +75,8 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                                        event_hub_name=hub.name, namespace_name=namespace.name,
                                        resource_group_name=placement.resource_group_name,
                                        user_metadata=f"owner={spec.owner}", opts=opts)
-    metrics, outgoing = lag_metrics(ctx)
-    azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix, companions=outgoing)
-    event_hubs_schema_groups(parent, ctx, namespace, prefix)
+    metrics, outgoing = lag_metrics(spec)
+    azure_metric_alerts(parent, args, placement, namespace.id, metrics, prefix, companions=outgoing)
+    event_hubs_schema_groups(parent, args, placement, namespace, prefix)
     return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, metric_namespace=METRIC_NAMESPACE,
                          lag_metrics=metrics + list(outgoing.values()), namespace_id=namespace.id)

@@ -12,25 +12,25 @@ from pulumi_aws import dynamodb
 
 from ..naming import physical_name
 from ..spec.messaging import IdempotencySpec
-from .backend import BuildContext
+from .backend import BrokerArgs
 
 # The attribute consumers write the key's expiry into (epoch seconds), as DynamoDB TTL requires.
 EXPIRY_ATTRIBUTE = "expires_at"
 
 
-def dynamodb_store(parent: pulumi.Resource, ctx: BuildContext, path: str, spec: IdempotencySpec,
-                   key_arn: pulumi.Input[str], prefix: str) -> dynamodb.Table:
+def dynamodb_store(parent: pulumi.Resource, args: BrokerArgs, provider: pulumi.ProviderResource, path: str,
+                   spec: IdempotencySpec, key_arn: pulumi.Input[str], prefix: str) -> dynamodb.Table:
     """A pay-per-request table keyed by the idempotency key, encrypted with the broker's key."""
     return dynamodb.Table(
-        f"{prefix}-{path}-dedup", name=physical_name(ctx.environment, ctx.spec.name, path, "dedup", limit=255),
+        f"{prefix}-{path}-dedup", name=physical_name(args.estate.environment, args.spec.name, path, "dedup", limit=255),
         billing_mode="PAY_PER_REQUEST", hash_key=spec.key,
         attributes=[dynamodb.TableAttributeArgs(name=spec.key, type="S")],
         ttl=dynamodb.TableTtlArgs(attribute_name=EXPIRY_ATTRIBUTE, enabled=True),
         server_side_encryption=dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=key_arn),
-        point_in_time_recovery=dynamodb.TablePointInTimeRecoveryArgs(enabled=ctx.production),
-        deletion_protection_enabled=ctx.production,
-        tags={"broker": ctx.spec.name, "consumer-path": path, "dedup-window-seconds": str(spec.window_seconds)},
-        opts=ctx.opts(parent, ctx.aws_provider, stateful=True))
+        point_in_time_recovery=dynamodb.TablePointInTimeRecoveryArgs(enabled=args.protection.production),
+        deletion_protection_enabled=args.protection.production,
+        tags={"broker": args.spec.name, "consumer-path": path, "dedup-window-seconds": str(spec.window_seconds)},
+        opts=args.protection.opts(parent, provider, stateful=True))
 
 
 def iso_duration(seconds: int) -> str:

@@ -15,9 +15,10 @@ import pulumi
 from ..spec.brokers import (BROKER_MODELS, AmazonMqBroker, BrokerBase, EventHubsBroker, MskBroker,
                             RabbitMqOperatorBroker, ServiceBusBroker, SqsSnsBroker, StrimziKafkaBroker, kind_of)
 from . import amazon_mq, event_hubs, msk, rabbitmq_operator, service_bus, sqs_sns, strimzi
-from .backend import BackendResult, BuildContext
+from .backend import BackendResult, BrokerArgs
 
-Builder = Callable[[pulumi.Resource, BuildContext], BackendResult]
+Builder = Callable[[pulumi.Resource, str, BrokerArgs], BackendResult]
+"""(parent component, logical name prefix, the broker's args) -> what the Broker exposes."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from ..naming import physical_name
 from ..observability.log_group import protected_log_group
 from ..spec.messaging import StreamSpec
 from .alarms import cloudwatch_alarms
-from .backend import BackendResult, BuildContext, LagMetric
+from ..spec.brokers import MskBroker
+from .backend import BackendResult, BrokerArgs, LagMetric
 from .documents import kafka_key_policy
 from .idempotency import dynamodb_store
 from .registry import glue_registry
@@ -51,31 +52,33 @@ def stream_names(stream: StreamSpec) -> list[str]:
     return [stream.name] + ([f"{stream.name}-dlq"] if stream.dead_letter else [])
 
 
-def lag_metrics(ctx: BuildContext, cluster_name: str) -> list[LagMetric]:
+def lag_metrics(spec: MskBroker, cluster_name: str) -> list[LagMetric]:
     metrics = []
-    for stream in ctx.spec.streams:
+    for stream in spec.streams:
         for group in stream.consumer_groups:
             metrics.append(LagMetric(
                 f"group:{stream.name}/{group.name}", "consumer-lag", "MaxOffsetLag", "AWS/Kafka", "Maximum",
-                group.max_lag or ctx.spec.slo.max_consumer_lag,
+                group.max_lag or spec.slo.max_consumer_lag,
                 {"Cluster Name": cluster_name, "Consumer Group": group.name, "Topic": stream.name}))
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec, placement = ctx.spec, ctx.aws_placement
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, MskBroker)
     region = spec.region
-    if ctx.aws_provider is None or placement is None:
-        raise ValueError(f"broker {spec.name}: no AWS provider and network for region {region}")
-    prefix = ctx.name
-    opts = ctx.opts(parent, ctx.aws_provider)
+    place = args.places.aws_in(region, spec.name, network=True)
+    placement, protection, environment = place.network, args.protection, args.estate.environment
+    assert placement is not None
+    prefix = logical
+    opts = protection.opts(parent, place.provider)
     auth = spec.client_auth
-    brokers = broker_count(spec.size.nodes, ctx.production)
-    cluster_name = physical_name(ctx.environment, spec.name, limit=64)
+    brokers = broker_count(spec.size.nodes, protection.production)
+    cluster_name = physical_name(environment, spec.name, limit=64)
 
-    key = kms.Key(f"{prefix}-key", description=f"{ctx.environment} {spec.name} Kafka data at rest",
-                  enable_key_rotation=True, deletion_window_in_days=ctx.key_deletion_days,
-                  policy=kafka_key_policy(ctx.aws_account, region), opts=ctx.opts(parent, ctx.aws_provider, True))
+    key = kms.Key(f"{prefix}-key", description=f"{environment} {spec.name} Kafka data at rest",
+                  enable_key_rotation=True, deletion_window_in_days=protection.key_deletion_days,
+                  policy=kafka_key_policy(args.estate.aws_account, region), opts=protection.opts(parent, place.provider, True))
     group = ec2.SecurityGroup(
         f"{prefix}-sg", vpc_id=placement.vpc_id, description=f"Kafka clients of {spec.name} inside the VPC only",
         ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=CLIENT_PORTS[auth], to_port=CLIENT_PORTS[auth],
@@ -84,15 +87,15 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                                             description="replies and inter-broker traffic stay in the VPC")],
         opts=opts)
     # Broker logs can quote client payloads in errors, so they get the environment's masking policy (practice 5.2).
-    logs = protected_log_group(f"{prefix}-logs", f"/hybrid/{ctx.environment}/msk/{spec.name}", ctx.log_retention_days,
-                               ctx.masked_identifiers, opts, kms_key_arn=key.arn)
+    logs = protected_log_group(f"{prefix}-logs", f"/hybrid/{environment}/msk/{spec.name}", args.logging.retention_days,
+                               args.logging.masked_identifiers, opts, kms_key_arn=key.arn)
     config = msk.Configuration(f"{prefix}-config", name=cluster_name, kafka_versions=[KAFKA_VERSION],
                                server_properties=server_properties(brokers), opts=opts)
     sasl = msk.ClusterClientAuthenticationSaslArgs(iam=auth == "iam", scram=auth == "scram")
     cluster = msk.Cluster(
         f"{prefix}-cluster", cluster_name=cluster_name, kafka_version=KAFKA_VERSION, number_of_broker_nodes=brokers,
         broker_node_group_info=msk.ClusterBrokerNodeGroupInfoArgs(
-            instance_type=spec.size.instance_type or DEFAULT_INSTANCE[ctx.production],
+            instance_type=spec.size.instance_type or DEFAULT_INSTANCE[protection.production],
             client_subnets=placement.subnet_ids, security_groups=[group.id],
             storage_info=msk.ClusterBrokerNodeGroupInfoStorageInfoArgs(
                 ebs_storage_info=msk.ClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfoArgs(volume_size=spec.size.storage_gb)),
@@ -106,7 +109,7 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
         enhanced_monitoring="PER_TOPIC_PER_PARTITION",
         logging_info=msk.ClusterLoggingInfoArgs(broker_logs=msk.ClusterLoggingInfoBrokerLogsArgs(
             cloudwatch_logs=msk.ClusterLoggingInfoBrokerLogsCloudwatchLogsArgs(enabled=True, log_group=logs.name))),
-        opts=ctx.opts(parent, ctx.aws_provider, True))
+        opts=protection.opts(parent, place.provider, True))
     for stream in spec.streams:
         for topic in stream_names(stream):
             msk.Topic(f"{prefix}-{topic}", cluster_arn=cluster.arn, name=topic, partition_count=stream.partitions,
@@ -114,12 +117,12 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                       configs=json.dumps({"retention.ms": str(stream.retention_hours * 3600 * 1000),
                                           "min.insync.replicas": str(max(1, replication_factor(stream, brokers) - 1))},
                                          sort_keys=True),
-                      opts=ctx.opts(parent, ctx.aws_provider, True))
+                      opts=protection.opts(parent, place.provider, True))
         for group_spec in stream.consumer_groups:
             if group_spec.idempotency is not None:
-                dynamodb_store(parent, ctx, f"{stream.name}-{group_spec.name}", group_spec.idempotency, key.arn, prefix)
-    metrics = lag_metrics(ctx, cluster_name)
-    cloudwatch_alarms(parent, ctx, region, metrics, prefix)
-    glue_registry(parent, ctx, prefix)
+                dynamodb_store(parent, args, place.provider, f"{stream.name}-{group_spec.name}", group_spec.idempotency, key.arn, prefix)
+    metrics = lag_metrics(spec, cluster_name)
+    cloudwatch_alarms(parent, args, place.provider, region, metrics, prefix)
+    glue_registry(parent, args, place.provider, prefix)
     endpoint = cluster.bootstrap_brokers_sasl_iam if auth == "iam" else cluster.bootstrap_brokers_sasl_scram
     return BackendResult(endpoints={"bootstrap": endpoint, "cluster_arn": cluster.arn}, lag_metrics=metrics)

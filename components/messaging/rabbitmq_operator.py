@@ -10,9 +10,11 @@ from __future__ import annotations
 import pulumi
 
 from ..cluster.addons import RABBITMQ_IMAGE
+from ..spec.brokers import RabbitMqOperatorBroker
 from ..spec.messaging import QueueSpec
-from .backend import BackendResult, BuildContext, LagMetric
-from .in_cluster import alert_rules, custom, disruption_budget, metrics_monitor, namespace, replicas, resources
+from .backend import BackendResult, BrokerArgs, LagMetric
+from .in_cluster import (InCluster, alert_rules, custom, disruption_budget, in_cluster, metrics_monitor, namespace,
+                         replicas, resources)
 
 API = "rabbitmq.com/v1beta1"
 CERT_API = "cert-manager.io/v1"
@@ -30,7 +32,7 @@ def queue_arguments(queue: QueueSpec, dlx: str) -> dict:
     return args
 
 
-def lag_metrics(ctx: BuildContext, namespace_name: str) -> list[LagMetric]:
+def lag_metrics(ctx: InCluster, namespace_name: str) -> list[LagMetric]:
     metrics = []
     for queue in ctx.spec.queues:
         metrics.append(LagMetric(f"queue:{queue.name}", "backlog", "rabbitmq_queue_messages_ready", "prometheus", "max",
@@ -41,8 +43,10 @@ def lag_metrics(ctx: BuildContext, namespace_name: str) -> list[LagMetric]:
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec = ctx.spec
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, RabbitMqOperatorBroker)
+    ctx = in_cluster(logical, args)
     name = spec.name
     ns = namespace(parent, ctx)
     ref = {"name": name}
@@ -93,5 +97,5 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                        "tlsConfig": {"ca": {"secret": {"name": f"{name}-tls", "key": "ca.crt"}},
                                      "serverName": f"{name}.msg-{name}.svc"}}]}, depends_on=[cluster])
     metrics = lag_metrics(ctx, f"msg-{name}")
-    alert_rules(parent, ctx, metrics, ctx.alert_region, depends_on=[ns])
+    alert_rules(parent, ctx, metrics, depends_on=[ns])
     return BackendResult(endpoints={"amqps": f"{name}.msg-{name}.svc:{AMQPS_PORT}"}, lag_metrics=metrics)

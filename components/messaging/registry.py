@@ -15,7 +15,7 @@ from pulumi_azure_native import eventhub
 
 from ..spec.brokers import BrokerSpec
 from ..spec.messaging import SchemaBinding
-from .backend import BuildContext
+from .backend import AzurePlace, BrokerArgs
 
 # Glue spells the modes like the spec, with NONE meaning "no check" (it also offers DISABLED, which we never use).
 GLUE_MODES = {"NONE": "NONE", "BACKWARD": "BACKWARD", "BACKWARD_TRANSITIVE": "BACKWARD_ALL", "FORWARD": "FORWARD",
@@ -29,28 +29,29 @@ def bindings(spec: BrokerSpec) -> Iterator[tuple[str, SchemaBinding]]:
         yield name, binding
 
 
-def glue_registry(parent: pulumi.Resource, ctx: BuildContext, prefix: str) -> glue.Registry | None:
-    items = list(bindings(ctx.spec))
+def glue_registry(parent: pulumi.Resource, args: BrokerArgs, provider: pulumi.ProviderResource,
+                  prefix: str) -> glue.Registry | None:
+    spec = args.spec
+    items = list(bindings(spec))
     if not items:
         return None
-    registry = glue.Registry(f"{prefix}-schemas", registry_name=f"{ctx.environment}-{ctx.spec.name}",
-                             description=f"Event schemas of broker {ctx.spec.name} (owner {ctx.spec.owner})",
-                             opts=ctx.opts(parent, ctx.aws_provider, stateful=True))
+    registry = glue.Registry(f"{prefix}-schemas", registry_name=f"{args.estate.environment}-{spec.name}",
+                             description=f"Event schemas of broker {spec.name} (owner {spec.owner})",
+                             opts=args.protection.opts(parent, provider, stateful=True))
     for target, binding in items:
         glue.Schema(f"{prefix}-{target}-schema", schema_name=target, registry_arn=registry.arn,
                     data_format=binding.format, compatibility=GLUE_MODES[binding.compatibility],
-                    schema_definition=ctx.schema_texts[binding.file],
+                    schema_definition=args.schema_texts[binding.file],
                     description=f"{binding.file} bound to {target}",
-                    opts=ctx.opts(parent, ctx.aws_provider, stateful=True))
+                    opts=args.protection.opts(parent, provider, stateful=True))
     return registry
 
 
-def event_hubs_schema_groups(parent: pulumi.Resource, ctx: BuildContext, namespace: eventhub.Namespace,
-                             prefix: str) -> list[eventhub.SchemaRegistry]:
+def event_hubs_schema_groups(parent: pulumi.Resource, args: BrokerArgs, place: AzurePlace,
+                             namespace: eventhub.Namespace, prefix: str) -> list[eventhub.SchemaRegistry]:
     """One schema group per bound hub; Azure accepts Avro with None/Backward/Forward only (the spec checks it)."""
-    assert ctx.azure_placement is not None
     return [eventhub.SchemaRegistry(
         f"{prefix}-{target}-schema-group", schema_group_name=target, namespace_name=namespace.name,
-        resource_group_name=ctx.azure_placement.resource_group_name, schema_type="Avro",
+        resource_group_name=place.resource_group_name, schema_type="Avro",
         schema_compatibility=AZURE_MODES[binding.compatibility], group_properties={"file": binding.file},
-        opts=ctx.opts(parent, ctx.azure_provider)) for target, binding in bindings(ctx.spec)]
+        opts=args.protection.opts(parent, place.provider)) for target, binding in bindings(args.spec)]

@@ -12,7 +12,8 @@ from pulumi_azure_native import servicebus
 from ..naming import EstateNames, physical_name
 from ..spec.messaging import QueueSpec
 from .alarms import azure_metric_alerts
-from .backend import BackendResult, BuildContext, LagMetric
+from ..spec.brokers import ServiceBusBroker
+from .backend import AzurePlace, BackendResult, BrokerArgs, LagMetric
 from .idempotency import iso_duration
 
 METRIC_NAMESPACE = "Microsoft.ServiceBus/namespaces"
@@ -42,33 +43,34 @@ def queue_settings(queue: QueueSpec) -> dict:
     return settings
 
 
-def lag_metrics(ctx: BuildContext) -> list[LagMetric]:
+def lag_metrics(spec: ServiceBusBroker) -> list[LagMetric]:
     metrics = []
-    for queue in ctx.spec.queues:
+    for queue in spec.queues:
         dims = {"EntityName": queue.name}
         metrics.append(LagMetric(f"queue:{queue.name}", "backlog", "ActiveMessages", METRIC_NAMESPACE, "Maximum",
-                                 ctx.spec.slo.max_backlog, dims))
+                                 spec.slo.max_backlog, dims))
         metrics.append(LagMetric(f"queue:{queue.name}", "dead-letters", "DeadletteredMessages", METRIC_NAMESPACE,
-                                 "Maximum", ctx.spec.slo.max_dead_letters, dims, severity="warning"))
+                                 "Maximum", spec.slo.max_dead_letters, dims, severity="warning"))
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec, placement = ctx.spec, ctx.azure_placement
-    assert placement is not None and ctx.azure_provider is not None
-    prefix = ctx.name
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, ServiceBusBroker)
+    placement, protection, estate = args.places.azure_in(spec.region, spec.name), args.protection, args.estate
+    prefix = logical
     group = placement.resource_group_name
-    tier = sku(ctx.production)
+    tier = sku(protection.production)
     namespace = servicebus.Namespace(
-        f"{prefix}-namespace", namespace_name=namespace_name(ctx.names, ctx.environment, spec.name),
+        f"{prefix}-namespace", namespace_name=namespace_name(estate.names, estate.environment, spec.name),
         resource_group_name=group, location=spec.region,
         sku=servicebus.SBSkuArgs(name=tier, tier=tier, capacity=1 if tier == "Premium" else None),
         minimum_tls_version="1.2", disable_local_auth=True, zone_redundant=tier == "Premium",
         # Private endpoints need Premium; Standard namespaces stay reachable only with Entra ID tokens over TLS.
         public_network_access="Disabled" if tier == "Premium" else "Enabled",
-        tags={**ctx.tags, "broker": spec.name, "owner": spec.owner},
-        opts=ctx.opts(parent, ctx.azure_provider, True))
-    opts = ctx.opts(parent, ctx.azure_provider, True)
+        tags={**estate.tags, "broker": spec.name, "owner": spec.owner},
+        opts=protection.opts(parent, placement.provider, True))
+    opts = protection.opts(parent, placement.provider, True)
     queues = {q.name: q for q in spec.queues}
     created = {queue.name: servicebus.Queue(f"{prefix}-{queue.name}", queue_name=queue.name,
                                             namespace_name=namespace.name, resource_group_name=group,
@@ -90,23 +92,23 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                 namespace_name=namespace.name, resource_group_name=group, forward_to=created[subscriber].name,
                 dead_lettering_on_filter_evaluation_exceptions=True, **settings,
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[resource])))
-    metrics = lag_metrics(ctx)
-    azure_metric_alerts(parent, ctx, namespace.id, metrics, prefix)
-    if ctx.production:
-        _private_endpoint(parent, ctx, namespace, prefix)
+    metrics = lag_metrics(spec)
+    azure_metric_alerts(parent, args, placement, namespace.id, metrics, prefix)
+    if protection.production:
+        _private_endpoint(parent, args, spec, placement, namespace, prefix)
     return BackendResult(endpoints={"namespace": namespace.service_bus_endpoint}, lag_metrics=metrics,
                          metric_namespace=METRIC_NAMESPACE,
                          namespace_id=namespace.id)
 
 
-def _private_endpoint(parent: pulumi.Resource, ctx: BuildContext, namespace: servicebus.Namespace, prefix: str) -> None:
+def _private_endpoint(parent: pulumi.Resource, args: BrokerArgs, spec: ServiceBusBroker, placement: AzurePlace,
+                      namespace: servicebus.Namespace, prefix: str) -> None:
     from pulumi_azure_native import network
 
-    assert ctx.azure_placement is not None
     network.PrivateEndpoint(
-        f"{prefix}-endpoint", private_endpoint_name=physical_name(ctx.environment, ctx.spec.name, "sb-pe"),
-        resource_group_name=ctx.azure_placement.resource_group_name, location=ctx.spec.region,
-        subnet=network.SubnetArgs(id=ctx.azure_placement.endpoint_subnet_id),
+        f"{prefix}-endpoint", private_endpoint_name=physical_name(args.estate.environment, spec.name, "sb-pe"),
+        resource_group_name=placement.resource_group_name, location=spec.region,
+        subnet=network.SubnetArgs(id=placement.endpoint_subnet_id),
         private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
-            name=f"{ctx.spec.name}-namespace", private_link_service_id=namespace.id, group_ids=["namespace"])],
-        tags=dict(ctx.tags), opts=ctx.opts(parent, ctx.azure_provider))
+            name=f"{spec.name}-namespace", private_link_service_id=namespace.id, group_ids=["namespace"])],
+        tags=dict(args.estate.tags), opts=args.protection.opts(parent, placement.provider))

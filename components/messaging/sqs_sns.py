@@ -7,7 +7,7 @@ deduplication), 5.1 (TLS only, and encryption at rest with customer-managed keys
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -17,7 +17,7 @@ from ..naming import physical_name, region_code
 from ..spec.brokers import SqsSnsBroker
 from ..spec.messaging import QueueSpec
 from .alarms import cloudwatch_alarms
-from .backend import BackendResult, BuildContext, DedupTable, LagMetric
+from .backend import BackendResult, BrokerArgs, DedupTable, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
 from .idempotency import dynamodb_store
 from .registry import glue_registry
@@ -61,31 +61,31 @@ def lag_metrics(spec: SqsSnsBroker, environment: str) -> list[LagMetric]:
     return metrics
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
     """The primary copy and, when the spec asks, a warm standby copy in another region."""
-    spec = ctx.spec
+    spec = args.spec
+    assert isinstance(spec, SqsSnsBroker)
     regions = spec.copy_regions()
-    missing = [r for r in regions if r not in ctx.aws_providers]
-    if missing:
-        raise ValueError(f"broker {spec.name}: no AWS provider for region {', '.join(missing)}")
-    copies = {region: build_copy(parent, ctx, region, ctx.aws_providers[region]) for region in regions}
+    places = {region: args.places.aws_in(region, spec.name) for region in regions}
+    copies = {region: build_copy(parent, logical, args, spec, region, place.provider) for region, place in places.items()}
     return BackendResult(regions=copies, lag_metrics=copies[regions[0]].lag_metrics,
-                         queue_names={q.name: queue_name(ctx.environment, spec.name, q) for q in spec.queues})
+                         queue_names={q.name: queue_name(args.estate.environment, spec.name, q) for q in spec.queues})
 
 
-def build_copy(parent: pulumi.Resource, ctx: BuildContext, region: str, provider: pulumi.ProviderResource) -> RegionalBroker:
+def build_copy(parent: pulumi.Resource, logical: str, args: BrokerArgs, spec: SqsSnsBroker, region: str,
+               provider: pulumi.ProviderResource) -> RegionalBroker:
     """One region's copy with its alarms, deduplication stores and schema registry."""
-    out = build_region(parent, ctx.name, ctx.spec, ctx.environment, ctx.aws_account, region, provider, ctx.protect,
-                       ctx.key_deletion_days)
-    prefix = f"{ctx.name}-{region_code(region)}"
-    regional = replace(ctx, aws_provider=provider)
-    out.lag_metrics = lag_metrics(ctx.spec, ctx.environment)
-    cloudwatch_alarms(parent, regional, region, out.lag_metrics, prefix)
-    for queue in ctx.spec.queues:
+    environment, protection = args.estate.environment, args.protection
+    out = build_region(parent, logical, spec, environment, args.estate.aws_account, region, provider,
+                       protection.protect, protection.key_deletion_days)
+    prefix = f"{logical}-{region_code(region)}"
+    out.lag_metrics = lag_metrics(spec, environment)
+    cloudwatch_alarms(parent, args, provider, region, out.lag_metrics, prefix)
+    for queue in spec.queues:
         if queue.idempotency is not None:
-            table = dynamodb_store(parent, regional, queue.name, queue.idempotency, out.key_arn, prefix)
+            table = dynamodb_store(parent, args, provider, queue.name, queue.idempotency, out.key_arn, prefix)
             out.dedup_tables[queue.name] = DedupTable(name=table.name, arn=table.arn)
-    glue_registry(parent, regional, prefix)
+    glue_registry(parent, args, provider, prefix)
     return out
 
 

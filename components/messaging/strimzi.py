@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pulumi
 
+from ..spec.brokers import StrimziKafkaBroker
 from ..spec.messaging import StreamSpec
-from .backend import BackendResult, BuildContext, LagMetric
-from .in_cluster import alert_rules, custom, metrics_monitor, namespace, replicas, resources
+from .backend import BackendResult, BrokerArgs, LagMetric
+from .in_cluster import (InCluster, alert_rules, custom, in_cluster, metrics_monitor, namespace, replicas,
+                         resources)
 
 KAFKA_VERSION = "3.9.0"
 METADATA_VERSION = "3.9-IV0"
@@ -42,15 +44,17 @@ def topic_spec(stream: StreamSpec, brokers: int) -> dict:
             "config": {"retention.ms": stream.retention_hours * 3600 * 1000, "min.insync.replicas": max(1, factor - 1)}}
 
 
-def lag_metrics(ctx: BuildContext, namespace_name: str) -> list[LagMetric]:
+def lag_metrics(ctx: InCluster, namespace_name: str) -> list[LagMetric]:
     return [LagMetric(f"group:{s.name}/{g.name}", "consumer-lag", "kafka_consumergroup_lag", "prometheus", "max",
                       g.max_lag or ctx.spec.slo.max_consumer_lag,
                       {"namespace": namespace_name, "consumergroup": g.name, "topic": s.name})
             for s in ctx.spec.streams for g in s.consumer_groups]
 
 
-def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
-    spec = ctx.spec
+def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendResult:
+    spec = args.spec
+    assert isinstance(spec, StrimziKafkaBroker)
+    ctx = in_cluster(logical, args)
     name = spec.name
     ns = namespace(parent, ctx)
     brokers = replicas(ctx)
@@ -84,6 +88,6 @@ def build(parent: pulumi.Resource, ctx: BuildContext) -> BackendResult:
                                      "strimzi.io/name": f"{name}-kafka-exporter"}},
         "podMetricsEndpoints": [{"port": "tcp-prometheus", "path": "/metrics", "interval": "30s"}]}, depends_on=[kafka])
     metrics = lag_metrics(ctx, f"msg-{name}")
-    alert_rules(parent, ctx, metrics, ctx.alert_region, depends_on=[ns])
+    alert_rules(parent, ctx, metrics, depends_on=[ns])
     return BackendResult(endpoints={"bootstrap": f"{name}-kafka-bootstrap.msg-{name}.svc:{TLS_PORT}"},
                          lag_metrics=metrics)

@@ -7,6 +7,7 @@ import json
 
 from components.alerting import AlertRoutes, alert_topic_arn
 from components.messaging import Broker, BrokerArgs
+from components.messaging.backend import Alerting, AwsPlace, Estate, Placements, Protection
 from components.spec.brokers import SqsSnsBroker
 
 from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
@@ -27,9 +28,10 @@ ALERTS = AlertRoutes(topics={region: {severity: alert_topic_arn("unit", ACCOUNT,
 
 def broker(protect: bool = True):
     def program():
-        providers = {r: aws_provider(r) for r in ("eu-central-1", "eu-west-1")}
-        return Broker("orders", BrokerArgs(spec=ORDERS, environment="unit", aws_account=ACCOUNT,
-                                           aws_providers=providers, protect=protect, alerts=ALERTS))
+        places = Placements(aws={r: AwsPlace(aws_provider(r)) for r in ("eu-central-1", "eu-west-1")})
+        return Broker("orders", BrokerArgs(spec=ORDERS, estate=Estate("unit", ACCOUNT),
+                                           protection=Protection(protect=protect, production=protect),
+                                           places=places, alerting=Alerting(ALERTS)))
     return build(program)
 
 
