@@ -169,6 +169,24 @@ class BrokerArgs:
     """Event schema file (schemas/...) to its text, read by the program entry point."""
 
 
+@dataclass(frozen=True)
+class KafkaFacts:
+    """What a Kafka client or connector (change data capture) needs of a Kafka broker, as outputs where they are."""
+
+    bootstrap: pulumi.Input[str]
+    """Bootstrap servers for the broker's one client listener."""
+    client_auth: str
+    """iam or scram (MSK), tls or scram (Strimzi)."""
+    cluster_name: pulumi.Input[str]
+    """MSK's cluster name, or the Strimzi Kafka resource's name."""
+    cluster_arn: Optional[pulumi.Output[str]] = None
+    """MSK only: the cluster's ARN (IAM policies for kafka-cluster:* actions name it)."""
+    namespace: Optional[str] = None
+    """Strimzi only: the Kubernetes namespace the Kafka resource lives in."""
+    kubernetes_cluster: Optional[str] = None
+    """Strimzi only: the spec's cluster the broker runs in."""
+
+
 @dataclass
 class BackendResult:
     regions: dict[str, Any] = field(default_factory=dict)
@@ -182,3 +200,5 @@ class BackendResult:
     """The Azure namespace's resource id (Service Bus, Event Hubs): alerts on it are scoped to this output."""
     metric_namespace: Optional[str] = None
     """Azure Monitor's metric namespace of that namespace resource (what its metric alerts name)."""
+    kafka: Optional[KafkaFacts] = None
+    """Kafka kinds (MSK, Strimzi): what clients and connectors of the broker need."""

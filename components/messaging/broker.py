@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 
 from . import sqs_sns
-from .backend import BrokerArgs, LagMetric
+from .backend import BrokerArgs, KafkaFacts, LagMetric
 from .kinds import kind_for
 
 __all__ = ["Broker", "BrokerArgs"]
@@ -30,6 +30,8 @@ class Broker(pulumi.ComponentResource):
     QueueName dimension. Empty for other kinds."""
     lag_metrics: pulumi.Output[dict]
     """Consumer path -> [{signal, metric, namespace, statistic, threshold, dimensions}]: what to scale on."""
+    kafka: Optional[KafkaFacts]
+    """Kafka kinds (msk, strimzi-kafka): bootstrap servers, client auth, cluster name and ARN or namespace."""
 
     def __init__(self, name: str, args: BrokerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:messaging:Broker", name, None, opts)
@@ -43,6 +45,7 @@ class Broker(pulumi.ComponentResource):
         self.namespace_id = result.namespace_id
         self.metric_namespace = result.metric_namespace
         self.queue_names = result.queue_names
+        self.kafka = result.kafka
         self.lag_metrics = pulumi.Output.from_input(metrics_by_path(result.lag_metrics))
         self.register_outputs({"queue_urls": self.queue_urls, "queue_arns": self.queue_arns,
                                "topic_arns": self.topic_arns, "endpoints": self.endpoints,

@@ -16,7 +16,7 @@ from ..observability.log_group import protected_log_group
 from ..spec.messaging import StreamSpec
 from .alarms import cloudwatch_alarms
 from ..spec.brokers import MskBroker
-from .backend import BackendResult, BrokerArgs, LagMetric
+from .backend import BackendResult, BrokerArgs, KafkaFacts, LagMetric
 from .documents import kafka_key_policy
 from .idempotency import dynamodb_store
 from .registry import glue_registry
@@ -125,4 +125,6 @@ def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendRes
     cloudwatch_alarms(parent, args, place.provider, region, metrics, prefix)
     glue_registry(parent, args, place.provider, prefix)
     endpoint = cluster.bootstrap_brokers_sasl_iam if auth == "iam" else cluster.bootstrap_brokers_sasl_scram
-    return BackendResult(endpoints={"bootstrap": endpoint, "cluster_arn": cluster.arn}, lag_metrics=metrics)
+    return BackendResult(endpoints={"bootstrap": endpoint, "cluster_arn": cluster.arn}, lag_metrics=metrics,
+                         kafka=KafkaFacts(bootstrap=endpoint, client_auth=auth, cluster_name=cluster.cluster_name,
+                                          cluster_arn=cluster.arn))

@@ -11,9 +11,9 @@ import pulumi
 
 from ..spec.brokers import StrimziKafkaBroker
 from ..spec.messaging import StreamSpec
-from .backend import BackendResult, BrokerArgs, LagMetric
-from .in_cluster import (InCluster, alert_rules, custom, in_cluster, metrics_monitor, namespace, replicas,
-                         resources)
+from .backend import BackendResult, BrokerArgs, KafkaFacts, LagMetric
+from .in_cluster import (InCluster, alert_rules, custom, in_cluster, metrics_monitor, namespace, namespace_name,
+                         replicas, resources)
 
 KAFKA_VERSION = "3.9.0"
 METADATA_VERSION = "3.9-IV0"
@@ -89,5 +89,7 @@ def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendRes
         "podMetricsEndpoints": [{"port": "tcp-prometheus", "path": "/metrics", "interval": "30s"}]}, depends_on=[kafka])
     metrics = lag_metrics(ctx, f"msg-{name}")
     alert_rules(parent, ctx, metrics, depends_on=[ns])
-    return BackendResult(endpoints={"bootstrap": f"{name}-kafka-bootstrap.msg-{name}.svc:{TLS_PORT}"},
-                         lag_metrics=metrics)
+    bootstrap = f"{name}-kafka-bootstrap.msg-{name}.svc:{TLS_PORT}"
+    return BackendResult(endpoints={"bootstrap": bootstrap}, lag_metrics=metrics,
+                         kafka=KafkaFacts(bootstrap=bootstrap, client_auth=spec.client_auth, cluster_name=name,
+                                          namespace=namespace_name(ctx), kubernetes_cluster=spec.cluster))

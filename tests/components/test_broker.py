@@ -83,3 +83,29 @@ def test_idempotency_gets_a_deduplication_table_per_region_and_the_standby_is_a_
 def test_outside_production_the_broker_is_not_protected():
     built = broker(protect=False)
     assert not any(r["protect"] for r in built.resources)
+
+
+def test_a_strimzi_broker_exposes_its_kafka_facts_and_refuses_a_missing_alert_region():
+    """What change data capture reads of a Kafka broker: bootstrap, auth, the Kafka resource and its namespace."""
+    import pulumi_kubernetes as k8s
+    import pytest
+
+    from components.messaging.backend import ClusterPlace
+    from components.spec.brokers import StrimziKafkaBroker
+
+    spec = StrimziKafkaBroker.model_validate({"name": "plant", "kind": "strimzi-kafka", "cluster": "k8s-fra",
+                                               "owner": "manufacturing-it", "streams": [{"name": "readings"}]})
+
+    def program(region: str = "eu-central-1"):
+        places = Placements(clusters={"k8s-fra": ClusterPlace(k8s.Provider("k8s-fra"))})
+        return Broker("plant", BrokerArgs(spec=spec, estate=Estate("unit", ACCOUNT),
+                                          protection=Protection(protect=False, production=False), places=places,
+                                          alerting=Alerting(ALERTS, region=region)))
+    built = build(program)
+    facts = built.component.kafka
+    assert (facts.bootstrap, facts.client_auth, facts.cluster_name, facts.namespace, facts.kubernetes_cluster) == (
+        "plant-kafka-bootstrap.msg-plant.svc:9093", "tls", "plant", "msg-plant", "k8s-fra")
+    kafka = built.named("plant-kafka")
+    assert kafka["inputs"]["metadata"]["namespace"] == facts.namespace and facts.cluster_arn is None
+    with pytest.raises(Exception, match="no AWS region to route in-cluster alarms to"):
+        build(lambda: program(region=""))
