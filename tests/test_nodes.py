@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 from typer.testing import CliRunner
 
-from components.compute.identity import oidc_issuer
+from components.workload_identity import oidc_issuer
 from components.compute.scaling import drain_seconds, queue_length_target
 from components.spec import SpecError, parse_environment
 from scripts.cli import app

@@ -180,7 +180,7 @@ def test_paging_rule():
 
 
 def test_protected_log_group_helper_masks_the_listed_identifiers():
-    from components.observability.log_group import data_protection_document
+    from components.log_group import data_protection_document
 
     doc = json.loads(data_protection_document("g", ["EmailAddress", "CreditCardNumber"]))
     assert doc["Statement"][1]["Operation"] == {"Deidentify": {"MaskConfig": {}}}

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 import pulumi
 from pulumi_aws import iam
 
+from .. import workload_identity
 from ..compute import identity
 from ..spec.foundation import Cluster
 from .service_role import service_account_role
@@ -29,10 +30,10 @@ def chart_values(role_arn: pulumi.Input[str], cluster: Cluster, sts_region: str)
         return {"podIdentity": {"aws": {"irsa": {"enabled": True, "roleArn": role_arn, "stsRegionalEndpoints": "true"}}}}
     # `env` reaches every KEDA deployment; only the operator (which runs the scalers) mounts the token and calls STS.
     return {"podIdentity": {"aws": {"irsa": {"enabled": False}}},
-            "env": [*identity.web_identity_env(role_arn), {"name": "AWS_REGION", "value": sts_region},
+            "env": [*workload_identity.web_identity_env(role_arn), {"name": "AWS_REGION", "value": sts_region},
                     {"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"}],
-            "volumes": {"keda": {"extraVolumes": [identity.web_identity_volume()],
-                                 "extraVolumeMounts": [identity.web_identity_mount()]}}}
+            "volumes": {"keda": {"extraVolumes": [workload_identity.web_identity_volume()],
+                                 "extraVolumeMounts": [workload_identity.web_identity_mount()]}}}
 
 
 class KedaOperatorIdentity(pulumi.ComponentResource):

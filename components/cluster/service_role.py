@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_aws import iam
 
-from ..compute import identity
+from .. import workload_identity
 from ..naming import physical_name
 from ..spec.foundation import Cluster
 
@@ -22,5 +22,5 @@ def service_account_role(parent: pulumi.Resource, name: str, environment: str, c
         raise ValueError(f"cluster {cluster.name}: {who} runs here but the cluster has no oidc_provider_arn "
                          "for its role to trust")
     return iam.Role(f"{name}-role", name=physical_name(environment, who, cluster.name, limit=64),
-                    description=description, assume_role_policy=identity.trust_policy(cluster.oidc_provider_arn, subject),
+                    description=description, assume_role_policy=workload_identity.trust_policy(cluster.oidc_provider_arn, subject),
                     max_session_duration=3600, opts=pulumi.ResourceOptions(parent=parent))

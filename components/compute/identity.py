@@ -8,7 +8,7 @@ scaler role (assumed by KEDA's operator) may only read those queues' attributes.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 # Receiving from an SSE-KMS queue needs Decrypt on its key; GetQueueAttributes lets the worker report depth.
 CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
@@ -21,30 +21,6 @@ DEDUP_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb
 KEDA_NAMESPACE = "keda"
 KEDA_SERVICE_ACCOUNT = "keda-operator"
 KEDA_SUBJECT = f"system:serviceaccount:{KEDA_NAMESPACE}:{KEDA_SERVICE_ACCOUNT}"
-# Where the EKS pod identity webhook mounts the projected web-identity token; off EKS (no webhook) the same
-# volume, path and variables are written into the pod spec, so the AWS SDK's default chain behaves alike.
-# https://docs.aws.amazon.com/eks/latest/userguide/pod-configuration.html
-WEB_IDENTITY_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
-WEB_IDENTITY_VOLUME = "aws-iam-token"
-WEB_IDENTITY_SECONDS = 86400
-
-
-def oidc_issuer(provider_arn: str) -> str:
-    """The issuer host/path an IAM OIDC provider ARN names (the prefix of its condition keys)."""
-    return provider_arn.split(":oidc-provider/", 1)[1]
-
-
-def service_account_subject(namespace: str, name: str) -> str:
-    return f"system:serviceaccount:{namespace}:{name}"
-
-
-def trust_policy(provider_arn: str, subject: str) -> str:
-    """Only tokens for `subject`, issued for STS by the cluster's own issuer, may assume the role."""
-    issuer = oidc_issuer(provider_arn)
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {f"{issuer}:sub": subject, f"{issuer}:aud": "sts.amazonaws.com"}}}]},
-        sort_keys=True)
 
 
 def _kms_statement(sid: str, actions: Iterable[str], keys_by_service: Mapping[str, list[str]]) -> list[dict]:
@@ -93,20 +69,3 @@ def operator_policy(scaler_role_arns: Iterable[str]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "AssumeScalerRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
         "Resource": sorted(set(scaler_role_arns))}]}, sort_keys=True)
-
-
-def web_identity_env(role_arn: Any) -> list[dict]:
-    """The variables the EKS webhook injects (besides the region ones): the SDK assumes `role_arn` (an ARN or
-    its Output) with the projected token."""
-    return [{"name": "AWS_ROLE_ARN", "value": role_arn},
-            {"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": f"{WEB_IDENTITY_DIR}/token"}]
-
-
-def web_identity_volume() -> dict:
-    """A service-account token for STS, rotated by the kubelet (projected volume, audience sts.amazonaws.com)."""
-    return {"name": WEB_IDENTITY_VOLUME, "projected": {"sources": [{"serviceAccountToken": {
-        "audience": "sts.amazonaws.com", "expirationSeconds": WEB_IDENTITY_SECONDS, "path": "token"}}]}}
-
-
-def web_identity_mount() -> dict:
-    return {"name": WEB_IDENTITY_VOLUME, "mountPath": WEB_IDENTITY_DIR, "readOnly": True}

@@ -18,10 +18,11 @@ from pulumi_kubernetes.networking.v1 import NetworkPolicy
 from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 
 from ..cluster.addons import Scraper
-from ..messaging.backend import DedupTable
+from ..messaging import DedupTable
 from ..naming import physical_name
-from ..observability.rollback import FlagSwitches, flags_read_policy
+from ..observability import FlagSwitches, flags_read_policy
 from ..spec.nodes import NodeSpec, Telemetry
+from .. import workload_identity
 from . import identity, manifests
 
 KEDA_API = "keda.sh/v1alpha1"
@@ -131,8 +132,8 @@ class ProcessingNode(pulumi.ComponentResource):
         queue_arns = [q.arn for q in args.queues]
         role = iam.Role(f"{name}-role", name=physical_name(args.environment, "node", spec.name, limit=64),
                         description=f"IRSA role of processing node {spec.name} ({ns}/{spec.name})",
-                        assume_role_policy=identity.trust_policy(
-                            args.oidc_provider_arn, identity.service_account_subject(ns, spec.name)),
+                        assume_role_policy=workload_identity.trust_policy(
+                            args.oidc_provider_arn, workload_identity.service_account_subject(ns, spec.name)),
                         max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
         key_arns = [q.key_arn for q in args.queues] + [t.key_arn for t in args.topics]
         tables = [q.dedup_table.arn for q in args.queues if q.dedup_table is not None]
@@ -180,8 +181,8 @@ class ProcessingNode(pulumi.ComponentResource):
         volumes: list[tuple[dict, dict]] = []
         if not args.pod_identity_webhook:
             # No pod identity webhook here (on-prem, AKS): the pod spec carries the token and variables it injects.
-            env += identity.web_identity_env(role.arn)
-            volumes.append((identity.web_identity_volume(), identity.web_identity_mount()))
+            env += workload_identity.web_identity_env(role.arn)
+            volumes.append((workload_identity.web_identity_volume(), workload_identity.web_identity_mount()))
         meta = {"name": spec.name, "namespace": ns, "labels": meta_labels}
         deployment = Deployment(f"{name}-deployment", metadata=meta,
                                 spec=manifests.deployment_spec(workload, spec.name, env, volumes),

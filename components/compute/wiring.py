@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import pulumi
 
 from ..cluster.addons import PROMETHEUS
-from ..observability.rollback import FlagSwitches
+from ..observability import FlagSwitches
 from ..spec.nodes import read_region
 from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
 from .scaling import queue_length_target

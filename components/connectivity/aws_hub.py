@@ -13,7 +13,7 @@ import pulumi
 from pulumi_aws import ec2, ec2transitgateway
 
 from ..naming import region_code
-from ..observability.log_group import protected_log_group
+from ..log_group import protected_log_group
 from .routes import SiteRoute
 
 

@@ -9,7 +9,7 @@ import pulumi
 from pulumi_aws import iam, lambda_
 
 from ..naming import physical_name
-from ..observability.log_group import protected_log_group
+from ..log_group import protected_log_group
 from ..spec.gateway import JwtAuth
 
 ASSUME = {"lambda": "lambda.amazonaws.com", "apigateway": "apigateway.amazonaws.com"}

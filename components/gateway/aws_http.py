@@ -13,7 +13,7 @@ import pulumi
 from pulumi_aws import apigatewayv2, ec2
 
 from ..naming import physical_name
-from ..observability.log_group import protected_log_group
+from ..log_group import protected_log_group
 from ..spec.gateway import ApiSpec
 from .aws_rest import lifecycle_of
 from .documents import access_log_format, route_keys

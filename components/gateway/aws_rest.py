@@ -15,7 +15,7 @@ import pulumi
 from pulumi_aws import apigateway, wafv2
 
 from ..naming import physical_name, region_code
-from ..observability.log_group import protected_log_group
+from ..log_group import protected_log_group
 from ..spec.gateway import ApiSpec
 from .authorizer import build_authorizer
 from .documents import Lifecycle, access_log_format, documented_resources, rest_body

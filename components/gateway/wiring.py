@@ -11,6 +11,7 @@ from ..providers import ProviderSet, platform_tags
 from ..spec import EnvironmentSpec
 from ..naming import region_code
 from .account import ExecutionLogging
+from .documents import HEALTH_PATH
 from .aws_http import PrivateNetwork
 from .azure_apim import ApiManagement, KeyVaultRef
 from .gateway import Gateway, GatewayArgs
@@ -34,6 +35,8 @@ class BuiltGateways:
     gateways: dict[str, Gateway] = field(default_factory=dict)
     apim_hostname: Optional[pulumi.Output[str]] = None
     """API Management's gateway hostname (<service>.azure-api.net), read from the service."""
+    health_path: str = HEALTH_PATH
+    """The health route every API version answers under /<version>: what DNS health checks probe."""
 
 
 def build_gateways(spec: EnvironmentSpec, providers: ProviderSet, networks: dict[str, Any],

@@ -12,7 +12,7 @@ import pulumi
 from pulumi_aws import ec2, kms, msk
 
 from ..naming import physical_name
-from ..observability.log_group import protected_log_group
+from ..log_group import protected_log_group
 from ..spec.messaging import StreamSpec
 from .alarms import cloudwatch_alarms
 from ..spec.brokers import MskBroker

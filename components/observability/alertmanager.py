@@ -25,13 +25,13 @@ from pulumi_kubernetes.apiextensions import CustomResource
 from ..alerting import SEVERITIES
 from ..cluster.addons import PROMETHEUS
 from ..cluster.service_role import service_account_role
-from ..compute import identity
+from .. import workload_identity
 from ..spec.foundation import Cluster
 
 SERVICE_ACCOUNT = "alertmanager"
 """Named in the chart values, so the role's trust names a service account that exists."""
 CONFIG_NAME = "alert-routes"
-SUBJECT = identity.service_account_subject(PROMETHEUS.namespace, SERVICE_ACCOUNT)
+SUBJECT = workload_identity.service_account_subject(PROMETHEUS.namespace, SERVICE_ACCOUNT)
 
 
 def alert_region(cluster: Cluster, topic_regions: set[str], primary: str) -> str:
@@ -48,10 +48,10 @@ def chart_values(role_arn: pulumi.Input[str], cluster: Cluster, region: str) -> 
                                   "eks.amazonaws.com/sts-regional-endpoints": "true"}
     else:  # no webhook: the alertmanager container gets the projected token and variables itself
         spec["containers"] = [{"name": "alertmanager", "env": [
-            *identity.web_identity_env(role_arn), {"name": "AWS_REGION", "value": region},
+            *workload_identity.web_identity_env(role_arn), {"name": "AWS_REGION", "value": region},
             {"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"}],
-            "volumeMounts": [identity.web_identity_mount()]}]
-        spec["volumes"] = [identity.web_identity_volume()]
+            "volumeMounts": [workload_identity.web_identity_mount()]}]
+        spec["volumes"] = [workload_identity.web_identity_volume()]
     return {"alertmanager": {"serviceAccount": account, "alertmanagerSpec": spec}}
 
 

@@ -13,7 +13,7 @@ import pulumi
 from pulumi_kubernetes.apiextensions import CustomResource
 
 from ..cluster.addons import PROMETHEUS
-from ..compute.manifests import COMPONENT, METRICS_PORT
+from ..compute import COMPONENT, METRICS_PORT
 from ..spec.observability import Integration
 from .thresholds import FAST_BURN, SLOW_BURN, burn_rate_threshold_percent
 

@@ -8,7 +8,6 @@ import pulumi
 
 from ..providers import ProviderSet, platform_tags
 from ..spec import EnvironmentSpec
-from ..gateway.documents import HEALTH_PATH
 from ..gateway.wiring import BuiltGateways
 from .traffic import ApiTargets, RegionalTarget, TrafficRouting, TrafficRoutingArgs
 
@@ -24,7 +23,7 @@ def api_targets(spec: EnvironmentSpec, gateways: BuiltGateways) -> dict[str, Api
         targets[api.name] = ApiTargets(
             regions={region: RegionalTarget(e.hostname, e.regional_domain_name, e.regional_zone_id)
                      for region, e in gateway.regions.items()},
-            health_path=f"/{api.current_version()}{HEALTH_PATH}",
+            health_path=f"/{api.current_version()}{gateways.health_path}",
             apim_hostname=gateways.apim_hostname if "azure" in api.clouds else None,
             apim_location=azure if "azure" in api.clouds else None)
     return targets

@@ -16,7 +16,7 @@ from pulumi_azure_native import appconfiguration, authorization, keyvault, manag
 
 from pulumi_kubernetes.core.v1 import Namespace
 
-from ..compute.identity import service_account_subject, trust_policy
+from ..workload_identity import service_account_subject, trust_policy
 from ..naming import EstateNames, physical_name, region_code
 from ..spec.foundation import Cluster
 from ..spec.secrets import SecretsSpec
