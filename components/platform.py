@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pulumi
 
+from .cdc.wiring import build_cdc
 from .cluster.addons import ClusterAddons, ClusterAddonsArgs
 from .cluster.keda_identity import KedaOperatorIdentity, chart_values as keda_values
 from .cluster.needs import operators_by_cluster, processing_nodes
@@ -107,6 +108,8 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
         spec, providers, secrets, azure_resource_group, addons, observability, brokers, nodes,
         vnet.endpoint_subnet_id if azure_resource_group is not None else None)
     outputs.update(secrets_outputs)
+    # CDC after the secrets: connectors read their login secret's ARN (MSK Connect) or its sync (Strimzi).
+    outputs.update(build_cdc(spec, providers, networks, brokers, addons, vault, observability.routes))
     # Gateways after the secrets: API Management reads its certificates from the environment's Key Vault.
     key_vault = (KeyVaultRef(vault.key_vault_id, vault.key_vault_uri, spec.accounts.azure.subscription_id)
                  if getattr(vault, "key_vault_id", None) is not None and spec.accounts.azure else None)

@@ -25,6 +25,13 @@ VERIFY = {
                      "(a listener: aws elbv2 describe-listeners --region {region} --listener-arns {id})",
     "rotation-function": "aws lambda get-function --region {region} --function-name {id}  # and its resource "
                          "policy admits secretsmanager.amazonaws.com",
+    "cdc-postgresql": "psql \"{id}\" -c 'SHOW wal_level' -c 'SELECT slot_name, plugin FROM pg_replication_slots' "
+                      "-c 'SELECT * FROM pg_publication_tables'  # logical; the slot (pgoutput) and publication exist",
+    "cdc-mysql": "mysql -h <host> -e \"SHOW VARIABLES WHERE Variable_name IN ('binlog_format', 'binlog_row_image')\"  "
+                 "# ROW, FULL (of {id})",
+    "cdc-sqlserver": "sqlcmd -S <host> -Q \"SELECT name, is_cdc_enabled FROM sys.databases; SELECT * FROM "
+                     "cdc.change_tables\"  # CDC on the database and each captured table (of {id})",
+    "connector-plugin": "aws s3api head-object --bucket <bucket> --key <key>  # of {id}, in the connector's region",
     "trust-store": "aws s3api head-object --bucket <bucket> --key <key>  # of {id}",
 }
 

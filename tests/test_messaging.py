@@ -72,6 +72,7 @@ def synthetic(v: dict) -> dict:
     data.pop("failover", None)  # ... and the drill needs a failover record
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     data.get("data", {}).pop("sagas", None)  # ... and its sagas send to them
+    data.get("data", {}).pop("cdc", None)  # ... and its CDC sources publish to the shipped Kafka brokers
     for secret in data["secrets"]["secrets"]:  # ... and read the shipped secrets (by node name)
         secret["readers"] = []
     return data

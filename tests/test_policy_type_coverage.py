@@ -160,6 +160,14 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
                                                       {"spec": {"kafka": {"listeners": [
                                                           {**TLS_LISTENER, "authentication": {}}]}}}),
         "azure-native:eventhub:Namespace": ({}, NA("the Event Hubs Kafka endpoint always requires SASL over TLS")),
+        "aws:mskconnect/connector:Connector": (
+            {"kafkaClusterClientAuthentication": {"authenticationType": "IAM"},
+             "kafkaClusterEncryptionInTransit": {"encryptionType": "TLS"}},
+            {"kafkaClusterClientAuthentication": {"authenticationType": "NONE"},
+             "kafkaClusterEncryptionInTransit": {"encryptionType": "TLS"}}),
+        "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect": (
+            {"spec": {"authentication": {"type": "tls"}, "tls": {"trustedCertificates": [{"secretName": "ca"}]}}},
+            {"spec": {"tls": {"trustedCertificates": [{"secretName": "ca"}]}}}),
     },
     "key-vault-protection": {
         "azure-native:keyvault:Vault": ({"properties": {"enablePurgeProtection": True}}, {"properties": {}}),
@@ -337,6 +345,15 @@ STACK_CASES: dict[str, dict[str, tuple[list[Subject], list[Subject]]]] = {
             [s("kubernetes:rabbitmq.com/v1beta1:Queue", "q", spec={"name": "orders"}),
              prom('rabbitmq_queue_messages_ready{queue="orders"} > 100')],
             [s("kubernetes:rabbitmq.com/v1beta1:Queue", "q", spec={"name": "orders"})]),
+        "aws:mskconnect/connector:Connector": (
+            [s("aws:mskconnect/connector:Connector", "c", name="orders-cdc"),
+             s(CW, "alarm", alarmActions=[ACTION], dimensions={"ConnectorName": "orders-cdc"})],
+            [s("aws:mskconnect/connector:Connector", "c", name="orders-cdc"),
+             s(CW, "alarm", alarmActions=[ACTION], dimensions={"ConnectorName": "billing-cdc"})]),
+        "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector": (
+            [s("kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector", "c", metadata={"name": "mes-db"}),
+             prom('max(kafka_connect_connector_status{connector="mes-db",status="failed"}) > 0')],
+            [s("kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector", "c", metadata={"name": "mes-db"})]),
     },
     "gateway-stage-throttling": {
         "aws:apigateway/stage:Stage": (

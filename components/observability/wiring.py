@@ -23,6 +23,13 @@ def _azure_provider(spec: EnvironmentSpec, providers: ProviderSet,
     return None
 
 
+def _broker_namespaces(spec: EnvironmentSpec, brokers: dict) -> dict[tuple[str, str], pulumi.Resource]:
+    """In-cluster brokers' namespaces: secrets synced there (a CDC source's login for its Connect cluster) wait
+    for the broker, which creates the namespace, instead of creating it a second time."""
+    return {(b.cluster, brokers[b.name].kafka.namespace): brokers[b.name] for b in spec.messaging.brokers
+            if b.cluster and b.name in brokers and brokers[b.name].kafka is not None and brokers[b.name].kafka.namespace}
+
+
 def build_alert_routes(spec: EnvironmentSpec, providers: ProviderSet, secrets: dict[str, pulumi.Output[str]],
                        azure_resource_group: Optional[pulumi.Input[str]],
                        cluster_addons: dict[str, pulumi.Resource]) -> Observability:
@@ -73,7 +80,7 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
         if azure_provider and spec.accounts.azure else None,
         clusters=tuple(spec.clusters), cluster_providers=dict(providers.clusters), cluster_addons=cluster_addons,
         reader_roles=dict(nodes.role_arns if nodes else {}),
-        namespaces=dict(nodes.namespaces if nodes else {}),
+        namespaces={**_broker_namespaces(spec, brokers or {}), **dict(nodes.namespaces if nodes else {})},
         prerequisite_namespaces={c.name: spec.prerequisites.namespaces(c.name) for c in spec.clusters}))
     audit = AuditTrail("audit", AuditTrailArgs(
         environment=spec.name, account=account, home_region=primary, provider=providers.for_aws(primary),

@@ -111,6 +111,9 @@ class SecretsReplication(pulumi.ComponentResource):
     replica_regions: dict[str, list[str]]
     promote_on_failover: list[str]
     key_vault_uri: Optional[pulumi.Output[str]]
+    key_arn: Optional[pulumi.Output[str]]
+    """The secrets' multi-region primary key (None without secrets): readers outside the readers list (granted by
+    their own identity policy, as CDC connectors are) decrypt with it via Secrets Manager."""
 
     def __init__(self, name: str, args: SecretsReplicationArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:secrets:SecretsReplication", name, None, opts)
@@ -129,12 +132,14 @@ class SecretsReplication(pulumi.ComponentResource):
         self.replica_regions = {s.name: ([args.secondary_region] if s in replicated else []) for s in spec.secrets}
         self.promote_on_failover = [s.name for s in replicated if s.promote_on_failover]
         arns: dict[str, pulumi.Output[str]] = {}
+        self.key_arn = None
         if spec.secrets:
             key = kms.Key(f"{name}-key", description=f"{env} secrets (multi-region primary)", multi_region=True,
                           enable_key_rotation=True, deletion_window_in_days=args.key_deletion_days,
                           policy=readers.apply(lambda arns: secrets_key_policy(args.account, arns)),
                           opts=primary_stateful)
             kms.Alias(f"{name}-key-alias", name=f"alias/{env}-secrets", target_key_id=key.key_id, opts=primary)
+            self.key_arn = key.arn
             replica_key = None
             if replicated:
                 secondary = args.aws_providers[args.secondary_region]  # type: ignore[index]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from pydantic import Field
 
 from .base import Name, Problem, SpecModel
+from .cdc import CdcSpec, check_cdc
 from .nodes import TopicRef
 from .sagas import SagaSpec
 
@@ -39,6 +40,8 @@ class DataSpec(SpecModel):
                                        description="business entities, each with one owning bounded context")
     sagas: list[SagaSpec] = Field(default_factory=list,
                                   description="distributed transactions with compensations, run by Step Functions")
+    cdc: CdcSpec = Field(default_factory=CdcSpec,
+                         description="change data capture: Debezium connectors on the environment's Kafka (4.2, 4.6)")
 
 
 def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
@@ -51,3 +54,4 @@ def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
         owners.setdefault(entity.name, entity.owner)
         if entity.owner in entity.consumers:
             yield f"data.entities[{i}].consumers", f"{entity.owner!r} owns {entity.name!r}; expected other contexts"
+    yield from check_cdc(spec)

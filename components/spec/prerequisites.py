@@ -16,6 +16,7 @@ from typing import Annotated, Iterator, Literal, Optional
 from pydantic import Field, model_validator
 
 from .base import Name, SpecModel
+from .cdc import setup_purpose
 
 AWS_ACCOUNT_RE = r"\d{12}"
 IAM_ROLE_ARN = rf"^arn:aws:iam::{AWS_ACCOUNT_RE}:role/[\w+=,.@/-]+$"
@@ -296,6 +297,16 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
                                     f"API {api.name} {version}'s private backend in the standby region "
                                     f"{api.standby.region}: the copy's VPC link targets it",
                                     f"{at}.standby.vpc_link_target_arns.{version}")
+    for i, source in enumerate(spec.data.cdc.sources):
+        at = f"data.cdc.sources[{i}]"
+        yield TypedExternal(f"cdc-{source.engine}", source.address,
+                            f"CDC source {source.name} (owner {source.owner}): {setup_purpose(source)}", f"{at}.setup")
+        if source.msk_connect is not None:
+            plugin = source.msk_connect.plugin
+            yield TypedExternal("connector-plugin", f"arn:aws:s3:::{plugin.bucket}/{plugin.key}",
+                                f"CDC source {source.name}'s MSK Connect plugin archive: the Debezium {source.engine} "
+                                "connector, aws-msk-iam-auth and the MSK Secrets Manager config provider",
+                                f"{at}.msk_connect.plugin")
     for i, secret in enumerate(spec.secrets.secrets):
         if secret.rotation:
             yield TypedExternal("rotation-function", secret.rotation.lambda_arn,

@@ -22,7 +22,10 @@ RABBITMQ_QUEUE = "kubernetes:rabbitmq.com/v1beta1:Queue"
 CW_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 AZ_ALERT = "azure-native:monitor:MetricAlert"
 PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
-PATHS = {SQS, MSK, SB_QUEUE, SB_SUBSCRIPTION, EVENT_HUB, KAFKA_TOPIC, RABBITMQ_QUEUE}
+# CDC connectors (practice 4.2) are paths too: a stalled one lets changes pile up in the source database's log.
+MSK_CONNECTOR = "aws:mskconnect/connector:Connector"
+KAFKA_CONNECTOR = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector"
+PATHS = {SQS, MSK, SB_QUEUE, SB_SUBSCRIPTION, EVENT_HUB, KAFKA_TOPIC, RABBITMQ_QUEUE, MSK_CONNECTOR, KAFKA_CONNECTOR}
 
 
 def _is_dead_letter(resource: Resource) -> bool:

@@ -112,6 +112,12 @@ UNTAGGABLE |= {
     "aws:route53/record:Record",
 }
 
+# Change data capture (issue 17): MSK Connect types carry tags; Strimzi Connect objects carry labels.
+BUILT_TAGGABLE |= {"aws:mskconnect/connector:Connector", "aws:mskconnect/customPlugin:CustomPlugin",
+                   "aws:mskconnect/workerConfiguration:WorkerConfiguration"}
+UNTAGGABLE |= {"kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect", "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector",
+               "kubernetes:kafka.strimzi.io/v1beta2:KafkaUser", "kubernetes:core/v1:ConfigMap"}
+
 # Every type whose inputs include `tags` (generated from the provider SDKs: coverage.json).
 TAGGABLE = (taggable() | BUILT_TAGGABLE) - set(NOT_COST_TAGS)
 

@@ -210,6 +210,7 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
                                 f"environment runs it.", component_spec,
                                 annotations={f"{ANNOTATION}placement": integration.region}))
     entities += saga_entities(spec, broker_refs)
+    entities.extend(cdc_entities(spec, system, broker_refs, secret_refs, tier))
     return entities
 
 
@@ -230,4 +231,28 @@ def saga_entities(spec: "EnvironmentSpec", broker_refs: dict[str, str]) -> list[
                             "system": _ref("system", env, env), "dependsOn": sorted(depends)},
                            annotations={f"{ANNOTATION}placement": saga.region,
                                         f"{ANNOTATION}engine": "aws-step-functions-standard"}))
+
+
+def cdc_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, str], secret_refs: dict[str, str],
+                 tier: str) -> list[dict[str, Any]]:
+    """One Component per CDC source (practice 4.2): the connector, the database it reads, the broker it writes."""
+    env = spec.name
+    kinds = {b.name: b.kind for b in spec.messaging.brokers}
+    out = []
+    for source in spec.data.cdc.sources:
+        runtime = "msk-connect" if kinds.get(source.broker) == "msk" else "strimzi"
+        depends = [broker_refs[source.broker]] if source.broker in broker_refs else []
+        if source.login and source.login in secret_refs:
+            depends.append(secret_refs[source.login])
+        annotations = {f"{ANNOTATION}database": source.address, f"{ANNOTATION}runtime": runtime,
+                       f"{ANNOTATION}tables": ", ".join(t.name for t in source.tables),
+                       f"{ANNOTATION}topic-prefix": source.prefix}
+        if source.site:
+            annotations[f"{ANNOTATION}site"] = source.site
+        out.append(_entity("Component", env, entity_name("cdc", source.name),
+                           f"Debezium change data capture of {source.engine} database {source.database} on "
+                           f"{source.host}, publishing to broker {source.broker} ({runtime}).",
+                           {"type": "cdc-connector", "lifecycle": _lifecycle(tier), "owner": owner_ref(source.owner),
+                            "system": system, "dependsOn": sorted(depends)},
+                           annotations=annotations, tags=[source.engine, runtime]))
     return out

@@ -103,6 +103,11 @@ def generated_pods(state: State, namespace: str) -> Iterator[tuple[str, dict[str
         if "kafkaExporter" in spec:
             yield namespace, {"strimzi.io/cluster": name, "strimzi.io/kind": "Kafka",
                               "strimzi.io/name": f"{name}-kafka-exporter"}, frozenset({"tcp-prometheus"})
+    if group == "kafka.strimzi.io" and kind == "KafkaConnect" and spec.get("metricsConfig"):
+        # Connect pods carry strimzi.io/kind KafkaConnect and name <cluster>-connect; the JMX exporter listens on
+        # tcp-prometheus (https://strimzi.io/docs/operators/0.45.0/deploying#assembly-metrics-str).
+        yield namespace, {"strimzi.io/cluster": name, "strimzi.io/kind": "KafkaConnect",
+                          "strimzi.io/name": f"{name}-connect"}, frozenset({"tcp-prometheus"})
     if group == "rabbitmq.com" and kind == "RabbitmqCluster":
         yield namespace, {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "rabbitmq",
                           "app.kubernetes.io/part-of": "rabbitmq"}, frozenset({"amqp", "management", "prometheus"})

@@ -109,6 +109,17 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
                                               "brokerNodeGroupInfo.azDistribution",
                                               "encryptionInfo.encryptionAtRestKmsKeyArn"),
     "aws:msk/configuration:Configuration": _AWS_REGION + ("name", "kafkaVersions"),
+    # MSK Connect (internal/service/kafkaconnect): a connector updates its capacity and (since provider 5.9x,
+    # hashicorp/terraform-provider-aws#41706) its connector_configuration in place; everything else replaces it.
+    # Plugins and worker configurations are immutable (new revisions are new resources).
+    "aws:mskconnect/connector:Connector": _AWS_REGION + ("name", "description", "kafkaCluster",
+                                                         "kafkaClusterClientAuthentication",
+                                                         "kafkaClusterEncryptionInTransit", "kafkaconnectVersion",
+                                                         "logDelivery", "plugins", "serviceExecutionRoleArn",
+                                                         "workerConfiguration"),
+    "aws:mskconnect/customPlugin:CustomPlugin": _AWS_REGION + ("name", "description", "contentType", "location"),
+    "aws:mskconnect/workerConfiguration:WorkerConfiguration": _AWS_REGION + ("name", "description",
+                                                                             "propertiesFileContent"),
     "aws:schemas/registry:Registry": _AWS_REGION + ("name",),
     "aws:schemas/schema:Schema": _AWS_REGION + ("name", "registryName", "type"),
     "aws:glue/registry:Registry": _AWS_REGION + ("registryName",),

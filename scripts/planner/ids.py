@@ -230,6 +230,37 @@ _SECRETS_AUDIT_OBSERVABILITY = {
 }
 
 
+# Kafka types whose ARNs carry a kind, the name and a generated uuid (MSK IAM policies derive topic and group
+# ARNs from the cluster's: .../cluster/<name>/<uuid> -> .../topic/<name>/<uuid>/<topic>).
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmanagedstreamingforapachekafka.html
+_KAFKA_KINDS = {"aws:msk/cluster:Cluster": ("kafka", "cluster", "clusterName"),
+                "aws:mskconnect/connector:Connector": ("kafkaconnect", "connector", "name"),
+                "aws:mskconnect/customPlugin:CustomPlugin": ("kafkaconnect", "custom-plugin", "name"),
+                "aws:mskconnect/workerConfiguration:WorkerConfiguration": ("kafkaconnect", "worker-configuration", "name")}
+
+
+def _kafka(type_: str):
+    service, kind, field = _KAFKA_KINDS[type_]
+
+    def outputs(name, urn, inputs, region, account, physical):
+        arn = f"arn:aws:{service}:{region}:{account}:{kind}/{inputs.get(field) or physical}/{stable_uuid(urn)}-2"
+        return arn, {"arn": arn}
+    return outputs
+
+
+_SECRETS_AUDIT_OBSERVABILITY.update({type_: _kafka(type_) for type_ in _KAFKA_KINDS})
+
+
+def _kafka_topic(name, urn, inputs, region, account, physical):
+    """A topic's ARN is its cluster's with kind topic and the topic's name appended."""
+    cluster = str(inputs.get("clusterArn") or f"arn:aws:kafka:{region}:{account}:cluster/unknown/{stable_uuid(urn)}")
+    arn = cluster.replace(":cluster/", ":topic/", 1) + f"/{inputs.get('name') or physical}"
+    return arn, {"arn": arn}
+
+
+_SECRETS_AUDIT_OBSERVABILITY["aws:msk/topic:Topic"] = _kafka_topic
+
+
 def _api_id(urn: str) -> str:
     """API Gateway ids (REST and HTTP APIs, stages' deployments, keys) are 10 lower-case alphanumerics."""
     return digest(urn, 10)

@@ -1,4 +1,4 @@
-"""Every consumer path (queue, subscription, Kafka topic or cluster, event hub) has a lag or backlog alarm that
+"""Every consumer path (queue, subscription, Kafka topic or cluster, event hub, CDC connector) has a lag or backlog alarm that
 notifies someone. Shapes shared with sibling rules: policies/rules/messaging_alarms.py."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from typing import Iterable
 
 from ..framework import Resource, Rule, RuleContext
 from ..messaging_transport import get
-from ..messaging_alarms import AZ_ALERT, CW_ALARM, EVENT_HUB, KAFKA_TOPIC, MSK, PATHS, PROM_RULE, SB_QUEUE, SB_SUBSCRIPTION, SQS, _is_dead_letter, _watched
+from ..messaging_alarms import (AZ_ALERT, CW_ALARM, EVENT_HUB, KAFKA_CONNECTOR, KAFKA_TOPIC, MSK, MSK_CONNECTOR, PATHS,
+                               PROM_RULE, SB_QUEUE, SB_SUBSCRIPTION, SQS, _is_dead_letter, _watched)
 
 
 def check(resources: list[Resource], ctx: RuleContext) -> Iterable[tuple[str, str]]:
@@ -30,6 +31,10 @@ def check(resources: list[Resource], ctx: RuleContext) -> Iterable[tuple[str, st
             ok = str(props.get("eventHubName")) in azure
         elif r.type == KAFKA_TOPIC:
             ok = any(f'topic="{get(props, "metadata.name")}"' in e for e in exprs)
+        elif r.type == MSK_CONNECTOR:
+            ok = ("ConnectorName", str(props.get("name"))) in cloudwatch
+        elif r.type == KAFKA_CONNECTOR:
+            ok = any(f'connector="{get(props, "metadata.name")}"' in e for e in exprs)
         else:
             ok = any(f'queue="{get(props, "spec.name")}"' in e for e in exprs)
         if not ok:
@@ -38,10 +43,10 @@ def check(resources: list[Resource], ctx: RuleContext) -> Iterable[tuple[str, st
 
 RULE = Rule(
     id="lag-alarm-required", concern="lag-alarms",
-    description="Every consumer path (queue, subscription, Kafka topic or cluster, event hub) has a lag or backlog "
-                "alarm that notifies someone.",
+    description="Every consumer path (queue, subscription, Kafka topic or cluster, event hub, CDC connector) has a lag "
+                "or backlog alarm that notifies someone.",
     severity="high",
-    remediation="Declare the path through the Broker component, which creates the alarm from the broker's slo and "
-                "routes it to the environment's alert topic / action group.",
+    remediation="Declare the path through the Broker component (or a CDC source through data.cdc), which creates the "
+                "alarm from the spec and routes it to the environment's alert topic / action group.",
     check=check, stack=True,
     types=frozenset(PATHS | {CW_ALARM, AZ_ALERT, PROM_RULE}))

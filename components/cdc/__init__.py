@@ -1,0 +1,5 @@
+"""Change data capture (practices 4.2, 4.6): Debezium connectors on MSK Connect or Strimzi Kafka Connect."""
+
+from .component import ChangeDataCapture, ChangeDataCaptureArgs, MskConnectTarget, StrimziTarget
+
+__all__ = ["ChangeDataCapture", "ChangeDataCaptureArgs", "MskConnectTarget", "StrimziTarget"]

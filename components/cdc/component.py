@@ -1,0 +1,101 @@
+"""ChangeDataCapture: one Debezium source, on the runtime its broker's kind decides (practices 4.2, 4.6).
+
+An `msk` broker's sources run on MSK Connect in its VPC; a `strimzi-kafka` broker's sources run on a Strimzi
+KafkaConnect cluster beside it, wherever that cluster is (an on-prem cluster reads its site's database over
+the site network and needs no cloud path at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence, Union
+
+import pulumi
+
+from ..alerting import AlertRoutes
+from ..spec.cdc import CdcSource
+from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
+from . import msk_connect, strimzi_connect
+from .msk_connect import ConnectorNetwork, LoginSecret, MskCluster
+from .settings import heartbeat_topic
+from .strimzi_connect import StrimziCluster
+
+
+@dataclass(frozen=True)
+class MskConnectTarget:
+    """An MSK Connect connector in the broker's region and VPC."""
+
+    provider: pulumi.ProviderResource
+    """The AWS provider of the broker's region."""
+    region: str
+    cluster: MskCluster
+    network: ConnectorNetwork
+    login: LoginSecret
+    replication: int = 3
+    """Replication factor of the topics the stack creates for the connector (the broker's, capped at 3)."""
+
+
+@dataclass(frozen=True)
+class StrimziTarget:
+    """A Strimzi Connect cluster in the broker's namespace."""
+
+    provider: pulumi.ProviderResource
+    """The Kubernetes provider of the broker's cluster."""
+    kafka: StrimziCluster
+    credentials_secret: str
+    """The Kubernetes Secret External Secrets writes the login to (the sync entry's target)."""
+    waits: Sequence[pulumi.Resource] = ()
+    """The cluster's add-ons (Strimzi, Prometheus operator CRDs), the broker, the secrets sync."""
+
+
+@dataclass(frozen=True)
+class ChangeDataCaptureArgs:
+    source: CdcSource
+    """The source's spec entry."""
+    target: Union[MskConnectTarget, StrimziTarget]
+    """Where the connector runs, with the broker's facts as Outputs."""
+    environment: str
+    """Environment name: the prefix of physical names."""
+    account: str
+    """AWS account (the MSK Connect role's trust condition names it)."""
+    alerts: AlertRoutes
+    """The alert topics the connector's alarms route to."""
+    alert_region: str
+    """AWS region of the topics in-cluster alerts name (MSK Connect alarms use the connector's own region)."""
+    log_retention_days: int = 90
+    """MSK Connect worker logs' retention."""
+    masked_identifiers: tuple[str, ...] = DEFAULT_MASKED_IDENTIFIERS
+    """Identifiers masked in worker logs (a change record quoted in an error may carry them)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Cost and ownership tags for AWS resources (beside the providers' default tags)."""
+    protect: bool = False
+    """Protect the connector's stateful topics (its schema history) from deletion: true in production."""
+
+
+class ChangeDataCapture(pulumi.ComponentResource):
+    runtime: str
+    """msk-connect or strimzi."""
+    connector_name: pulumi.Output[str]
+    topic_prefix: str
+    heartbeat_topic: str
+
+    def __init__(self, name: str, args: ChangeDataCaptureArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("hybrid:cdc:ChangeDataCapture", name, None, opts)
+        source, target = args.source, args.target
+        if isinstance(target, MskConnectTarget):
+            self.runtime = "msk-connect"
+            connector = msk_connect.build(
+                self, name, args.environment, args.account, target.region, source, target.cluster, target.network,
+                target.login, args.alerts, args.log_retention_days, tuple(args.masked_identifiers), dict(args.tags),
+                pulumi.ResourceOptions(parent=self, provider=target.provider), target.replication, args.protect)
+            self.connector_name = connector.name
+        else:
+            self.runtime = "strimzi"
+            strimzi_connect.build(self, name, args.environment, source, target.kafka, target.credentials_secret,
+                                  args.alerts, args.alert_region,
+                                  pulumi.ResourceOptions(parent=self, provider=target.provider), target.waits)
+            self.connector_name = pulumi.Output.from_input(source.name)
+        self.topic_prefix = source.prefix
+        self.heartbeat_topic = heartbeat_topic(source)
+        self.register_outputs({"runtime": self.runtime, "connector_name": self.connector_name,
+                               "topic_prefix": self.topic_prefix, "heartbeat_topic": self.heartbeat_topic})
