@@ -26,8 +26,9 @@ def _azure_provider(spec: EnvironmentSpec, providers: ProviderSet,
 def _broker_namespaces(spec: EnvironmentSpec, brokers: dict) -> dict[tuple[str, str], pulumi.Resource]:
     """In-cluster brokers' namespaces: secrets synced there (a CDC source's login for its Connect cluster) wait
     for the broker, which creates the namespace, instead of creating it a second time."""
-    return {(b.cluster, brokers[b.name].kafka.namespace): brokers[b.name] for b in spec.messaging.brokers
-            if b.cluster and b.name in brokers and brokers[b.name].kafka is not None and brokers[b.name].kafka.namespace}
+    facts = {name: broker.kafka for name, broker in brokers.items() if broker.kafka is not None}
+    return {(kafka.kubernetes_cluster, kafka.namespace): brokers[name] for name, kafka in facts.items()
+            if kafka.kubernetes_cluster and kafka.namespace}
 
 
 def build_alert_routes(spec: EnvironmentSpec, providers: ProviderSet, secrets: dict[str, pulumi.Output[str]],

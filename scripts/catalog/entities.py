@@ -231,6 +231,7 @@ def saga_entities(spec: "EnvironmentSpec", broker_refs: dict[str, str]) -> list[
                             "system": _ref("system", env, env), "dependsOn": sorted(depends)},
                            annotations={f"{ANNOTATION}placement": saga.region,
                                         f"{ANNOTATION}engine": "aws-step-functions-standard"}))
+    return out
 
 
 def cdc_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, str], secret_refs: dict[str, str],
