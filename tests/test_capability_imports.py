@@ -14,6 +14,7 @@ DELIBERATE = {
     # The cluster add-ons' chart facts (Prometheus release label and namespace, the RabbitMQ image, scrape
     # endpoints): what runs in a cluster is the add-ons component's public description.
     ("compute", "cluster.addons"), ("messaging", "cluster.addons"), ("observability", "cluster.addons"),
+    ("cdc", "cluster.addons"),
     # One helper makes a cluster service account's IAM role (KEDA's and Alertmanager's).
     ("observability", "cluster.service_role"),
     # KEDA's operator identity: its subject and its policy over the nodes' scaler roles are the node's contract.
@@ -22,7 +23,7 @@ DELIBERATE = {
     ("observability", "audit.component"), ("observability", "compute.wiring"), ("observability", "secrets.component"),
     ("routing", "gateway.wiring"), ("connectivity", "network.azure_network"),
     # Kept so existing imports of the protected log group keep working (components/log_group.py defines it).
-    ("sagas", "observability.log_group"), ("cdc", "observability.log_group"),
+    ("sagas", "observability.log_group"),
 }
 
 
