@@ -181,9 +181,11 @@ def test_api_management_only_in_prod_with_tls12_products_and_policies(plans):
     assert props["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30"] == "False"
     assert props["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168"] == "False"
     assert service[0]["inputs"]["hostnameConfigurations"][0]["negotiateClientCertificate"] is True
-    apis = {a["inputs"]["apiVersion"]: a["inputs"] for a in by_type(plan, "azure-native:apimanagement:Api")}
-    # v2's backend is private (behind the AWS VPC link): API Management, with no network path to it, serves v1 only.
-    assert set(apis) == {"v1"} and apis["v1"]["isCurrent"]
+    apis = {a["inputs"].get("apiVersion", "health"): a["inputs"] for a in by_type(plan, "azure-native:apimanagement:Api")}
+    # v2's backend is private (behind the AWS VPC link): API Management, with no network path to it, serves v1 only,
+    # and answers Traffic Manager's probes through the health API, on v1's backend.
+    assert set(apis) == {"v1", "health"} and apis["v1"]["isCurrent"]
+    assert apis["health"]["serviceUrl"] == apis["v1"]["serviceUrl"] and not apis["health"]["subscriptionRequired"]
     assert json.loads(apis["v1"]["value"])["info"]["title"] == "Partner Orders"
     assert by_type(plan, "azure-native:apimanagement:ApiVersionSet")[0]["inputs"]["versioningScheme"] == "Segment"
     for tier in spec["tiers"]:

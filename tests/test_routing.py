@@ -68,8 +68,17 @@ def test_zone_is_protected_in_production_only(plans):
 
 
 def test_prod_traffic_manager_prefers_azure_and_probes_https(plans):
-    [profile] = by_type(plans["prod"], "azure-native:trafficmanager:Profile")
-    inputs = profile["inputs"]
+    profiles = {p["inputs"]["profileName"]: p for p in by_type(plans["prod"], "azure-native:trafficmanager:Profile")}
+    inputs = profiles["prod-partner-orders"]["inputs"]
+    child = profiles["prod-partner-orders-apim"]["inputs"]
+    # API Management first, through a child profile that probes the health API it serves for partner-orders.
+    assert inputs["endpoints"][0]["targetResourceId"] == profiles["prod-partner-orders-apim"]["id"]
+    assert child["monitorConfig"] == {**inputs["monitorConfig"], "path": "/health/partner-orders/"}
+    [apim] = child["endpoints"]
+    assert apim["target"].endswith(".azure-api.net")
+    [health] = [a for a in by_type(plans["prod"], "azure-native:apimanagement:Api")
+                if a["inputs"]["apiId"] == "partner-orders-health"]
+    assert health["inputs"]["path"] == "health/partner-orders" and health["inputs"]["subscriptionRequired"] is False
     assert inputs["trafficRoutingMethod"] == "Priority" and inputs["location"] == "global"
     assert inputs["monitorConfig"]["protocol"] == "HTTPS"
     assert inputs["monitorConfig"]["toleratedNumberOfFailures"] == 2  # unhealthy on the 3rd failure

@@ -13,6 +13,7 @@ import pulumi
 from ..alerting import AlertRoutes
 from ..providers import platform_tags
 from ..spec import EnvironmentSpec
+from ..spec.brokers import MskBroker
 from ..spec.cdc import CdcSource, connect_name, connect_namespace
 from .component import ChangeDataCapture, ChangeDataCaptureArgs, MskConnectTarget, StrimziTarget
 from .msk_connect import ConnectorNetwork, LoginSecret, MskCluster
@@ -36,7 +37,7 @@ def build_cdc(spec: EnvironmentSpec, providers: Any, networks: Mapping[str, Any]
     for source in spec.data.cdc.sources:
         broker_spec, kafka = by_name[source.broker], brokers[source.broker].kafka
         assert source.login is not None and kafka is not None  # the spec check refuses both
-        if broker_spec.kind == "msk":
+        if isinstance(broker_spec, MskBroker):
             region = broker_spec.region
             assert region is not None
             network = networks[region]

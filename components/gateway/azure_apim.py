@@ -19,7 +19,7 @@ from pulumi_azure_native import apimanagement, applicationinsights, authorizatio
 from ..naming import EstateNames, physical_name
 from ..spec.gateway import ApiManagementSettings, ApiSpec
 from .aws_rest import lifecycle_of
-from .documents import CORRELATION_HEADER, IDEMPOTENCY_HEADER
+from .documents import CORRELATION_HEADER, HEALTH_PATH, IDEMPOTENCY_HEADER
 
 _SECURITY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security"
 # Everything older than TLS 1.2, on the client side and towards backends, plus the ciphers TLS 1.2 still allows.
@@ -191,9 +191,49 @@ class ApiManagement(pulumi.ComponentResource):
         self.register_outputs({"service_name": self.service_name, "gateway_url": self.gateway_url})
 
 
+def apim_health_path(api: ApiSpec) -> str:
+    """Where API Management answers for `api`'s health (what Traffic Manager probes): an API of its own at
+    /health/<api>/, since the versioned APIs sit under /<api>/<version>/ behind JWTs and subscription keys."""
+    return f"{HEALTH_PATH}/{api.name}/"
+
+
+def health_policy() -> str:
+    """Forward GET /health/<api>/ to the backend's own /health; only a 2xx from it is healthy, anything else
+    (a 404 too) answers 503, so the probe fails when the backend does, as the AWS copies' health route does.
+    https://learn.microsoft.com/azure/api-management/rewrite-uri-policy"""
+    unhealthy = "@(context.Response.StatusCode < 200 || context.Response.StatusCode >= 300)"
+    return ("<policies><inbound><base />"
+            f"<rewrite-uri template={quoteattr(HEALTH_PATH)} copy-unmatched-params=\"false\" />"
+            "</inbound><backend><base /></backend><outbound><base />"
+            + _reject(unhealthy, 503, "backend unhealthy")
+            + "</outbound><on-error><base /></on-error></policies>")
+
+
+def build_apim_health_api(parent: pulumi.Resource, name: str, api: ApiSpec, host: ApimHost, backend_url: str) -> str:
+    """The unauthenticated health API for `api` (no subscription, no JWT: Traffic Manager's probes carry
+    neither); returns the path it answers on."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    where = dict(service_name=host.service_name, resource_group_name=host.resource_group_name)
+    health = apimanagement.Api(
+        f"{name}-apim-health", api_id=f"{api.name}-health", path=apim_health_path(api).strip("/"),
+        display_name=f"{api.name} health", protocols=["https"], service_url=backend_url.rstrip("/"),
+        subscription_required=False, **where, opts=opts)
+    operation = apimanagement.ApiOperation(
+        f"{name}-apim-health-get", operation_id="health", api_id=health.name, display_name="Liveness for DNS probes",
+        method="GET", url_template="/", responses=[
+            apimanagement.ResponseContractArgs(status_code=200, description="healthy"),
+            apimanagement.ResponseContractArgs(status_code=503, description="the backend is unhealthy")],
+        **where, opts=opts)
+    apimanagement.ApiOperationPolicy(
+        f"{name}-apim-health-policy", api_id=health.name, operation_id=operation.name, policy_id="policy",
+        format="xml", value=health_policy(), **where, opts=opts)
+    return apim_health_path(api)
+
+
 def build_apim_api(parent: pulumi.Resource, name: str, api: ApiSpec, environment: str, host: ApimHost,
-                   documents: dict[str, dict[str, Any]]) -> None:
-    """Import each version of `api` into API Management, with its version set, policies and tier products."""
+                   documents: dict[str, dict[str, Any]]) -> str:
+    """Import each version of `api` into API Management, with its version set, policies and tier products,
+    and its health API; returns the path Traffic Manager probes."""
     opts = pulumi.ResourceOptions(parent=parent)
     where = dict(service_name=host.service_name, resource_group_name=host.resource_group_name)
     version_set = apimanagement.ApiVersionSet(
@@ -215,6 +255,8 @@ def build_apim_api(parent: pulumi.Resource, name: str, api: ApiSpec, environment
         apimanagement.ApiPolicy(f"{name}-apim-{version.version}-policy", api_id=resource.name, policy_id="policy",
                                 format="xml", value=api_policy(api, version.version), **where, opts=opts)
         imported.append((version.version, resource))
+    health = build_apim_health_api(parent, name, api, host,
+                                   next(v for v in served if int(v.version[1:]) == current).backend.url)
     for tier in api.tiers:
         product = apimanagement.Product(
             f"{name}-apim-{tier.name}", product_id=f"{api.name}-{tier.name}", display_name=f"{api.name} {tier.name}",
@@ -226,3 +268,4 @@ def build_apim_api(parent: pulumi.Resource, name: str, api: ApiSpec, environment
         for version, resource in imported:
             apimanagement.ProductApi(f"{name}-apim-{tier.name}-{version}", product_id=product.name,
                                      api_id=resource.name, **where, opts=opts)
+    return health

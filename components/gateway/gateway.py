@@ -77,6 +77,8 @@ class Gateway(pulumi.ComponentResource):
     """Region -> its copy's regional endpoint (partner APIs on AWS; empty otherwise)."""
     lifecycle: dict[str, dict[str, Optional[str]]]
     stage_arns: pulumi.Output[dict]
+    apim_health_path: Optional[str]
+    """Where API Management answers for this API's health (Traffic Manager probes it); None off Azure."""
 
     def __init__(self, name: str, args: GatewayArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:gateway:Gateway", name, None, opts)
@@ -86,6 +88,7 @@ class Gateway(pulumi.ComponentResource):
             raise ValueError(f"API {api.name}: no OpenAPI document for {', '.join(missing)}")
         stage_arns: dict[str, Any] = {}
         self.regions = {}
+        self.apim_health_path = None
         if "aws" in api.clouds:
             if api.audience == "partner":
                 context = RestContext(
@@ -114,7 +117,7 @@ class Gateway(pulumi.ComponentResource):
         if "azure" in api.clouds:
             if args.apim is None:
                 raise ValueError(f"API {api.name} lists azure but the environment has no API Management")
-            build_apim_api(self, name, api, args.environment, args.apim, args.documents)
+            self.apim_health_path = build_apim_api(self, name, api, args.environment, args.apim, args.documents)
         self.base_urls = {v.version: f"https://{api.domain.name}/{v.version}" for v in api.versions}
         # What the service catalog shows (practice 7.5): each version's state and retirement dates.
         self.lifecycle = {v.version: {

@@ -39,6 +39,8 @@ class ApiTargets:
     apim_hostname: Optional[pulumi.Output[str]] = None
     """API Management's gateway hostname, for a Traffic Manager endpoint in the Azure location."""
     apim_location: Optional[str] = None
+    apim_health_path: Optional[str] = None
+    """Where API Management answers for the API's health: /health/<api>/ (its versions sit under /<api>/)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ class TrafficRoutingArgs:
     """The estate's affixes: Traffic Manager DNS labels are global across every Azure customer."""
     apis: dict[str, ApiTargets] = field(default_factory=dict)
     """API name -> its regional copies, for entry points that name an `api`."""
+
+
+# Traffic Manager endpoint types: https://learn.microsoft.com/azure/traffic-manager/traffic-manager-endpoint-types
+EXTERNAL_ENDPOINT = "Microsoft.Network/trafficManagerProfiles/externalEndpoints"
+NESTED_ENDPOINT = "Microsoft.Network/trafficManagerProfiles/nestedEndpoints"
 
 
 def dns_label(names: EstateNames, environment: str, profile: str) -> str:
@@ -101,15 +108,34 @@ class TrafficRouting(pulumi.ComponentResource):
                 aliases[(api, region)] = alias.fqdn
             return aliases[(api, region)]
 
-        def target_of(entry: EntryPoint) -> pulumi.Input[str]:
+        def api_of(entry: EntryPoint) -> Optional[ApiTargets]:
             if entry.api is None:
-                return str(entry.target)
+                return None
             api = args.apis.get(entry.api)
             if api is None:
                 raise ValueError(f"entry point in {entry.region}: API {entry.api} has no gateway")
-            if entry.region == api.apim_location and api.apim_hostname is not None:
-                return api.apim_hostname
-            return regional_fqdn(entry.api, entry.region)
+            return api
+
+        def is_apim(entry: EntryPoint) -> bool:
+            api = api_of(entry)
+            return api is not None and entry.region == api.apim_location and api.apim_hostname is not None
+
+        def target_of(entry: EntryPoint) -> pulumi.Input[str]:
+            api = api_of(entry)
+            if api is None:
+                return str(entry.target)
+            if is_apim(entry):
+                return api.apim_hostname  # type: ignore[return-value]
+            return regional_fqdn(str(entry.api), entry.region)
+
+        def health_path_of(entry: EntryPoint, default: str) -> str:
+            """What a probe of this entry requests: the API's health route, where this entry's gateway serves it."""
+            api = api_of(entry)
+            if api is None:
+                return default
+            if is_apim(entry) and api.apim_health_path:
+                return api.apim_health_path
+            return api.health_path
 
         if spec.zone:
             zone = route53.Zone(f"{name}-zone", name=spec.zone, comment=f"{args.environment} routed entry points",
@@ -125,7 +151,7 @@ class TrafficRouting(pulumi.ComponentResource):
                     if key not in checks:
                         checks[key] = route53.HealthCheck(
                             f"{label}-{entry.region}-health", type="HTTPS", fqdn=target, port=record.health_check.port,
-                            resource_path=args.apis[entry.api].health_path if entry.api else record.health_check.path,
+                            resource_path=health_path_of(entry, record.health_check.path),
                             enable_sni=True,
                             request_interval=record.health_check.interval_seconds,
                             failure_threshold=record.health_check.failure_threshold, measure_latency=True,
@@ -149,32 +175,52 @@ class TrafficRouting(pulumi.ComponentResource):
             if args.azure_provider is None or args.azure_resource_group is None:
                 raise ValueError(f"traffic manager {profile.name}: needs the Azure provider and resource group")
             interval, timeout = traffic_manager_interval(profile.health_check)
+
+            def traffic_manager(label: str, method: str, path: str,
+                                endpoints: list[trafficmanager.EndpointArgs]) -> trafficmanager.Profile:
+                return trafficmanager.Profile(
+                    f"{name}-{label}", profile_name=f"{args.environment}-{label}",
+                    resource_group_name=args.azure_resource_group, location="global", profile_status="Enabled",
+                    traffic_routing_method=method,
+                    dns_config=trafficmanager.DnsConfigArgs(relative_name=dns_label(args.names, args.environment, label),
+                                                            ttl=profile.ttl_seconds),
+                    monitor_config=trafficmanager.MonitorConfigArgs(
+                        protocol="HTTPS", port=profile.health_check.port, path=path,
+                        interval_in_seconds=interval, timeout_in_seconds=timeout,
+                        tolerated_number_of_failures=profile.health_check.failure_threshold - 1),
+                    endpoints=endpoints, tags=args.azure_tags,
+                    opts=pulumi.ResourceOptions(parent=self, provider=args.azure_provider))
+
+            # One monitor path per profile, but API Management answers health on another path than the AWS
+            # copies (/health/<api>/, not /<version>/health). So its entry is a nested endpoint: a child profile
+            # with API Management as its only endpoint, probing its own path; the parent takes the child's
+            # health from it. https://learn.microsoft.com/azure/traffic-manager/traffic-manager-nested-profiles
+            external = [e for e in profile.entry_points if not is_apim(e)]
+            apim_apis = {e.api for e in profile.entry_points if is_apim(e)}
             endpoints = []
             for index, entry in enumerate(profile.entry_points, start=1):
-                # endpointLocation is an Azure region and is read only by Performance routing (it says where an
-                # external endpoint is); Priority and Geographic ignore it, and an AWS region there is refused.
-                # https://learn.microsoft.com/rest/api/trafficmanager/endpoints/create-or-update
-                endpoints.append(trafficmanager.EndpointArgs(
-                    name=f"{entry.region}-{index}", type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
-                    target=target_of(entry), endpoint_status="Enabled",
+                placement: dict[str, Any] = dict(
+                    name=f"{entry.region}-{index}", endpoint_status="Enabled",
+                    # endpointLocation is an Azure region and is read only by Performance routing (it says where
+                    # an endpoint is); Priority and Geographic ignore it, and an AWS region there is refused.
+                    # https://learn.microsoft.com/rest/api/trafficmanager/endpoints/create-or-update
                     endpoint_location=entry.region if profile.method == "Performance" else None,
                     priority=index if profile.method == "Priority" else None,
                     geo_mapping=[f"GEO-{c}" for c in entry.continents] + list(entry.countries)
-                    if profile.method == "Geographic" else None))
-            trafficmanager.Profile(
-                f"{name}-{profile.name}", profile_name=f"{args.environment}-{profile.name}",
-                resource_group_name=args.azure_resource_group, location="global", profile_status="Enabled",
-                traffic_routing_method=profile.method,
-                dns_config=trafficmanager.DnsConfigArgs(relative_name=dns_label(args.names, args.environment, profile.name),
-                                                        ttl=profile.ttl_seconds),
-                monitor_config=trafficmanager.MonitorConfigArgs(
-                    protocol="HTTPS", port=profile.health_check.port,
-                    path=next((args.apis[e.api].health_path for e in profile.entry_points if e.api),
-                              profile.health_check.path),
-                    interval_in_seconds=interval, timeout_in_seconds=timeout,
-                    tolerated_number_of_failures=profile.health_check.failure_threshold - 1),
-                endpoints=endpoints, tags=args.azure_tags,
-                opts=pulumi.ResourceOptions(parent=self, provider=args.azure_provider))
+                    if profile.method == "Geographic" else None)
+                if not is_apim(entry):
+                    endpoints.append(trafficmanager.EndpointArgs(type=EXTERNAL_ENDPOINT, target=target_of(entry),
+                                                                 **placement))
+                    continue
+                label = f"{profile.name}-apim" if len(apim_apis) == 1 else f"{profile.name}-{entry.api}-apim"
+                child = traffic_manager(label, "Priority", health_path_of(entry, profile.health_check.path), [
+                    trafficmanager.EndpointArgs(name=f"{entry.region}-apim", type=EXTERNAL_ENDPOINT,
+                                                target=target_of(entry), endpoint_status="Enabled", priority=1)])
+                endpoints.append(trafficmanager.EndpointArgs(type=NESTED_ENDPOINT, target_resource_id=child.id,
+                                                             min_child_endpoints=1, **placement))
+            traffic_manager(profile.name, profile.method,
+                            health_path_of(external[0], profile.health_check.path) if external
+                            else profile.health_check.path, endpoints)
             self.records[f"{dns_label(args.names, args.environment, profile.name)}.trafficmanager.net"] = {
                 "policy": profile.method, **_health_outputs(profile.health_check, profile.ttl_seconds)}
         self.register_outputs({"zone_id": self.zone_id, "name_servers": self.name_servers, "records": self.records})

@@ -25,7 +25,8 @@ def api_targets(spec: EnvironmentSpec, gateways: BuiltGateways) -> dict[str, Api
                      for region, e in gateway.regions.items()},
             health_path=f"/{api.current_version()}{gateways.health_path}",
             apim_hostname=gateways.apim_hostname if "azure" in api.clouds else None,
-            apim_location=azure if "azure" in api.clouds else None)
+            apim_location=azure if "azure" in api.clouds else None,
+            apim_health_path=gateway.apim_health_path)
     return targets
 
 

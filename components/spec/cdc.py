@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Literal, Optional
 from pydantic import Field
 
 from .base import Name, Problem, SpecModel
+from .brokers import KafkaBroker, MskBroker, StrimziKafkaBroker
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
@@ -25,7 +26,6 @@ DEFAULT_PORTS: dict[str, int] = {"postgresql": 5432, "mysql": 3306, "sqlserver":
 # Debezium's snapshot modes shared by its PostgreSQL, MySQL and SQL Server connectors (2.7):
 # https://debezium.io/documentation/reference/2.7/connectors/postgresql.html#postgresql-property-snapshot-mode
 SnapshotMode = Literal["initial", "initial_only", "no_data", "when_needed", "always"]
-CDC_BROKER_KINDS = frozenset({"msk", "strimzi-kafka"})
 # A captured table as Debezium's table.include.list names it: <schema>.<table> (MySQL: <database>.<table>).
 TABLE_RE = r"^[A-Za-z_][A-Za-z0-9_$]*\.[A-Za-z_][A-Za-z0-9_$]*$"
 # Kafka topic names: letters, digits, '.', '_' and '-' (and at most 249 characters).
@@ -202,12 +202,12 @@ def _setup(base: str, source: CdcSource) -> Iterator[Problem]:
 def _runtime(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Problem]:
     brokers = {b.name: b for b in spec.messaging.brokers}
     broker = brokers.get(source.broker)
-    if broker is None or broker.kind not in CDC_BROKER_KINDS:
-        kafka = sorted(b.name for b in spec.messaging.brokers if b.kind in CDC_BROKER_KINDS)
+    if not isinstance(broker, KafkaBroker):
+        kafka = sorted(b.name for b in spec.messaging.brokers if isinstance(b, KafkaBroker))
         yield f"{base}.broker", (f"expected a Kafka broker of kind msk or strimzi-kafka "
                                  f"({', '.join(kafka) or 'none defined'}), got {source.broker!r}")
         return
-    if broker.kind == "msk":
+    if isinstance(broker, MskBroker):
         auth = broker.client_auth or "iam"
         if auth != "iam":
             yield f"{base}.broker", (f"broker {broker.name} authenticates clients with {auth.upper()}; MSK Connect "
@@ -238,7 +238,7 @@ def _credentials(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Itera
                                              f"secrets.secrets[].name ({', '.join(sorted(secrets)) or 'none'})")
         return
     broker = next((b for b in spec.messaging.brokers if b.name == source.broker), None)
-    if broker is not None and broker.kind == "strimzi-kafka":
+    if isinstance(broker, StrimziKafkaBroker):
         namespace, workload = connect_namespace(broker.name), connect_name(source)
         if not any(s.cluster == broker.cluster and s.namespace == namespace and s.workload == workload
                    for s in secret.sync):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from pydantic import Field, model_validator
 
 from .base import AwsRegion, Name, Problem, SpecModel
+from .brokers import SqsSnsBroker
 from .nodes import QueueRef, read_region
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def _check_queue(spec: "EnvironmentSpec", path: str, region: str, ref: QueueRef)
         yield f"{path}.broker", (f"undefined broker {ref.broker!r}; expected one of messaging.brokers[].name "
                                  f"({', '.join(sorted(brokers)) or 'none'})")
         return
-    if broker.kind != "sqs-sns":
+    if not isinstance(broker, SqsSnsBroker):
         yield f"{path}.broker", f"broker {ref.broker!r} is {broker.kind}; saga steps call services through sqs-sns brokers"
         return
     copies = [broker.region] + ([broker.standby_region] if broker.standby_region else [])

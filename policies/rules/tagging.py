@@ -93,6 +93,7 @@ UNTAGGABLE |= {
     "aws:apigatewayv2/apiMapping:ApiMapping", "aws:apigatewayv2/authorizer:Authorizer",
     "aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route",
     "aws:wafv2/webAclAssociation:WebAclAssociation", "azure-native:apimanagement:Api",
+    "azure-native:apimanagement:ApiOperation", "azure-native:apimanagement:ApiOperationPolicy",
     "azure-native:apimanagement:ApiPolicy", "azure-native:apimanagement:ApiVersionSet",
     "azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:Logger", "azure-native:apimanagement:Product",
     "azure-native:apimanagement:ProductApi", "azure-native:apimanagement:ProductPolicy",

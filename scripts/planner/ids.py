@@ -27,6 +27,10 @@ AZURE_PATHS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "azure-native:apimanagement:Api": ("Microsoft.ApiManagement", (("service", "serviceName"), ("apis", "apiId"))),
     "azure-native:apimanagement:ApiPolicy": ("Microsoft.ApiManagement", (
         ("service", "serviceName"), ("apis", "apiId"), ("policies", "policyId"))),
+    "azure-native:apimanagement:ApiOperation": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("apis", "apiId"), ("operations", "operationId"))),
+    "azure-native:apimanagement:ApiOperationPolicy": ("Microsoft.ApiManagement", (
+        ("service", "serviceName"), ("apis", "apiId"), ("operations", "operationId"), ("policies", "policyId"))),
     "azure-native:apimanagement:ApiVersionSet": ("Microsoft.ApiManagement", (
         ("service", "serviceName"), ("apiVersionSets", "versionSetId"))),
     "azure-native:apimanagement:Diagnostic": ("Microsoft.ApiManagement", (

@@ -90,3 +90,32 @@ def test_a_version_with_a_private_backend_is_not_imported_and_an_api_with_only_t
     with pytest.raises(SpecError) as caught:
         parse_environment(data, "environments/prod.yaml", {"kubeconfig", "vpnPresharedKeys", "oncallEndpoints"})
     assert any(i.path == "gateways.apis[0].clouds" and "private backend" in i.message for i in caught.value.issues)
+
+
+def test_the_health_api_answers_without_credentials_and_fails_with_its_backend():
+    """What Traffic Manager probes on API Management: no subscription key, no JWT (probes carry neither), the
+    backend's own /health behind it, and anything but a 2xx from it answered as 503."""
+    from components.gateway.azure_apim import ApimHost, build_apim_health_api
+
+    paths = []
+
+    def program():
+        provider = azure_native.Provider("azure-westeurope", location="westeurope")
+        parent = pulumi.ComponentResource("unit:test:Parent", "parent",
+                                          opts=pulumi.ResourceOptions(providers={"azure-native": provider}))
+        host = ApimHost(service_name=pulumi.Output.from_input("apim-unit-westeurope"), resource_group_name="unit-rg")
+        paths.append(build_apim_health_api(parent, "api-orders", PARTNER, host, "https://orders.example.com/api/v1/"))
+    built = build(program)
+    assert paths == ["/health/partner-orders/"]
+    [api] = built.of_type("azure-native:apimanagement:Api")
+    assert api["inputs"]["path"] == "health/partner-orders" and api["inputs"]["subscriptionRequired"] is False
+    assert api["inputs"]["serviceUrl"] == "https://orders.example.com/api/v1"
+    assert not built.of_type("azure-native:apimanagement:ApiPolicy"), "no API-level JWT validation"
+    [operation] = built.of_type("azure-native:apimanagement:ApiOperation")
+    assert (operation["inputs"]["method"], operation["inputs"]["urlTemplate"]) == ("GET", "/")
+    [policy] = built.of_type("azure-native:apimanagement:ApiOperationPolicy")
+    assert policy["inputs"]["operationId"] == operation["inputs"]["operationId"] == "health"
+    assert policy["inputs"]["apiId"] == api["inputs"]["apiId"] and operation["urn"] in policy["dependencies"]
+    xml = policy["inputs"]["value"]
+    assert '<rewrite-uri template="/health"' in xml
+    assert "StatusCode &lt; 200 || context.Response.StatusCode &gt;= 300" in xml and 'code="503"' in xml

@@ -52,6 +52,11 @@ def test_api_management_children_name_the_service_by_its_physical_name(plans):
     for policy in by_type(plans["prod"], "azure-native:apimanagement:ApiPolicy"):
         assert policy["inputs"]["apiId"] in {a["inputs"]["apiId"] for a in by_type(plans["prod"], "azure-native:apimanagement:Api")}
         assert policy["id"].endswith(f"/service/{physical}/apis/{policy['inputs']['apiId']}/policies/policy")
+    operations = {o["inputs"]["operationId"] for o in by_type(plans["prod"], "azure-native:apimanagement:ApiOperation")}
+    for policy in by_type(plans["prod"], "azure-native:apimanagement:ApiOperationPolicy"):
+        assert policy["inputs"]["operationId"] in operations, "an operation policy names the operation's own id"
+        assert policy["id"].endswith(f"/apis/{policy['inputs']['apiId']}/operations/"
+                                     f"{policy['inputs']['operationId']}/policies/policy")
 
 
 def test_a_vault_reports_its_data_plane_uri():

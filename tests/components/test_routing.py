@@ -86,7 +86,7 @@ def api_routing():
         return TrafficRouting("routing", TrafficRoutingArgs(
             environment="unit", spec=API_ROUTING, protect=False, azure_provider=azure, azure_resource_group="unit-rg",
             apis={"orders": ApiTargets(regions=regions, health_path="/v2/health", apim_hostname=apim,
-                                       apim_location="westeurope")}),
+                                       apim_location="westeurope", apim_health_path="/health/orders/")}),
             pulumi.ResourceOptions(provider=provider))
     return build(program)
 
@@ -118,9 +118,19 @@ def test_api_entry_points_alias_each_regional_domain_and_point_the_failover_reco
 
 def test_a_traffic_manager_api_entry_targets_api_management_in_azure_and_the_regional_alias_on_aws():
     built = api_routing()
-    [profile] = built.of_type("azure-native:trafficmanager:Profile")
-    assert [e["target"] for e in profile["inputs"]["endpoints"]] == ["unit-apim.azure-api.net",
-                                                                       "orders-euc1.unit.example.com"]
-    assert profile["inputs"]["monitorConfig"]["path"] == "/v2/health"
+    profiles = {p["inputs"]["profileName"]: p for p in built.of_type("azure-native:trafficmanager:Profile")}
+    assert sorted(profiles) == ["unit-unit-orders", "unit-unit-orders-apim"]
+    parent, child = profiles["unit-unit-orders"], profiles["unit-unit-orders-apim"]
+    nested, aws = parent["inputs"]["endpoints"]
+    # API Management answers health on its own path, so it sits in a child profile that probes that path; the
+    # parent keeps probing the AWS copy's /<version>/health and takes API Management's health from the child.
+    assert nested["type"] == "Microsoft.Network/trafficManagerProfiles/nestedEndpoints"
+    assert nested["targetResourceId"] == child["id"] and child["urn"] in parent["dependencies"]
+    assert nested["minChildEndpoints"] == 1 and "target" not in nested
+    assert aws["target"] == "orders-euc1.unit.example.com" and parent["inputs"]["monitorConfig"]["path"] == "/v2/health"
+    [apim] = child["inputs"]["endpoints"]
+    assert apim["target"] == "unit-apim.azure-api.net" and apim["type"].endswith("/externalEndpoints")
+    assert child["inputs"]["monitorConfig"]["path"] == "/health/orders/"
+    assert child["inputs"]["dnsConfig"]["relativeName"] != parent["inputs"]["dnsConfig"]["relativeName"]
     alias = next(r for r in built.of_type("aws:route53/record:Record") if r["inputs"]["name"] == "orders-euc1.unit.example.com")
-    assert alias["urn"] in profile["dependencies"]
+    assert alias["urn"] in parent["dependencies"]
