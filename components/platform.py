@@ -23,6 +23,7 @@ from .network.azure_network import AzureNetwork, AzureNetworkArgs
 from .observability import alertmanager, prometheus
 from .observability.wiring import build_alert_routes, build_secrets_audit_observability
 from .providers import build_providers, platform_tags
+from .reference_data.wiring import build_reference_data
 from .routing.wiring import build_routing
 from .sagas.wiring import build_sagas
 from .secrets import external_secrets
@@ -123,4 +124,6 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     outputs.update(nodes.outputs)
     # Sagas after the brokers and nodes: they send to the step queues and grant the consuming nodes' roles.
     outputs.update(build_sagas(spec, providers, brokers, nodes.role_names))
+    # Reference tables after the nodes: the owner's nodes get write, the consumers' read.
+    outputs.update(build_reference_data(spec, providers, nodes.role_names))
     return outputs

@@ -14,6 +14,7 @@ from pydantic import Field
 from .base import Name, Problem, SpecModel
 from .cdc import CdcSpec, check_cdc
 from .nodes import TopicRef
+from .reference_data import ReferenceTableSpec, check_reference_data
 from .sagas import SagaSpec
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class DataSpec(SpecModel):
                                   description="distributed transactions with compensations, run by Step Functions")
     cdc: CdcSpec = Field(default_factory=CdcSpec,
                          description="change data capture: Debezium connectors on the environment's Kafka (4.2, 4.6)")
+    reference: list[ReferenceTableSpec] = Field(
+        default_factory=list, description="reference data replicated across regions as DynamoDB global tables, "
+                                          "with their conflict rule (4.3)")
 
 
 def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
@@ -55,3 +59,4 @@ def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
         if entity.owner in entity.consumers:
             yield f"data.entities[{i}].consumers", f"{entity.owner!r} owns {entity.name!r}; expected other contexts"
     yield from check_cdc(spec)
+    yield from check_reference_data(spec)

@@ -195,6 +195,24 @@ def identifiers_of(state: State) -> Iterator[str]:
         if isinstance(value, str) and strong(value):
             yield value
     yield from replica_arns(state)
+    yield from table_replica_arns(state)
+
+
+# A global table is known by its stream and by each replica's table and stream ARNs, as the provider reports
+# them (`streamArn`, `replicas[].arn`, `replicas[].streamArn`): grants name the replica of their own region.
+TABLE_TYPE = "aws:dynamodb/table:Table"
+
+
+def table_replica_arns(state: State) -> Iterator[str]:
+    if state.type != TABLE_TYPE:
+        return
+    replicas = state.outputs.get("replicas")
+    entries = [state.outputs] + (replicas if isinstance(replicas, list) else [])
+    for entry in entries:
+        for key in ("arn", "streamArn"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(value, str) and strong(value):
+                yield value
 
 
 def replica_arns(state: State) -> Iterator[str]:

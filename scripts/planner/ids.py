@@ -130,6 +130,8 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
     if type_ == "aws:sfn/stateMachine:StateMachine":
         arn = f"arn:aws:states:{region}:{account}:stateMachine:{physical}"
         return arn, {"arn": arn, "name": physical, "status": "ACTIVE"}
+    if type_ == "aws:dynamodb/table:Table":
+        return _dynamodb_table(inputs, region, account, physical)
     if type_.startswith("aws:iam/"):
         return physical, {"arn": f"arn:aws:iam::{account}:{type_.split('/')[1].split(':')[0]}/{physical}"}
     if type_ in _GATEWAYS:
@@ -198,6 +200,24 @@ def _appconfig_id(urn: str) -> str:
 def _alarm(name, urn, inputs, region, account, physical):
     alarm = inputs.get("alarmName") or physical
     return alarm, {"arn": f"arn:aws:cloudwatch:{region}:{account}:alarm:{alarm}"}
+
+
+# A stream's label is the time it was enabled; a fixed one keeps plans deterministic.
+STREAM_LABEL = "2026-01-01T00:00:00.000"
+
+
+def _dynamodb_table(inputs: dict[str, Any], region: str, account: str, physical: str) -> tuple[str, dict[str, Any]]:
+    """A table's id is its name; its ARN, stream ARN and each global-table replica's ARNs as DynamoDB reports them
+    (arn:aws:dynamodb:<region>:<account>:table/<name>[/stream/<label>])."""
+    def arns(in_region: str) -> dict[str, Any]:
+        arn = f"arn:aws:dynamodb:{in_region}:{account}:table/{physical}"
+        streams = {"streamArn": f"{arn}/stream/{STREAM_LABEL}", "streamLabel": STREAM_LABEL} if inputs.get(
+            "streamEnabled") else {}
+        return {"arn": arn, **streams}
+    extra: dict[str, Any] = {"name": physical, **arns(region)}
+    if inputs.get("replicas"):
+        extra["replicas"] = [{**dict(r), **arns(str(r.get("regionName")))} for r in inputs["replicas"]]
+    return physical, extra
 
 
 # Secrets, audit and observability types whose real ids and ARNs have their own shapes.

@@ -112,8 +112,10 @@ class RecordingMonitor(MockMonitor):
         response = struct_pb2.Struct()
         response.CopyFrom(request.object)
         for key, value in extra.items():
-            # Computed outputs the provider adds inside an input object (Key Vault's properties.vaultUri) merge in.
-            if key not in inputs or (isinstance(value, dict) and isinstance(inputs[key], dict)):
+            # Computed outputs the provider adds inside an input object (Key Vault's properties.vaultUri) or inside
+            # each entry of an input list (a global table replica's arn and streamArn) merge in.
+            if key not in inputs or (isinstance(value, dict) and isinstance(inputs[key], dict)) or (
+                    isinstance(value, list) and isinstance(inputs[key], list) and len(value) == len(inputs[key])):
                 response[key] = value
         return RegisterResourceResponse(urn=urn, id=id_, object=response)
 
