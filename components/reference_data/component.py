@@ -25,21 +25,11 @@ import pulumi
 from pulumi_aws import dynamodb, iam, kms
 
 from ..naming import physical_name, region_code
-from ..spec.reference_data import LAST_WRITER_WINS, ReferenceTableSpec
+from ..spec.reference_data import LAST_WRITER_WINS, ReferenceTableSpec, conflict_statement
 from . import documents
 
 TYPE = "hybrid:data:ReferenceTable"
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
-
-
-def conflict_statement(resolver: Optional[str]) -> str:
-    """The conflict rule as the stack states it (an output, and the catalog's annotation)."""
-    if resolver is None:
-        return (f"{LAST_WRITER_WINS}: DynamoDB reconciles concurrent writes to the same item in different regions "
-                "to the latest write, per item, and every replica converges to it; the earlier write is "
-                "overwritten, not merged")
-    return (f"resolver {resolver}: the owner's node {resolver} reads every replica's stream (new and old images) "
-            "and writes the winning version; underneath, DynamoDB still keeps the latest write per item")
 
 
 @dataclass(frozen=True)

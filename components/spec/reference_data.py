@@ -76,6 +76,17 @@ class ReferenceTableSpec(SpecModel):
         return [r.region for r in spec.regions.aws.all()]
 
 
+def conflict_statement(resolver: Optional[str]) -> str:
+    """The conflict rule as the stack states it: the table's output and the catalog's annotation. DynamoDB's own
+    rule: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html."""
+    if resolver is None:
+        return (f"{LAST_WRITER_WINS}: DynamoDB reconciles concurrent writes to the same item in different regions "
+                "to the latest write, per item, and every replica converges to it; the earlier write is "
+                "overwritten, not merged")
+    return (f"resolver {resolver}: the owner's node {resolver} reads every replica's stream (new and old images) "
+            "and writes the winning version; underneath, DynamoDB still keeps the latest write per item")
+
+
 def check_reference_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
     zone = spec.residency.zone
     countries = spec.site_countries()

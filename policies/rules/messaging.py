@@ -21,6 +21,12 @@ ENCRYPTABLE = {
     "aws:msk/cluster:Cluster": ("encryptionInfo.encryptionAtRestKmsKeyArn", "alias/aws/kafka"),
     "aws:dynamodb/table:Table": ("serverSideEncryption.kmsKeyArn", "alias/aws/dynamodb"),
 }
+# Types whose replicas in other regions each name their own key: (list input, key property, region property).
+# A global table replica without kmsKeyArn falls back to the AWS-managed alias/aws/dynamodb of its region
+# (https://www.pulumi.com/registry/packages/aws/api-docs/dynamodb/table/, replicas[].kmsKeyArn).
+REPLICA_KEYS = {
+    "aws:dynamodb/table:Table": ("replicas", "kmsKeyArn", "regionName"),
+}
 AZURE_NAMESPACES = {"azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace"}
 # Services that offer no customer-managed key: the rule says so instead of passing silently.
 NO_CMK_OFFERED = {

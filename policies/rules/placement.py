@@ -5,6 +5,15 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from .framework import Resource
+from .values import maps
+
+# Types that place copies of their data in other regions through an input list: (list input, region property).
+# https://www.pulumi.com/registry/packages/aws/api-docs/dynamodb/table/ (replicas[].regionName),
+# https://www.pulumi.com/registry/packages/aws/api-docs/secretsmanager/secret/ (replicas[].region).
+REPLICA_REGIONS = {
+    "aws:dynamodb/table:Table": ("replicas", "regionName"),
+    "aws:secretsmanager/secret:Secret": ("replicas", "region"),
+}
 
 
 def region_of(resource: Resource, config: Mapping[str, Any]) -> Optional[str]:
@@ -25,3 +34,11 @@ def region_of(resource: Resource, config: Mapping[str, Any]) -> Optional[str]:
 def _cluster_region(provider_name: str, config: Mapping[str, Any]) -> Optional[str]:
     clusters = config.get("clusterRegions") or {}
     return clusters.get(provider_name)
+
+
+def replica_regions(resource: Resource) -> list[str]:
+    """The regions a resource replicates its data into, besides its own (global tables, replicated secrets)."""
+    if resource.type not in REPLICA_REGIONS:
+        return []
+    replicas, region = REPLICA_REGIONS[resource.type]
+    return [str(r.get(region)) for r in maps(resource.props.get(replicas)) if r.get(region)]

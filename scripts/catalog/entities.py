@@ -211,6 +211,8 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
                                 annotations={f"{ANNOTATION}placement": integration.region}))
     entities += saga_entities(spec, broker_refs)
     entities.extend(cdc_entities(spec, system, broker_refs, secret_refs, tier))
+    from .reference_data import reference_entities  # it builds on this module's helpers
+    entities.extend(reference_entities(spec))
     return entities
 
 

@@ -174,7 +174,8 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
         _AWS_REGION + ("bucket",),
     "aws:s3/bucketPolicy:BucketPolicy": _AWS_REGION + ("bucket",),
-    "aws:dynamodb/table:Table": _AWS_REGION + ("name",),
+    # A table keeps its key schema for life: a new partition or sort key (or local index) is a new table.
+    "aws:dynamodb/table:Table": _AWS_REGION + ("name", "hashKey", "rangeKey", "localSecondaryIndexes"),
     "aws:lambda/function:Function": _AWS_REGION + ("name",),
     "aws:lambda/permission:Permission": _AWS_REGION + ("action", "functionName", "principal", "sourceArn",
                                                        "statementId", "qualifier"),
