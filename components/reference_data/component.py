@@ -32,6 +32,12 @@ TYPE = "hybrid:data:ReferenceTable"
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
 
+def table_name(environment: str, table: str) -> str:
+    """The table's physical name, the same in every replica region (DynamoDB names: 3-255 of letters, digits,
+    '_', '-', '.')."""
+    return physical_name(environment, "ref", table, limit=255)
+
+
 @dataclass(frozen=True)
 class ReferenceTableArgs:
     spec: ReferenceTableSpec
@@ -78,7 +84,7 @@ class ReferenceTable(pulumi.ComponentResource):
         if len(set(args.regions)) < 2:
             raise ValueError(f"reference table {spec.name}: a global table needs two or more regions")
         home, *others = args.regions
-        table_name = physical_name(args.environment, "ref", spec.name, limit=255)
+        name_in_regions = table_name(args.environment, spec.name)
         resolver = spec.resolver
         tags = {"component": "reference-data", "reference-table": spec.name, "entity": spec.entity,
                 "owner": args.owner, "conflict-resolution": f"resolver-{resolver}" if resolver else LAST_WRITER_WINS}
@@ -95,14 +101,14 @@ class ReferenceTable(pulumi.ComponentResource):
                 f"{name}-key-{code}", description=f"{args.environment} reference table {spec.name} ({region} replica)",
                 enable_key_rotation=True, deletion_window_in_days=args.key_deletion_days,
                 policy=documents.key_policy(args.aws_account), tags=tags, opts=pinned(region, args.protect))
-            kms.Alias(f"{name}-key-alias-{code}", name=f"alias/{physical_name(table_name, limit=250)}",
+            kms.Alias(f"{name}-key-alias-{code}", name=f"alias/{physical_name(name_in_regions, limit=250)}",
                       target_key_id=keys[region].key_id, opts=pinned(region, False))
 
         attributes = [dynamodb.TableAttributeArgs(name=n, type=t) for n, t in spec.keys.attributes()]
         # A replica whose key is still being created fails replication (GenerateDataKey on a pending key): the
         # keys' ARNs are Outputs, so the engine creates every key before the table.
         table = dynamodb.Table(
-            f"{name}-table", name=table_name, billing_mode="PAY_PER_REQUEST",
+            f"{name}-table", name=name_in_regions, billing_mode="PAY_PER_REQUEST",
             hash_key=spec.keys.hash_key, range_key=spec.keys.range_key, attributes=attributes,
             stream_enabled=True, stream_view_type=STREAM_VIEW,
             server_side_encryption=dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=keys[home].arn),
