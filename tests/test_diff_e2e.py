@@ -15,6 +15,9 @@ import yaml
 from tests.conftest import ROOT
 from tests.test_cli_conventions import camel_keys
 
+# git worktrees, fresh planner processes and a killed child: seconds each.
+pytestmark = pytest.mark.slow
+
 COPIED = ("Pulumi.yaml", "__main__.py", "components", "scripts", "policies", "environments", "stacks", "apis",
           "schemas")
 

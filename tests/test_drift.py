@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from scripts.diff.compare import CREATE, DELETE, REPLACE, UPDATE, compare
 from tests.conftest import ROOT
 
@@ -30,6 +32,7 @@ def test_drift_reports_missing_extra_and_different_only():
     assert [path for _, path in result.not_comparable] == ["secretString"], "the secret is said to be not comparable"
 
 
+@pytest.mark.slow  # runs the command end to end
 def test_drift_command_markdown_and_json():
     command = [sys.executable, "-m", "scripts.cli_main", "drift", "prod", "--export", str(DATA / "prod-export.json"),
                "--plan", str(DATA / "prod-plan.json")]

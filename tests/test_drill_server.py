@@ -49,6 +49,7 @@ KILLED_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # kills a drill process and runs another
 def test_killed_drill_is_repaired_by_the_next_run(tmp_path):
     inventory = read_inventory(synthetic_export(), PRIMARY, SECONDARY, promote=["token"])
     state = tmp_path / "state.json"
@@ -112,6 +113,7 @@ def test_environment_without_failover_section_is_bad_input(staging_plan):
     assert "failover" in result.output
 
 
+@pytest.mark.slow  # a whole drill against the local stand-in server
 def test_local_drill_of_staging_passes(staging_plan, tmp_path, monkeypatch):
     """The shipped staging environment, end to end through the CLI on the local target (reports in tmp)."""
     import shutil

@@ -66,6 +66,7 @@ def test_prod_plans_a_metric_alert_per_azure_integration_from_its_slo(plans):
                     if f"-{item['name']}-" in r["urn"]]
 
 
+@pytest.mark.slow  # plans a changed copy of the project
 def test_a_different_slo_gives_a_different_threshold(project_copy):
     from scripts.planner.run import plan_environment
 

@@ -65,6 +65,7 @@ def test_ids_are_realistic(plans):
     assert key["id"] in by_name(export, "orders-euc1-partner-inbound")["inputs"]["kmsMasterKeyId"]
 
 
+@pytest.mark.slow  # fresh interpreters, each importing the provider SDKs
 def test_a_fresh_process_and_the_warm_pool_under_other_hash_seeds_write_identical_bytes(tmp_path, project_copy, plans):
     """prod planned alone in a fresh process, and planned in a child the warm plan pool forks from this test
     process (which has imported the provider SDKs and run plans before), under different hash seeds, write the

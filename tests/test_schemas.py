@@ -114,6 +114,7 @@ def test_unreadable_schema_is_a_clear_error(repo):
     assert result.error and result.error.startswith("schemas/o.avsc: not a valid Avro schema")
 
 
+@pytest.mark.slow  # runs the command against a throwaway git repository
 def test_cli_exit_codes(repo):
     for folder in ("environments", "stacks", "apis"):
         if (ROOT / folder).exists():

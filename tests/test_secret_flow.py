@@ -6,6 +6,7 @@ import io
 import json
 import logging
 
+import pytest
 from rich.console import Console
 
 from components.spec import load_environment
@@ -21,6 +22,7 @@ from .conftest import ROOT, by_type
 PLAINTEXT = "apiVersion: v1\nusers: [{name: admin, user: {token: s3cr3t-KUBE-t0ken-7f9a}}]"
 
 
+@pytest.mark.slow  # plans a whole environment with injected config
 def test_injected_kubeconfig_stays_secret_end_to_end(caplog):
     caplog.set_level(logging.DEBUG)
     plan = plan_environment(ROOT, "prod", secret_values={"kubeconfig": PLAINTEXT})

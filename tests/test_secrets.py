@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.rules.evaluate import evaluate
@@ -183,6 +184,7 @@ KNOWN = "https://events.pagerduty.com/integration/KNOWN-PLAINTEXT-7f3a9c/enqueue
 KNOWN_KUBECONFIG = "apiVersion: v1\nkind: Config\n# KNOWN-KUBECONFIG-PLAINTEXT-41b2\n"
 
 
+@pytest.mark.slow  # plans, reports and logs a whole environment
 def test_an_injected_secret_stays_secret_end_to_end(tmp_path, caplog, capfd):
     from scripts.planner.run import plan_environment
 
