@@ -34,8 +34,8 @@ $(VENV)/.installed: pyproject.toml requirements.txt constraints.txt
 	@echo "setup: creating the virtualenv ($(VENV))"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	@echo "setup: installing the blueprint, the Pulumi and provider SDKs and the test tools (a few minutes the first time)"
-	$(PY) -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
+	@echo "setup: installing the blueprint, the Pulumi and provider SDKs, the test and benchmark tools (a few minutes the first time)"
+	$(PY) -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[test,bench]'
 	@touch $@
 
 # One command plans every environment: the provider SDKs are imported once and the plans run in parallel.
@@ -52,6 +52,7 @@ bench: setup
 	$(PY) -m scripts.bench
 	$(PY) -m scripts.drill.bench
 	$(PY) -m scripts.bench.policies
+	$(PY) -m scripts.bench.formats
 
 envs:
 	@echo $(ENVS)
