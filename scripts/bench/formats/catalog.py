@@ -13,9 +13,6 @@ from .derive import proto_text
 from .model import EventSchema, Unsupported, from_avro, from_json_schema, from_proto_file
 from .protobuf import ProtoUnavailable, compile_protos
 
-SUFFIXES = (".avsc", ".proto", ".json")
-
-
 @dataclass
 class Catalog:
     events: list[EventSchema] = field(default_factory=list)
@@ -28,9 +25,16 @@ class Catalog:
     buf_version: str = ""
 
 
+def _is_schema(path: Path) -> bool:
+    try:
+        format_of(str(path))  # the schema check's own suffix table
+    except SchemaUnreadable:
+        return False
+    return True
+
+
 def schema_files(root: Path) -> list[str]:
-    folder = root / "schemas"
-    return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    return sorted(p.relative_to(root).as_posix() for p in (root / "schemas").rglob("*") if p.is_file() and _is_schema(p))
 
 
 def _module_path(path: str) -> str:
