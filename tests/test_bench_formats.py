@@ -89,6 +89,7 @@ def test_sizes_are_positive_and_the_same_on_every_run(catalog):
     assert all(len(data) > 0 and len(packed) > 0 for data, packed in first.values())
 
 
+@pytest.mark.slow  # a fresh interpreter
 @needs_buf
 def test_sizes_do_not_depend_on_the_process(tmp_path):
     """Another interpreter with another hash seed measures the same bytes (a str seed, no set iteration)."""
