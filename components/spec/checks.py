@@ -25,6 +25,8 @@ from .failover import check_failover
 from .prerequisites import check_prerequisites
 from .data import check_data
 from .sagas import check_sagas
+from .integration_checks import check_integrations
+from .contexts import check_contexts
 from .residency import ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS, region_in_zone
 
 
@@ -142,4 +144,6 @@ def cross_field_problems(spec: EnvironmentSpec, declared_secret_keys: set[str] |
     problems.extend(check_prerequisites(spec))
     problems.extend(check_data(spec))
     problems.extend(check_sagas(spec))
+    problems.extend(check_integrations(spec, root))
+    problems.extend(check_contexts(spec))
     return problems

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from ..naming import region_code
 from .base import LOG_RETENTION_DAYS, Cidr, Name, PositiveInt, SpecModel
+from .integration_design import ApiCall
 
 Hostname = Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253,
                                 description="fully qualified lower-case DNS name")]
@@ -79,6 +80,8 @@ class Backend(SpecModel):
     vpc_link_target_arn: Optional[str] = Field(
         default=None, pattern=r"^arn:aws:elasticloadbalancing:[a-z0-9-]+:\d{12}:(loadbalancer|listener)/.+$",
         description="private backends: the internal NLB (REST APIs) or ALB/NLB listener (HTTP APIs) in front")
+    calls: list[ApiCall] = Field(default_factory=list,
+        description="APIs the backend calls synchronously before it answers: the next hops of a synchronous chain")
 
 
 class Deprecation(SpecModel):
@@ -127,6 +130,17 @@ class StandbySpec(SpecModel):
         return self
 
 
+class ApiObjectives(SpecModel):
+    """What the API's owners commit to (practice 1.1): the design checks compose these along synchronous chains.
+
+    Declared objectives, not alarms: the gateway's own metrics are not alarmed from them yet."""
+
+    availability_percent: Optional[float] = Field(default=None, gt=0, lt=100,
+                                                  description="share of requests answered without a 5xx, percent")
+    latency_p99_ms: Optional[float] = Field(default=None, gt=0,
+                                            description="99th-percentile response latency, milliseconds")
+
+
 class ApiSpec(SpecModel):
     name: Name
     audience: Literal["partner", "internal"] = Field(
@@ -154,6 +168,8 @@ class ApiSpec(SpecModel):
         description="retention of the API's access logs, days (a value CloudWatch Logs accepts)")
     standby: Optional[StandbySpec] = Field(
         default=None, description="partner APIs: a copy in a second region that DNS fails over to")
+    slo: Optional[ApiObjectives] = Field(default=None,
+        description="availability and p99 latency objectives, composed along synchronous chains by `hybrid validate`")
 
     def serving_regions(self) -> list[str]:
         """The API's region, then its standby region when it has one."""

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from .base import Problem, Name, SpecModel
 from .brokers import kinds_where
+from .integration_design import ApiCall
 from .residency import region_in_zone
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ class NodeSpec(SpecModel):
                     "Prometheus exporter's default")
     consumes: list[QueueRef] = Field(min_length=1, description="queues the node reads (and scales on)")
     publishes: list[TopicRef] = Field(default_factory=list, description="topics the node may publish to")
+    calls: list[ApiCall] = Field(default_factory=list,
+        description="gateway APIs the node calls synchronously; a call into another context needs an integration")
 
     @model_validator(mode="after")
     def _pinned_image(self) -> "NodeSpec":

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field
 
 from .base import LOG_RETENTION_DAYS, Name, SecretRef, SpecModel, unresolved_secret
 from .brokers import kinds_where
+from .integration_design import ApiCall, DesignStandards, Pattern, Payload, Requirements
 
 Severity = Literal["critical", "warning"]
 PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
@@ -93,17 +94,44 @@ class InClusterWorkload(SpecModel):
 
 
 class Integration(SpecModel):
+    """One flow between two bounded contexts (or within one): how it travels, in what, needing what (1.1-1.5)."""
+
     name: Name
-    owner: str = Field(min_length=1, description="owning team, used in tags and the catalog")
+    owner: str = Field(min_length=1, description="owning team, used in tags and the catalog: the producer or consumer")
+    producer: str = Field(min_length=1, description="bounded context that produces the data: publishes the events, "
+                                                    "or serves the API a synchronous consumer calls")
+    consumer: str = Field(min_length=1, description="bounded context that consumes the events or calls the API")
+    pattern: Pattern = Field(description="sync: request/response through a gateway API (api); async: through a "
+                                         "broker (broker); point-to-point: directly, neither broker nor gateway")
+    api: Optional[ApiCall] = Field(default=None, description="sync: the gateway API and version the consumer calls")
+    payload: Optional[Payload] = Field(default=None, description="format, schema and envelope of what travels")
+    requires: Requirements = Field(default_factory=Requirements,
+        description="end-to-end availability and p99 latency the consumer needs; default the integration's SLOs")
+    transactional: bool = Field(default=False,
+        description="the flow needs transactional integrity across its contexts (both sides commit or neither)")
+    saga: Optional[Name] = Field(default=None,
+        description="data.sagas[].name that keeps a transactional integration consistent (required for async)")
     region: str = Field(description="AWS region (CloudWatch alarms) or the environment's Azure location (Azure Monitor "
                                     "metric alerts on its Service Bus broker) the integration's metrics live in")
-    broker: Optional[str] = Field(default=None, description="messaging broker whose queue it consumes")
-    queue: Optional[str] = Field(default=None, description="queue whose backlog age is the backlog SLO")
+    broker: Optional[str] = Field(default=None, description="async: the messaging broker the flow goes through")
+    queue: Optional[str] = Field(default=None, description="the broker's queue it consumes: its backlog age is the "
+                                                           "backlog SLO")
     workload: Optional[InClusterWorkload] = Field(default=None,
         description="the in-cluster workload, for Prometheus scraping and rules")
     slos: Slos = Field(description="service level objectives; each becomes an alarm at its severity")
     flags: dict[str, bool] = Field(default_factory=lambda: {"kill_switch": False, "circuit_breaker_open": False},
                                    description="AppConfig feature flags and their initial values")
+
+    def required_availability(self) -> Optional[float]:
+        """What the consumer needs: `requires`, else the integration's own availability objective."""
+        if self.requires.availability_percent is not None:
+            return self.requires.availability_percent
+        return self.slos.availability.target_percent if self.slos.availability else None
+
+    def required_latency_ms(self) -> Optional[float]:
+        if self.requires.latency_p99_ms is not None:
+            return self.requires.latency_p99_ms
+        return self.slos.latency_p99_ms.target if self.slos.latency_p99_ms else None
 
 
 class RolloutStrategy(SpecModel):
@@ -129,6 +157,8 @@ class ObservabilitySpec(SpecModel):
         description="integrations with SLOs: each gets alarms, a dashboard and rollback switches")
     rollout: RolloutStrategy = Field(default_factory=RolloutStrategy,
                                      description="how flag changes roll out through AppConfig")
+    standards: DesignStandards = Field(default_factory=DesignStandards,
+        description="boundary format and envelope and the fan-out threshold the design checks judge integrations by")
 
     def targets_for(self, severity: str) -> list[OncallTarget]:
         return [t for t in self.oncall if severity in t.severities]
@@ -174,8 +204,11 @@ def check_observability(spec, declared_secret_keys: set[str] | None) -> Iterator
                        f"entry whose severities include it")
         if integration.slos.declared() and "critical" not in {o.severity for o in integration.slos.declared().values()}:
             yield f"{path}.slos", "expected at least one SLO with severity critical, so a failure pages someone"
-        if (integration.broker is None) != (integration.queue is None):
-            yield f"{path}.queue", "expected broker and queue together (or neither)"
+        if integration.queue is not None and integration.broker is None:
+            yield f"{path}.queue", "a queue belongs to a broker; expected broker with queue"
+        elif integration.broker is not None and integration.queue is None:
+            if integration.broker not in brokers:
+                yield f"{path}.broker", f"undefined broker {integration.broker!r}; expected one of messaging.brokers[].name: {', '.join(sorted(brokers)) or 'none'}"
         elif integration.broker is not None:
             broker = brokers.get(integration.broker)
             if broker is None:
