@@ -38,7 +38,8 @@ def test_validate_lists_every_problem_and_exits_2_without_a_traceback(project_co
 def test_validate_json(project_copy):
     result = invoke("validate", "dev", "--json", "--root", str(project_copy))
     assert result.exit_code == 0
-    assert json.loads(result.output) == {"version": 1, "valid": True, "problems": {"dev": []}, "warnings": {}}
+    assert json.loads(result.output) == {"version": 1, "valid": True, "problems": {"dev": []}, "errors": [],
+                                         "warnings": []}
 
 
 def test_validate_reports_an_unknown_environment(project_copy):

@@ -74,7 +74,7 @@ def validate(
             else:
                 out.print(f"[green]✓ {escape(name)}[/] is valid" + (
                     f" ({plural(len(warnings[name]), 'warning')})" if warnings[name] else ""))
-            for warning in warnings[name]:
-                warn(f"{warning['file']}: {warning['path']}: {warning['message']} [{warning['check']}]")
+        for warning in (w for name in problems for w in warnings[name]):  # after every error
+            warn(f"{warning['file']}: {warning['path']}: {warning['message']} [{warning['check']}]")
     if any(problems.values()):
         raise typer.Exit(BAD_INPUT)

@@ -16,8 +16,8 @@ SPEC = ObservabilitySpec.model_validate({
                 "severities": ["critical"]},
                {"name": "mail", "kind": "email", "endpoint": {"secret": "oncallEndpoints", "entry": "email"},
                 "severities": ["warning"]}],
-    "integrations": [{"name": "order-billing", "owner": "orders", "region": "eu-central-1", "broker": "orders",
-                      "queue": "billing", "slos": {"availability": {"target_percent": 99.5, "severity": "critical"},
+    "integrations": [{"name": "order-billing", "owner": "orders", "producer": "orders", "consumer": "orders",
+                      "pattern": "async", "region": "eu-central-1", "broker": "orders", "queue": "billing", "slos": {"availability": {"target_percent": 99.5, "severity": "critical"},
                                                    "backlog_age_seconds": {"target": 600, "severity": "critical"}}}],
 })
 ENDPOINTS = json.dumps({"pagerduty": "https://events.pagerduty.com/integration/abc/enqueue",
