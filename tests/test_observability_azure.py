@@ -23,7 +23,8 @@ def azure_integrations(env: str) -> list[dict]:
 
 
 def integration(target: float, severity: str = "critical") -> Integration:
-    return Integration(name="i1", owner="o", region="westeurope", broker="b", queue="q",
+    return Integration(name="i1", owner="o", producer="o", consumer="o", pattern="async", region="westeurope",
+                       broker="b", queue="q",
                        slos={"latency_p99_ms": {"target": target, "severity": severity}})
 
 
