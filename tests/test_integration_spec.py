@@ -197,3 +197,13 @@ def test_an_integration_and_the_node_it_monitors_have_one_owner():
 def test_api_objectives_are_percentages_and_milliseconds():
     found = problems("dev", lambda d: api_named(d, "inventory").update(slo={"availability_percent": 100}))
     assert "gateways.apis[1].slo.availability_percent" in found
+
+
+def test_an_async_flow_over_a_stream_names_its_broker_alone():
+    stream = integration("payment-ledger", "payments", "order-management", "async", broker="payments",
+                         payload={"format": "avro", "schema": "schemas/payments/payment-settled.avsc"})
+    assert problems("prod", add(stream)) == {}
+    found = problems("prod", add({**stream, "broker": None, "queue": "billing-orders"}))
+    assert found["observability.integrations[4].queue"] == "a queue belongs to a broker; expected broker with queue"
+    found = problems("prod", add({**stream, "broker": "ledger"}))
+    assert "undefined broker 'ledger'" in found["observability.integrations[4].broker"]
