@@ -16,9 +16,10 @@ from .commands import window
 from .commands import drill
 from .commands import prerequisites
 from .commands import env, workflows
+from .commands import audit
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill.")
+                  help="Operate the hybrid integration blueprint: validate, plan, check, diff, drill, audit.")
 DISTRIBUTION = "hybrid-integration-blueprint"
 
 
@@ -48,6 +49,7 @@ app.command()(drift.drift)
 app.command()(catalog.catalog)
 app.command()(window.window)
 app.command()(drill.drill)
+app.command()(audit.audit)
 app.command()(schema.schema)
 app.command()(prerequisites.prerequisites)
 app.add_typer(schemas.app, name="schemas")

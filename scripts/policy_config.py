@@ -19,6 +19,7 @@ from .files import write_atomic
 def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
     return {
         "allowedRegions": list(spec.residency.allowed_regions),
+        "accounts": [spec.accounts.aws.account_id],
         "clusterRegions": {cluster_provider_name(c.name): c.placement for c in spec.clusters},
         "requiredTags": sorted(platform_tags(spec)),
         "secondaryRegion": spec.regions.aws.secondary.region if spec.regions.aws.secondary else None,

@@ -231,7 +231,9 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         {"metadata": {"labels": {"app.kubernetes.io/component": "processing-node",
                                  "hybrid.integration/residency-zone": "us"}}, **pod("kubernetes:apps/v1:Deployment", HEALTHY)})},
 }
+FOREIGN = {**NAMED, "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "444455556666"]}}
 CONFIG = {"secrets-replicated": {"secondaryRegion": "eu-west-1"},
+          "resource-policy-cross-account": {"accounts": ["111122223333"]},
           "node-residency-zone": {"zoneRegions": {"eu": ["eu-central-1"], "us": ["us-east-1"]},
                                   "clusterRegions": {"default": "eu-central-1"}}}
 
@@ -246,6 +248,8 @@ def generated() -> dict[str, dict[str, tuple[Any, Any]]]:
         "resource-policy-not-public": {t: ({name: doc(NAMED)}, {name: doc(public)})
                                        for t, name in RESOURCE_POLICY_INPUTS.items()},
         "azure-tls-minimum": {t: ({name: "TLS1_2"}, {name: "TLS1_0"}) for t, name in TLS.items()},
+        "resource-policy-cross-account": {t: ({name: doc(NAMED)}, {name: doc(FOREIGN)})
+                                          for t, name in RESOURCE_POLICY_INPUTS.items()},
     }
 
 

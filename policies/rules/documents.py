@@ -7,6 +7,7 @@ invert them. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .values import as_list, document, is_map, maps, strings
@@ -116,4 +117,35 @@ def public_principal_problems(value: Any) -> list[str]:
         elif statement.get("NotPrincipal") is not None:
             problems.append(f"statement {index} allows every principal but those in NotPrincipal, "
                             "without a condition on the caller")
+    return problems
+
+
+_ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def principal_accounts(principal: Any) -> set[str]:
+    """The AWS accounts an Allow statement's AWS principals name (a bare id or an IAM/STS ARN); service and
+    federated principals name none."""
+    if principal is None or not is_map(principal):
+        return set()
+    accounts = set()
+    for value in strings(as_list(principal.get("AWS"))):
+        match = _ACCOUNT_ARN.match(value)
+        if match:
+            accounts.add(match.group(1))
+        elif _ACCOUNT_ID.match(value):
+            accounts.add(value)
+    return accounts
+
+
+def foreign_principal_problems(value: Any, accounts: set[str]) -> list[str]:
+    """Allow statements that grant an account outside `accounts` (the environment's own)."""
+    problems = []
+    for index, statement in enumerate(statements(value)):
+        if not allows(statement):
+            continue
+        foreign = sorted(principal_accounts(statement.get("Principal")) - accounts)
+        if foreign:
+            problems.append(f"statement {index} grants {len(foreign)} account(s) outside the environment's own")
     return problems
