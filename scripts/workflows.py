@@ -27,6 +27,9 @@ from .project import load_project, stack_of_environment
 WORKFLOWS = Path(".github") / "workflows"
 DEPLOY = WORKFLOWS / "deploy.yml"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
+SECURITY_AUDIT = WORKFLOWS / "security-audit.yml"
+MATRIXED = (PULL_REQUEST, SECURITY_AUDIT)
+"""Hand-written workflows whose marked stack matrices list every environment."""
 REUSABLE_UP = "pulumi-up.yml"
 MATRIX_MARKER = "# every environment (hybrid workflows)"
 _MATRIX_LINE = re.compile(r"^(?P<indent>[ ]+)stack: \[[^\]\n]*\](?P<marker>[ ]+" + re.escape(MATRIX_MARKER) + r")$",
@@ -125,7 +128,7 @@ def deploy_workflow(order: list[str], after: dict[str, str | None], secrets: lis
 
 
 def with_matrices(text: str, names: list[str], file: str) -> str:
-    """The pull-request workflow with every marked stack matrix listing `names`."""
+    """A hand-written workflow with every marked stack matrix listing `names`."""
     if not _MATRIX_LINE.search(text):
         raise SpecError([SpecIssue(file, "jobs.*.strategy.matrix.stack", "no stack matrix marked "
                                    f"`{MATRIX_MARKER}`; expected at least one such line to generate")])
@@ -140,12 +143,15 @@ def generated(root: Path, specs: dict[str, EnvironmentSpec] | None = None) -> di
     order = environments.deploy_order(specs, files)
     _check_stacks(root, order)
     deploy = deploy_workflow(order, {n: s.deployment.after for n, s in specs.items()}, _reusable_secrets(root))
-    pull_request = root / PULL_REQUEST
-    try:
-        current = pull_request.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpecError([SpecIssue(str(pull_request), "(file)", f"cannot read it: {error.strerror}")]) from None
-    return {root / DEPLOY: deploy, pull_request: with_matrices(current, order, str(pull_request))}
+    files = {root / DEPLOY: deploy}
+    for relative in MATRIXED:
+        path = root / relative
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise SpecError([SpecIssue(str(path), "(file)", f"cannot read it: {error.strerror}")]) from None
+        files[path] = with_matrices(current, order, str(path))
+    return files
 
 
 def stale(root: Path, specs: dict[str, EnvironmentSpec] | None = None) -> list[Path]:

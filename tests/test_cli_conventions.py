@@ -58,6 +58,7 @@ JSON_RUNS = {
     "window": [["window", "dev", "--json", "--at", "2026-06-02T10:00+02:00"]],
     "prerequisites": [["prerequisites", "staging", "--json"]],
     "drill": [["drill", "staging", "--target", "aws", "--json"]],  # the dry run; the local run: test_drill_server
+    "audit": [["audit", "dev", "--target", "local", "--plan", "{tmp}/dev.json", "--json"]],
     "schemas check": [["schemas", "check", "--base", "HEAD", "--json", "--root", str(ROOT)]],
     "workflows": [["workflows", "--check", "--json", "--root", str(ROOT)]],
 }

@@ -100,7 +100,8 @@ def test_env_new_adds_an_environment_everywhere_the_list_is_used(project):
     assert report["version"] == 1 and camel_keys(report) == []
     assert report["created"] == [f"environments/{NEW}.yaml", f"stacks/Pulumi.{NEW}.yaml", f"stacks/esc/{NEW}.yaml",
                                  f"catalog/{NEW}/catalog-info.yaml", f"catalog/{NEW}/topology.md"]
-    assert report["regenerated"] == [".github/workflows/deploy.yml", ".github/workflows/pull-request.yml"]
+    assert report["regenerated"] == [".github/workflows/deploy.yml", ".github/workflows/pull-request.yml",
+                                     ".github/workflows/security-audit.yml"]
     # `make plan` plans it, the workflows deploy and preview it, the catalog describes it, all of it fresh
     assert NEW in make_envs(project)
     deploy = yaml.safe_load((project / workflows.DEPLOY).read_text())["jobs"]
@@ -110,6 +111,8 @@ def test_env_new_adds_an_environment_everywhere_the_list_is_used(project):
     pull_request = yaml.safe_load((project / workflows.PULL_REQUEST).read_text())["jobs"]
     for job in ("preview", "code-scanning"):
         assert NEW in pull_request[job]["strategy"]["matrix"]["stack"], job
+    audit = yaml.safe_load((project / workflows.SECURITY_AUDIT).read_text())["jobs"]["audit"]
+    assert NEW in audit["strategy"]["matrix"]["stack"]
     assert workflows.stale(project) == [] and outdated(project) == []
     assert runner.invoke(app, ["catalog", NEW, "--check", "--root", str(project)]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(project)]).exit_code == 0

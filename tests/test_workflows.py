@@ -234,3 +234,22 @@ def test_pull_requests_upload_policy_findings_as_sarif_with_hash_pinned_actions_
     assert "--format sarif" in check
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
     assert upload["with"]["sarif_file"] == "results/${{ matrix.stack }}.sarif"
+
+
+def test_the_security_audit_runs_on_a_schedule_against_each_cloud_with_oidc_and_uploads_sarif():
+    workflow = load("security-audit.yml")
+    assert "schedule" in workflow["on"] and "workflow_dispatch" in workflow["on"]
+    job = workflow["jobs"]["audit"]
+    assert job["permissions"] == {"contents": "read", "id-token": "write", "security-events": "write"}
+    assert sorted(job["strategy"]["matrix"]["stack"]) == sorted(SHIPPED)
+    assert job["strategy"]["matrix"]["target"] == ["aws", "azure"]
+    uses = [s["uses"] for s in job["steps"] if "uses" in s]
+    assert uses and all(len(u.split("@")[1].split()[0]) == 40 for u in uses), "actions pinned by full commit hash"
+    assert any(u.startswith("aws-actions/configure-aws-credentials@") for u in uses)
+    assert any(u.startswith("azure/login@") for u in uses)
+    run = next(s["run"] for s in job["steps"] if "hybrid audit" in s.get("run", ""))
+    assert '--target "${TARGET}" --format sarif --output "results/${STACK}-${TARGET}.sarif"' in run
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"]["sarif_file"] == "results/${{ matrix.stack }}-${{ matrix.target }}.sarif"
+    steps = [s.get("uses", "") + s.get("run", "") for s in job["steps"]]
+    assert steps.index(upload["uses"]) < len(steps) - 1, "findings fail the job only after the upload"

@@ -347,8 +347,9 @@ def _secrets(client: Any, plan: _Plan, region: str) -> None:
         inputs = secret["inputs"]
         replicas = [{"Region": str(r.get("region"))} for r in _value(inputs.get("replicas")) or []]
         # A synthetic value the stand-in holds; the audit never reads it back.
-        client.create_secret(Name=inputs["name"], SecretString=random.token_urlsafe(24), AddReplicaRegions=replicas,
-                             Tags=_tag_list(plan.tags(secret)), Description=inputs.get("description") or "")
+        client.create_secret(Name=inputs["name"], SecretString=random.token_urlsafe(24),
+                             Tags=_tag_list(plan.tags(secret)), Description=inputs.get("description") or "",
+                             **({"AddReplicaRegions": replicas} if replicas else {}))
         names[secret["id"]] = inputs["name"]
     for policy in plan.of(live.SECRET_POLICY):
         name = names.get(policy["inputs"].get("secretArn"))
