@@ -260,3 +260,39 @@ def test_aws_target_refuses_credentials_for_another_account(monkeypatch):
         result = runner.invoke(app, ["audit", "staging", "--target", "aws", "--root", str(ROOT)])
     assert result.exit_code == 2
     assert f"the credentials are for AWS account {OTHER_ACCOUNT}" in result.output
+
+
+def test_public_brokers_are_found_and_private_ones_pass():
+    from moto import mock_aws
+
+    from scripts.assessment.aws import Scope, _brokers
+    from scripts.assessment.rules import assess
+    from scripts.assessment.states import Collected
+
+    with mock_aws():
+        import boto3
+
+        mq = boto3.client("mq", region_name="eu-west-1")
+        for name, public in (("staging-legacy", True), ("staging-private", False)):
+            mq.create_broker(BrokerName=name, EngineType="RABBITMQ", EngineVersion="3.13", HostInstanceType="mq.m5.large",
+                             DeploymentMode="SINGLE_INSTANCE", PubliclyAccessible=public, AutoMinorVersionUpgrade=True,
+                             Users=[{"Username": "admin", "Password": "x" * 12}], Tags=tagged("staging"))
+        boto3.client("kafka", region_name="eu-west-1").create_cluster_v2(
+            ClusterName="staging-events", Tags=tagged("staging"), Provisioned={
+                "KafkaVersion": "3.6.0", "NumberOfBrokerNodes": 2, "BrokerNodeGroupInfo": {
+                    "InstanceType": "kafka.m5.large", "ClientSubnets": ["subnet-1", "subnet-2"],
+                    "ConnectivityInfo": {"PublicAccess": {"Type": "SERVICE_PROVIDED_EIPS"}}}})
+        guard, out = ReadOnly(), Collected(stack="staging", project="hybrid")
+        _brokers(guard.boto3(boto3.client("mq", region_name="eu-west-1")),
+                 guard.boto3(boto3.client("kafka", region_name="eu-west-1")), Scope("staging", ("eu-west-1",)),
+                 "eu-west-1", out)
+        verdict = next(v for v in assess(out.document(), {}) if v.rule.id == "broker-not-public")
+    assert {urn.rsplit("::", 1)[-1] for urn, _ in verdict.violations} == {"staging-legacy", "staging-events"}
+    assert all(allowed(op.split(":", 1)[1]) for op in guard.operations)
+
+
+def test_azure_target_for_an_environment_without_a_subscription_is_bad_input():
+    spec = environments.load(ROOT, "dev").spec
+    assert spec.accounts.azure is None
+    result = runner.invoke(app, ["audit", "dev", "--target", "azure", "--root", str(ROOT)])
+    assert result.exit_code == 2 and "declares no Azure subscription" in result.output
