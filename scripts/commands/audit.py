@@ -27,6 +27,9 @@ class Target(str, Enum):
 
 
 class Format(str, Enum):
+    """`hybrid check`'s formats: its human `text` is this report's Markdown, so both names take it."""
+
+    text = "text"
     markdown = "markdown"
     json = "json"
     sarif = "sarif"
@@ -36,7 +39,7 @@ def audit(
     env: str = typer.Argument(..., help="environment name (environments/<env>.yaml)"),
     target: Target = typer.Option(Target.local, "--target", help="aws (the caller's credentials), azure (the spec's "
                                   "subscription) or local (the embedded stand-in, seeded from the plan)"),
-    output_format: Format = typer.Option(Format.markdown, "--format", help="markdown, json or sarif (SARIF 2.1.0)"),
+    output_format: Format = typer.Option(Format.markdown, "--format", help="text or markdown (the same Markdown report), json or sarif (SARIF 2.1.0), as hybrid check takes"),
     json_output: bool = typer.Option(False, "--json", help="machine-readable output (same as --format json)"),
     output: Optional[Path] = typer.Option(None, "--output", "--out", help="write the report here (atomically)"),
     plan_file: Optional[Path] = typer.Option(None, "--plan", help="local: seed from this plan JSON instead of "
@@ -64,7 +67,7 @@ def audit(
     except SpecError as error:
         fail(f"environment {env!r} is invalid", error.issues)
     result = _run(root, spec, project, target, plan_file)
-    if chosen is Format.markdown:
+    if chosen in (Format.text, Format.markdown):
         text = report.markdown(result)
     elif chosen is Format.sarif:
         text = json.dumps(report.sarif(result, root), indent=2) + "\n"
