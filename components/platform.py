@@ -105,12 +105,13 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags)
     for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
         keda[cluster].allow_assuming(scaler_arns)
-    secrets_outputs, vault = build_secrets_audit_observability(
+    secrets_outputs, vault, audit = build_secrets_audit_observability(
         spec, providers, secrets, azure_resource_group, addons, observability, brokers, nodes,
         vnet.endpoint_subnet_id if azure_resource_group is not None else None)
     outputs.update(secrets_outputs)
-    # CDC after the secrets: connectors read their login secret's ARN (MSK Connect) or its sync (Strimzi).
-    outputs.update(build_cdc(spec, providers, networks, brokers, addons, vault, observability.routes))
+    # CDC after the secrets: connectors read their login secret's ARN (MSK Connect) or its sync (Strimzi), and
+    # critical entities' sinks write into the audit bucket.
+    outputs.update(build_cdc(spec, providers, networks, brokers, addons, vault, observability.routes, audit))
     # Gateways after the secrets: API Management reads its certificates from the environment's Key Vault.
     key_vault = (KeyVaultRef(vault.key_vault_id, vault.key_vault_uri, spec.accounts.azure.subscription_id)
                  if getattr(vault, "key_vault_id", None) is not None and spec.accounts.azure else None)

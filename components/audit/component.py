@@ -53,6 +53,12 @@ class AuditTrailArgs:
 class AuditTrail(pulumi.ComponentResource):
     trail_arn: pulumi.Output[str]
     bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+    key_arn: pulumi.Output[str]
+    """The key the bucket encrypts with by default: writers of other audit records (CDC sinks) use it."""
+    region: str
+    object_locked: bool
+    """Objects written get the default COMPLIANCE retention (production)."""
     workspace_id: Optional[pulumi.Output[str]]
 
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
@@ -99,8 +105,13 @@ class AuditTrail(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[policy])))
         self.trail_arn = trail.arn
         self.bucket_name = bucket.id
+        self.bucket_arn = bucket.arn
+        self.key_arn = key.arn
+        self.region = region
+        self.object_locked = args.production
         self.workspace_id = self._azure(name, args) if args.azure else None
         self.register_outputs({"trail_arn": self.trail_arn, "bucket_name": self.bucket_name,
+                               "bucket_arn": self.bucket_arn, "key_arn": self.key_arn,
                                "workspace_id": self.workspace_id})
 
     def _azure(self, name: str, args: AuditTrailArgs) -> pulumi.Output[str]:

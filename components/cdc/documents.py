@@ -13,7 +13,7 @@ from ..spec.cdc import CdcSource
 from .settings import MSK_CONNECT_INTERNAL, schema_history_group
 
 
-def _child_arn(cluster_arn: str, kind: str, name: str) -> str:
+def child_arn(cluster_arn: str, kind: str, name: str) -> str:
     return cluster_arn.replace(":cluster/", f":{kind}/", 1) + f"/{name}"
 
 
@@ -32,8 +32,8 @@ def execution_policy(source: CdcSource, cluster_arn: str, secret_arn: str, key_a
     """Connect to the one cluster, write the source's topics, keep MSK Connect's internal topics and groups and
     the schema history, read the one login secret (decrypting via Secrets Manager only). The heartbeat and
     history topics are the stack's own (their ARNs are their Outputs)."""
-    topic = lambda name: _child_arn(cluster_arn, "topic", name)  # noqa: E731
-    group = lambda name: _child_arn(cluster_arn, "group", name)  # noqa: E731
+    topic = lambda name: child_arn(cluster_arn, "topic", name)  # noqa: E731
+    group = lambda name: child_arn(cluster_arn, "group", name)  # noqa: E731
     written = [topic(f"{source.prefix}.*"), heartbeat_arn]
     read_write = [topic(f"{MSK_CONNECT_INTERNAL}*")]
     groups = [group(f"{MSK_CONNECT_INTERNAL}*")]

@@ -23,7 +23,8 @@ from ..alerting import AlertRoutes
 from ..naming import physical_name
 from ..log_group import protected_log_group
 from ..spec.cdc import CdcSource
-from .documents import connect_trust_policy, execution_policy
+from .audit_sink import AuditStore, msk_sink_policy, sink_settings
+from .documents import child_arn, connect_trust_policy, execution_policy
 from .settings import heartbeat_topic, msk_connector_settings, msk_worker_properties, schema_history_topic
 
 # Kafka Connect versions MSK Connect runs: 2.7.1 and 3.7.x; Debezium 2.7 needs 3.x.
@@ -48,6 +49,8 @@ class ConnectorNetwork:
     """Brokers and interface endpoints (Secrets Manager) live in it."""
     database_cidr: str
     """The database's network: the VPC's own, or the on-prem site's, reached over the hybrid link."""
+    s3_prefix_list_id: pulumi.Input[str] | None = None
+    """The VPC's S3 gateway endpoint's prefix list (audit sinks write through it)."""
 
 
 @dataclass(frozen=True)
@@ -177,17 +180,108 @@ def build(parent: pulumi.Resource, name: str, environment: str, account: str, re
         # The role's permissions and the topics must be in place before the workers start.
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
             depends_on=[policy, heartbeat] + ([history] if history is not None else []))))
-    for alarm in alarm_specs(source, connector, runtime.workers):
+    connector_alarms(name, environment, region, source, resource, connector, runtime.workers, alerts, own_tags, opts,
+                     f"changes of {source.database} pile up in its log")
+    return resource
+
+
+
+def connector_alarms(name: str, environment: str, region: str, source: CdcSource, resource: mskconnect.Connector,
+                     connector: str, workers: int, alerts: AlertRoutes, tags: Mapping[str, str],
+                     opts: pulumi.ResourceOptions, consequence: str, label: str = "") -> None:
+    """The errors-and-stalls alarms of one MSK Connect connector, to the region's critical alert topic."""
+    for alarm in alarm_specs(source, connector, workers):
         topic = alerts.topic(region, "critical")
+        signal = "-".join(p for p in (label, alarm["signal"]) if p)
         cloudwatch.MetricAlarm(
-            f"{name}-{alarm['signal']}-alarm", name=physical_name(environment, "cdc", source.name, alarm["signal"],
-                                                                  limit=255),
+            f"{name}-{signal}-alarm", name=physical_name(environment, "cdc", source.name, signal, limit=255),
             alarm_description=(f"CDC source {source.name} (owner {source.owner}): {alarm['signal']} on MSK Connect "
-                               f"connector {connector}; changes of {source.database} pile up in its log."),
+                               f"connector {connector}; {consequence}."),
             namespace=METRIC_NAMESPACE, metric_name=alarm["metric"], dimensions={"ConnectorName": resource.name},
             statistic=alarm["statistic"], threshold=alarm["threshold"], comparison_operator=alarm["comparison"],
             period=PERIOD_SECONDS, evaluation_periods=EVALUATION_PERIODS, datapoints_to_alarm=EVALUATION_PERIODS,
             treat_missing_data=alarm["missing"], alarm_actions=[topic], ok_actions=[topic],
-            tags={**own_tags, "severity": "critical", "consumer-path": f"cdc:{source.name}"}, opts=opts)
-    return resource
+            tags={**tags, "severity": "critical", "consumer-path": f"cdc:{source.name}"}, opts=opts)
 
+
+# An S3 sink of one entity's changes keeps up with one Debezium task: one worker of one MCU.
+SINK_WORKERS, SINK_MCU = 1, 1
+
+
+def sink_connector_name(environment: str, source: CdcSource, entity: str) -> str:
+    return physical_name(environment, "cdc", source.name, entity, "audit", limit=128)
+
+
+def build_audit_sinks(name: str, environment: str, account: str, region: str, source: CdcSource,
+                      topics: Mapping[str, list[str]], cluster: MskCluster, network: ConnectorNetwork,
+                      store: AuditStore, alerts: AlertRoutes, log_retention_days: int,
+                      masked_identifiers: tuple[str, ...], tags: Mapping[str, str], opts: pulumi.ResourceOptions,
+                      after: pulumi.Resource) -> dict[str, mskconnect.Connector]:
+    """One S3 sink connector per critical entity (`topics`: entity -> its change topics), each with a role that
+    reads only those topics and writes only under the entity's prefix. `after` is the Debezium connector (the
+    topics exist once it has snapshotted; the sink subscribes by name)."""
+    sink = source.audit_sink
+    assert sink is not None and sink.plugin is not None and network.s3_prefix_list_id is not None
+    own_tags = {**tags, "cdc-source": source.name, "owner": source.owner}
+    group = ec2.SecurityGroup(
+        f"{name}-audit-sg", vpc_id=network.vpc_id, description=f"MSK Connect audit sinks of CDC source {source.name}",
+        egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=MSK_IAM_PORT, to_port=MSK_IAM_PORT,
+                                            cidr_blocks=[network.vpc_cidr], description="Kafka brokers, IAM over TLS"),
+                ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=HTTPS, to_port=HTTPS,
+                                            prefix_list_ids=[network.s3_prefix_list_id],
+                                            description="the audit bucket through the S3 gateway endpoint")],
+        tags={**own_tags, "Name": physical_name(environment, "cdc", source.name, "audit", limit=255)}, opts=opts)
+    plugin = mskconnect.CustomPlugin(
+        f"{name}-audit-plugin", name=physical_name(environment, "cdc", source.name, "s3-sink", limit=128),
+        description="Confluent S3 sink connector (with s3.send.digest, for the Object Lock audit bucket)",
+        content_type="ZIP" if sink.plugin.key.endswith(".zip") else "JAR",
+        location=mskconnect.CustomPluginLocationArgs(s3=mskconnect.CustomPluginLocationS3Args(
+            bucket_arn=f"arn:aws:s3:::{sink.plugin.bucket}", file_key=sink.plugin.key,
+            object_version=sink.plugin.object_version)),
+        tags=own_tags, opts=opts)
+    built: dict[str, mskconnect.Connector] = {}
+    for entity, entity_topics in sorted(topics.items()):
+        label = f"audit-{entity}"
+        connector = sink_connector_name(environment, source, entity)
+        role = iam.Role(f"{name}-{label}-role", name=physical_name(environment, "cdc", source.name, entity, "audit",
+                                                                   limit=64),
+                        description=f"MSK Connect S3 sink of entity {entity} (CDC source {source.name}) into the audit bucket",
+                        assume_role_policy=connect_trust_policy(account, region, connector), max_session_duration=3600,
+                        tags={**own_tags, "entity": entity}, opts=opts)
+        policy = iam.RolePolicy(
+            f"{name}-{label}-access", role=role.name, name="cdc-audit-sink",
+            policy=pulumi.Output.all(cluster.arn, store.bucket_arn, store.key_arn).apply(
+                lambda a, e=entity, t=tuple(entity_topics), c=connector: msk_sink_policy(
+                    source, e, a[0], [child_arn(a[0], "topic", x) for x in t], c, a[1], a[2], store.region)),
+            opts=opts)
+        logs = protected_log_group(f"{name}-{label}-logs", f"/hybrid/{environment}/cdc/{source.name}/{label}",
+                                   log_retention_days, masked_identifiers, opts, tags=own_tags)
+        config = pulumi.Output.all(store.bucket_name, store.key_arn).apply(
+            lambda a, e=entity, t=list(entity_topics): sink_settings(source, e, t, a[0], store.region, a[1]))
+        resource = mskconnect.Connector(
+            f"{name}-{label}-connector", name=connector,
+            description=f"Changes of critical entity {entity} from CDC source {source.name} into the audit bucket",
+            kafkaconnect_version=KAFKA_CONNECT_VERSION,
+            capacity=mskconnect.ConnectorCapacityArgs(provisioned_capacity=mskconnect.ConnectorCapacityProvisionedCapacityArgs(
+                worker_count=SINK_WORKERS, mcu_count=SINK_MCU)),
+            connector_configuration=config,
+            kafka_cluster=mskconnect.ConnectorKafkaClusterArgs(apache_kafka_cluster=mskconnect.ConnectorKafkaClusterApacheKafkaClusterArgs(
+                bootstrap_servers=cluster.bootstrap_brokers,
+                vpc=mskconnect.ConnectorKafkaClusterApacheKafkaClusterVpcArgs(security_groups=[group.id],
+                                                                              subnets=network.subnet_ids))),
+            kafka_cluster_client_authentication=mskconnect.ConnectorKafkaClusterClientAuthenticationArgs(
+                authentication_type="IAM"),
+            kafka_cluster_encryption_in_transit=mskconnect.ConnectorKafkaClusterEncryptionInTransitArgs(encryption_type="TLS"),
+            plugins=[mskconnect.ConnectorPluginArgs(custom_plugin=mskconnect.ConnectorPluginCustomPluginArgs(
+                arn=plugin.arn, revision=plugin.latest_revision))],
+            service_execution_role_arn=role.arn,
+            log_delivery=mskconnect.ConnectorLogDeliveryArgs(worker_log_delivery=mskconnect.ConnectorLogDeliveryWorkerLogDeliveryArgs(
+                cloudwatch_logs=mskconnect.ConnectorLogDeliveryWorkerLogDeliveryCloudwatchLogsArgs(enabled=True,
+                                                                                                   log_group=logs.name))),
+            tags={**own_tags, "entity": entity},
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[policy, after])))
+        connector_alarms(name, environment, region, source, resource, connector, SINK_WORKERS, alerts,
+                         {**own_tags, "entity": entity}, opts,
+                         f"changes of critical entity {entity} stop reaching the audit store", label)
+        built[entity] = resource
+    return built

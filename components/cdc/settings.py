@@ -184,8 +184,9 @@ def connect_worker_config(name: str) -> dict[str, object]:
             "config.providers": "directory", "config.providers.directory.class": DIRECTORY_PROVIDER}
 
 
-def kafka_user_acls(source: CdcSource, connect: str) -> list[dict]:
-    """The Connect cluster's KafkaUser: its internal topics and group, the source's topics, nothing else."""
+def kafka_user_acls(source: CdcSource, connect: str, sinks: Mapping[str, list[str]] | None = None) -> list[dict]:
+    """The Connect cluster's KafkaUser: its internal topics and group, the source's topics, nothing else; with
+    audit sinks (connector name -> its topics), read on exactly those topics and each sink's own group."""
     def acl(kind: str, name: str, pattern: str, operations: list[str]) -> dict:
         return {"resource": {"type": kind, "name": name, "patternType": pattern}, "operations": operations,
                 "host": "*"}
@@ -197,6 +198,10 @@ def kafka_user_acls(source: CdcSource, connect: str) -> list[dict]:
     if history is not None:
         acls += [acl("topic", history, "literal", ["Create", "Describe", "Read", "Write"]),
                  acl("group", schema_history_group(source), "literal", ["Describe", "Read"])]
+    for connector, topics in sorted((sinks or {}).items()):
+        acls += [acl("topic", topic, "literal", ["Describe", "Read"]) for topic in topics]
+        # Kafka Connect names a sink connector's consumer group connect-<connector>.
+        acls.append(acl("group", f"connect-{connector}", "literal", ["Describe", "Read"]))
     return acls
 
 

@@ -33,6 +33,7 @@ class AwsNetwork(pulumi.ComponentResource):
     private_subnet_ids: pulumi.Output[list[str]]
     endpoint_security_group_id: pulumi.Output[str]
     private_route_table_id: pulumi.Output[str]
+    s3_prefix_list_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("hybrid:network:AwsNetwork", name, None, opts)
@@ -65,8 +66,9 @@ class AwsNetwork(pulumi.ComponentResource):
                             service_name=f"com.amazonaws.{spec.region}.{service}", vpc_endpoint_type="Interface",
                             private_dns_enabled=True, subnet_ids=[s.id for s in subnets],
                             security_group_ids=[endpoint_sg.id], tags={"Name": f"{label}-{service}"}, opts=child)
+        gateways = {}
         for service in GATEWAY_SERVICES:
-            ec2.VpcEndpoint(f"{name}-{service}-endpoint", vpc_id=vpc.id,
+            gateways[service] = ec2.VpcEndpoint(f"{name}-{service}-endpoint", vpc_id=vpc.id,
                             service_name=f"com.amazonaws.{spec.region}.{service}", vpc_endpoint_type="Gateway",
                             route_table_ids=[route_table.id],
                             policy=json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -78,6 +80,9 @@ class AwsNetwork(pulumi.ComponentResource):
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets])
         self.endpoint_security_group_id = endpoint_sg.id
         self.private_route_table_id = route_table.id
-        self.register_outputs({"vpc_id": self.vpc_id, "private_subnet_ids": self.private_subnet_ids,
+        # Security groups admit traffic to a gateway endpoint by its service's prefix list.
+        # https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#vpc-endpoints-security-groups
+        self.s3_prefix_list_id = gateways["s3"].prefix_list_id
+        self.register_outputs({"s3_prefix_list_id": self.s3_prefix_list_id, "vpc_id": self.vpc_id, "private_subnet_ids": self.private_subnet_ids,
                                "endpoint_security_group_id": self.endpoint_security_group_id,
                                "private_route_table_id": self.private_route_table_id})

@@ -57,9 +57,10 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
                                       brokers: Optional[dict[str, pulumi.Resource]] = None,
                                       nodes: Optional[BuiltNodes] = None,
                                       azure_endpoint_subnet: Optional[pulumi.Input[str]] = None
-                                      ) -> tuple[dict[str, object], SecretsReplication]:
-    """Create the secrets and audit components and finish observability; returns their stack outputs and the
-    secrets component (its Key Vault holds API Management's certificates)."""
+                                      ) -> tuple[dict[str, object], SecretsReplication, AuditTrail]:
+    """Create the secrets and audit components and finish observability; returns their stack outputs, the
+    secrets component (its Key Vault holds API Management's certificates) and the audit trail (CDC sinks write
+    critical changes into its bucket)."""
     account = spec.accounts.aws.account_id
     primary = spec.regions.aws.primary.region
     secondary = spec.regions.aws.secondary.region if spec.regions.aws.secondary else None
@@ -94,4 +95,4 @@ def build_secrets_audit_observability(spec: EnvironmentSpec, providers: Provider
             "secrets_promoted_on_failover": vault.promote_on_failover, "audit_trail_arn": audit.trail_arn,
             "alert_topic_arns": observability.alert_topic_arns, "escalation": observability.escalation,
             "composite_alarm_arns": observability.composite_alarm_arns,
-            "metric_alert_ids": observability.metric_alert_ids}, vault
+            "metric_alert_ids": observability.metric_alert_ids}, vault, audit

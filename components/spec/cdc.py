@@ -107,6 +107,35 @@ class StrimziRuntime(SpecModel):
     replicas: int = Field(default=1, ge=1, le=10, description="Connect workers")
 
 
+class SinkArtifact(SpecModel):
+    """A connector plugin archive Strimzi adds to the image it builds, refused unless its checksum matches."""
+
+    url: str = Field(pattern=r"^https://[^\s]+\.(tar\.gz|tgz|zip|jar)$", description="the plugin archive")
+    sha512: str = Field(pattern=r"^[0-9a-f]{128}$", description="the archive's SHA-512")
+
+
+class AuditSink(SpecModel):
+    """How a source's critical entities reach the object-locked audit store (practice 5.3): one S3 sink connector
+    per critical entity, reading only that entity's change topics and writing only under
+    cdc/<source>/<entity>/ of the audit bucket. The plugin is Confluent's S3 sink (kafka-connect-s3), a release
+    with `s3.send.digest` (confluentinc/kafka-connect-storage-cloud#757), so every part it uploads carries the
+    Content-MD5 an Object Lock bucket demands."""
+
+    plugin: Optional[MskConnectPlugin] = Field(default=None, description="msk brokers: the S3 sink plugin archive's "
+                                               "S3 location (a prerequisite, like the Debezium plugin)")
+    artifact: Optional[SinkArtifact] = Field(default=None, description="strimzi build: the S3 sink plugin archive "
+                                             "Strimzi adds to the Connect image")
+    image_includes_plugin: bool = Field(default=False, description="strimzi image: the pinned Connect image also "
+                                        "carries the S3 sink plugin (stated explicitly: a new image must keep it)")
+    pod_identity_webhook: bool = Field(default=False, description=(
+        "strimzi on a cluster outside EKS: the cluster runs the (self-hosted) pod identity webhook, which projects "
+        "the web-identity token into the Connect pods of the annotated service account; Strimzi 0.45's pod "
+        "template cannot mount a projected token volume itself"))
+    flush_records: int = Field(default=1000, ge=1, le=1000000, description="records per object (flush.size)")
+    rotate_seconds: int = Field(default=300, ge=10, le=86400,
+                                description="an object is closed at least this often (rotate.schedule.interval.ms)")
+
+
 class CdcSource(SpecModel):
     """One database whose changes Debezium captures (practice 4.2)."""
 
@@ -137,6 +166,8 @@ class CdcSource(SpecModel):
     outbox: Optional[OutboxRouting] = Field(default=None, description="route an outbox table's events by aggregate")
     msk_connect: Optional[MskConnectRuntime] = Field(default=None, description="runtime on an msk broker")
     strimzi: Optional[StrimziRuntime] = Field(default=None, description="runtime on a strimzi-kafka broker")
+    audit_sink: Optional[AuditSink] = Field(default=None, description="required when a table carries a critical "
+                                            "entity: the S3 sink into the audit bucket")
 
     @property
     def effective_port(self) -> int:
@@ -149,6 +180,14 @@ class CdcSource(SpecModel):
     def topic(self, table: str) -> str:
         """The topic Debezium writes a table's changes to: <prefix>.<schema>.<table>."""
         return f"{self.prefix}.{table}"
+
+    def entity_topics(self, entities: frozenset[str] | set[str]) -> dict[str, list[str]]:
+        """entity -> the topics its tables' changes go to, for the entities named (e.g. the critical ones)."""
+        found: dict[str, list[str]] = {}
+        for table in self.tables:
+            if table.entity is not None and table.entity in entities:
+                found.setdefault(table.entity, []).append(self.topic(table.name))
+        return found
 
     @property
     def address(self) -> str:
@@ -226,6 +265,74 @@ def _runtime(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[
             yield f"{base}.msk_connect", f"broker {broker.name} runs on Strimzi; remove msk_connect"
 
 
+def audit_prefix(source: CdcSource, entity: str) -> str:
+    """Where a critical entity's changes land in the audit bucket (no trailing slash: the sink's topics.dir)."""
+    return f"cdc/{source.name}/{entity}"
+
+
+def critical_entities(spec: "EnvironmentSpec") -> frozenset[str]:
+    return frozenset(e.name for e in spec.data.entities if e.critical)
+
+
+def _audit(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Problem]:
+    critical = critical_entities(spec)
+    topics = source.entity_topics(critical)
+    sink = source.audit_sink
+    if source.outbox is not None:
+        for j, table in enumerate(source.tables):
+            if table.name == source.outbox.table and table.entity in critical:
+                yield f"{base}.tables[{j}].entity", (
+                    "the outbox table's events are routed to topics by aggregate type, not to its table's topic; "
+                    "expected a critical entity on the table that holds it")
+    if not topics:
+        if sink is not None:
+            yield f"{base}.audit_sink", "no table carries a critical entity (data.entities[].critical); remove it"
+        return
+    if sink is None:
+        yield f"{base}.audit_sink", (f"tables carry critical entities ({', '.join(sorted(topics))}), whose changes "
+                                     "must reach the object-locked audit store: expected audit_sink")
+        return
+    broker = next((b for b in spec.messaging.brokers if b.name == source.broker), None)
+    if broker is None or broker.kind not in CDC_BROKER_KINDS:
+        return  # _runtime reports it
+    home = spec.regions.aws.primary.region
+    if broker.kind == "msk":
+        if sink.plugin is None:
+            yield f"{base}.audit_sink.plugin", "broker is MSK: expected the S3 sink plugin's S3 location"
+        for field in ("artifact", "image_includes_plugin", "pod_identity_webhook"):
+            if getattr(sink, field):
+                yield f"{base}.audit_sink.{field}", "a Strimzi setting; this source runs on MSK Connect: remove it"
+        if broker.region != home:
+            yield f"{base}.broker", (
+                f"broker {broker.name} is in {broker.region} but the audit bucket is in {home}: the sink's workers "
+                "reach S3 only through their VPC's S3 gateway endpoint, which serves buckets of its own region; "
+                f"expected the broker in {home}")
+        return
+    if sink.plugin is not None:
+        yield f"{base}.audit_sink.plugin", "an MSK Connect setting; this source runs on Strimzi: remove it"
+    runtime = source.strimzi
+    if runtime is not None and runtime.build is not None and sink.artifact is None:
+        yield f"{base}.audit_sink.artifact", "Strimzi builds the Connect image: expected the S3 sink plugin archive"
+    if runtime is not None and runtime.image is not None:
+        if sink.artifact is not None:
+            yield f"{base}.audit_sink.artifact", "the Connect image is pinned, not built: remove it"
+        if not sink.image_includes_plugin:
+            yield f"{base}.audit_sink.image_includes_plugin", (
+                "the Connect image is pinned: expected true, stating that it also carries the S3 sink plugin")
+    cluster = next((c for c in spec.clusters if c.name == broker.cluster), None)
+    if cluster is None:
+        return
+    if not cluster.oidc_provider_arn:
+        yield f"{base}.broker", (f"the audit sink authenticates to AWS as an IAM role trusting cluster "
+                                 f"{cluster.name}'s service-account issuer: expected clusters[].oidc_provider_arn")
+    elif cluster.cloud != "aws" and not sink.pod_identity_webhook:
+        yield f"{base}.audit_sink.pod_identity_webhook", (
+            f"cluster {cluster.name} is not EKS, and Strimzi 0.45 cannot mount a projected web-identity token: "
+            "expected true, declaring that the cluster runs the pod identity webhook")
+    elif cluster.cloud == "aws" and sink.pod_identity_webhook:
+        yield f"{base}.audit_sink.pod_identity_webhook", "EKS runs the webhook itself: remove it"
+
+
 def _credentials(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Problem]:
     if source.login is None:
         yield f"{base}.login", ("required: a secret reference (secrets.secrets[].name) holding the database login "
@@ -267,6 +374,7 @@ def check_cdc(spec: "EnvironmentSpec") -> Iterator[Problem]:
         yield from _setup(base, source)
         yield from _runtime(base, source, spec)
         yield from _credentials(base, source, spec)
+        yield from _audit(base, source, spec)
         names = [t.name for t in source.tables]
         for j, table in enumerate(source.tables):
             if table.name in names[:j]:

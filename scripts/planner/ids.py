@@ -108,7 +108,11 @@ def aws_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], region:
         return _CONNECTIVITY_ROUTING[type_](name, urn, inputs, region, account, physical)
     if type_ in _EC2_PREFIXES:
         rid = f"{_EC2_PREFIXES[type_]}-{digest(urn)}"
-        return rid, {"arn": f"arn:aws:ec2:{region}:{account}:{_EC2_PREFIXES[type_]}/{rid}"}
+        extra = {"arn": f"arn:aws:ec2:{region}:{account}:{_EC2_PREFIXES[type_]}/{rid}"}
+        if type_ == "aws:ec2/vpcEndpoint:VpcEndpoint" and inputs.get("vpcEndpointType") == "Gateway":
+            # A gateway endpoint reports its service's AWS-managed prefix list (what security groups admit).
+            extra["prefixListId"] = f"pl-{digest(urn + '#prefix-list', 8)}"
+        return rid, extra
     if type_ == "aws:sqs/queue:Queue":
         url = f"https://sqs.{region}.amazonaws.com/{account}/{physical}"
         return url, {"arn": f"arn:aws:sqs:{region}:{account}:{physical}", "url": url, "name": physical}
