@@ -95,8 +95,10 @@ def msk_sink_policy(source: CdcSource, entity: str, cluster_arn: str, topic_arns
          "Resource": [cluster_arn]},
         {"Sid": "ReadEntityTopics", "Effect": "Allow", "Action": ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
          "Resource": sorted(topic_arns)},
+        # A consumer group exists only once used, so it is named by pattern: the sink's own group (and any
+        # name continuing it, which only this connector's name produces) and MSK Connect's internal groups.
         {"Sid": "SinkGroup", "Effect": "Allow", "Action": ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-         "Resource": [group(sink_group(connector)), group(f"{MSK_CONNECT_INTERNAL}*")]},
+         "Resource": [group(f"{sink_group(connector)}*"), group(f"{MSK_CONNECT_INTERNAL}*")]},
         {"Sid": "InternalTopics", "Effect": "Allow",
          "Action": ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData",
                     "kafka-cluster:WriteData"], "Resource": [child_arn(cluster_arn, "topic", f"{MSK_CONNECT_INTERNAL}*")]},

@@ -98,13 +98,15 @@ class ChangeDataCapture(pulumi.ComponentResource):
             raise ValueError(f"CDC source {source.name}: tables carry critical entities but no audit store was given")
         if isinstance(target, MskConnectTarget):
             self.runtime = "msk-connect"
-            connector = msk_connect.build(
+            connector, audited = msk_connect.build(
                 self, name, args.environment, args.account, target.region, source, target.cluster, target.network,
                 target.login, args.alerts, args.log_retention_days, tuple(args.masked_identifiers), dict(args.tags),
-                pulumi.ResourceOptions(parent=self, provider=target.provider), target.replication, args.protect)
+                pulumi.ResourceOptions(parent=self, provider=target.provider), target.replication, args.protect,
+                [t for topics in audit_topics.values() for t in topics])
             self.connector_name = connector.name
             sinks = msk_connect.build_audit_sinks(
-                name, args.environment, args.account, target.region, source, audit_topics, target.cluster,
+                name, args.environment, args.account, target.region, source, audit_topics,
+                {t: topic.arn for t, topic in audited.items()}, target.cluster,
                 target.network, args.audit, args.alerts, args.log_retention_days, tuple(args.masked_identifiers),
                 dict(args.tags), pulumi.ResourceOptions(parent=self, provider=target.provider), connector
             ) if audit_topics and args.audit is not None else {}

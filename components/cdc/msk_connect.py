@@ -13,8 +13,9 @@ offsets topic lets the new one resume.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, iam, msk, mskconnect
@@ -24,7 +25,7 @@ from ..naming import physical_name
 from ..log_group import protected_log_group
 from ..spec.cdc import CdcSource
 from .audit_sink import AuditStore, msk_sink_policy, sink_settings
-from .documents import child_arn, connect_trust_policy, execution_policy
+from .documents import connect_trust_policy, execution_policy
 from .settings import heartbeat_topic, msk_connector_settings, msk_worker_properties, schema_history_topic
 
 # Kafka Connect versions MSK Connect runs: 2.7.1 and 3.7.x; Debezium 2.7 needs 3.x.
@@ -71,6 +72,8 @@ class LoginSecret:
 
 
 HEARTBEAT_RETENTION_MS = 7 * 24 * 3600 * 1000
+# MSK's default retention (log.retention.hours 168), what Debezium's own topics get.
+CHANGE_RETENTION_MS = 7 * 24 * 3600 * 1000
 
 
 def topic_configs(replication: int, retention_ms: int) -> str:
@@ -101,9 +104,12 @@ def alarm_specs(source: CdcSource, connector: str, workers: int) -> list[dict]:
 def build(parent: pulumi.Resource, name: str, environment: str, account: str, region: str, source: CdcSource,
           cluster: MskCluster, network: ConnectorNetwork, login: LoginSecret, alerts: AlertRoutes,
           log_retention_days: int, masked_identifiers: tuple[str, ...], tags: Mapping[str, str],
-          opts: pulumi.ResourceOptions, replication: int = 3, protect: bool = False) -> mskconnect.Connector:
+          opts: pulumi.ResourceOptions, replication: int = 3, protect: bool = False,
+          audited_topics: Sequence[str] = ()) -> tuple[mskconnect.Connector, dict[str, msk.Topic]]:
     """`opts` carries the parent and the region's AWS provider; `replication` is the topics' replication factor
-    (the broker's, capped at 3); `protect` keeps the schema history (production)."""
+    (the broker's, capped at 3); `protect` keeps the schema history (production). `audited_topics` (the change
+    topics of critical entities) are created by the stack rather than by Debezium, so the audit sinks' grants
+    name topics that exist (their ARNs are the topics' Outputs); returns the connector and those topics."""
     runtime = source.msk_connect
     assert runtime is not None  # the spec check requires it for msk brokers
     connector = connector_name(environment, source)
@@ -133,6 +139,13 @@ def build(parent: pulumi.Resource, name: str, environment: str, account: str, re
     history = (msk.Topic(f"{name}-schema-history", cluster_arn=cluster.arn, name=history_name, partition_count=1,
                          replication_factor=replication, configs=topic_configs(replication, -1), opts=stateful)
                if history_name is not None else None)
+    # Created as Debezium would (one partition: a row's changes stay in order), kept when the stack lets go of
+    # them (retain_on_delete: an entity that stops being critical must not delete its live change topic).
+    audited = {topic: msk.Topic(f"{name}-topic-{re.sub(r'[^A-Za-z0-9-]', '-', topic)}", cluster_arn=cluster.arn,
+                                name=topic, partition_count=1, replication_factor=replication,
+                                configs=topic_configs(replication, CHANGE_RETENTION_MS),
+                                opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(retain_on_delete=True)))
+               for topic in audited_topics}
     policy = iam.RolePolicy(
         f"{name}-access", role=role.name, name="cdc-source",
         policy=pulumi.Output.all(cluster.arn, login.arn, login.key_arn, heartbeat.arn,
@@ -179,10 +192,10 @@ def build(parent: pulumi.Resource, name: str, environment: str, account: str, re
         tags=own_tags,
         # The role's permissions and the topics must be in place before the workers start.
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
-            depends_on=[policy, heartbeat] + ([history] if history is not None else []))))
+            depends_on=[policy, heartbeat] + ([history] if history is not None else []) + list(audited.values()))))
     connector_alarms(name, environment, region, source, resource, connector, runtime.workers, alerts, own_tags, opts,
                      f"changes of {source.database} pile up in its log")
-    return resource
+    return resource, audited
 
 
 
@@ -213,13 +226,14 @@ def sink_connector_name(environment: str, source: CdcSource, entity: str) -> str
 
 
 def build_audit_sinks(name: str, environment: str, account: str, region: str, source: CdcSource,
-                      topics: Mapping[str, list[str]], cluster: MskCluster, network: ConnectorNetwork,
+                      topics: Mapping[str, list[str]], topic_arns: Mapping[str, pulumi.Input[str]],
+                      cluster: MskCluster, network: ConnectorNetwork,
                       store: AuditStore, alerts: AlertRoutes, log_retention_days: int,
                       masked_identifiers: tuple[str, ...], tags: Mapping[str, str], opts: pulumi.ResourceOptions,
                       after: pulumi.Resource) -> dict[str, mskconnect.Connector]:
-    """One S3 sink connector per critical entity (`topics`: entity -> its change topics), each with a role that
-    reads only those topics and writes only under the entity's prefix. `after` is the Debezium connector (the
-    topics exist once it has snapshotted; the sink subscribes by name)."""
+    """One S3 sink connector per critical entity (`topics`: entity -> its change topics, `topic_arns`: topic ->
+    its ARN Output), each with a role that reads only those topics and writes only under the entity's prefix.
+    `after` is the Debezium connector."""
     sink = source.audit_sink
     assert sink is not None and sink.plugin is not None and network.s3_prefix_list_id is not None
     own_tags = {**tags, "cdc-source": source.name, "owner": source.owner}
@@ -250,9 +264,10 @@ def build_audit_sinks(name: str, environment: str, account: str, region: str, so
                         tags={**own_tags, "entity": entity}, opts=opts)
         policy = iam.RolePolicy(
             f"{name}-{label}-access", role=role.name, name="cdc-audit-sink",
-            policy=pulumi.Output.all(cluster.arn, store.bucket_arn, store.key_arn).apply(
-                lambda a, e=entity, t=tuple(entity_topics), c=connector: msk_sink_policy(
-                    source, e, a[0], [child_arn(a[0], "topic", x) for x in t], c, a[1], a[2], store.region)),
+            policy=pulumi.Output.all(cluster.arn, store.bucket_arn, store.key_arn,
+                                     *[topic_arns[t] for t in entity_topics]).apply(
+                lambda a, e=entity, c=connector: msk_sink_policy(source, e, a[0], list(a[3:]), c, a[1], a[2],
+                                                                 store.region)),
             opts=opts)
         logs = protected_log_group(f"{name}-{label}-logs", f"/hybrid/{environment}/cdc/{source.name}/{label}",
                                    log_retention_days, masked_identifiers, opts, tags=own_tags)

@@ -307,6 +307,19 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
                                 f"CDC source {source.name}'s MSK Connect plugin archive: the Debezium {source.engine} "
                                 "connector, aws-msk-iam-auth and the MSK Secrets Manager config provider",
                                 f"{at}.msk_connect.plugin")
+        sink = source.audit_sink
+        if sink is not None and sink.plugin is not None:
+            yield TypedExternal("connector-plugin", f"arn:aws:s3:::{sink.plugin.bucket}/{sink.plugin.key}",
+                                f"CDC source {source.name}'s audit sink plugin archive: the Confluent S3 sink connector "
+                                "(a release with s3.send.digest, for the Object Lock audit bucket)",
+                                f"{at}.audit_sink.plugin")
+        if sink is not None and sink.pod_identity_webhook:
+            broker = next((b for b in spec.messaging.brokers if b.name == source.broker), None)
+            cluster = getattr(broker, "cluster", None) or source.broker
+            yield TypedExternal("pod-identity-webhook", cluster,
+                                f"CDC source {source.name}'s audit sinks: the cluster runs the pod identity webhook, "
+                                "which projects the web-identity token into the Connect pods of annotated service "
+                                "accounts", f"{at}.audit_sink.pod_identity_webhook")
     for i, secret in enumerate(spec.secrets.secrets):
         if secret.rotation:
             yield TypedExternal("rotation-function", secret.rotation.lambda_arn,

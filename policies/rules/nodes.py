@@ -101,6 +101,13 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if _is_list(value) else [value]
 
 
+# Objects whose keys are not known in advance (an audit sink's files) can only be granted under a key prefix:
+# `arn:aws:s3:::<bucket>/<prefix>/*`, with a concrete bucket and prefix and no other wildcard, is as narrow as S3
+# allows, and is accepted for object writes only.
+S3_OBJECT_PREFIX = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+/[^*?]+/\*$")
+S3_OBJECT_WRITES = frozenset({"s3:putobject", "s3:abortmultipartupload"})
+
+
 def wildcard_problems(document: Any) -> list[str]:
     """Allow statements with wildcard actions or resources (NotAction/NotResource count as wildcards)."""
     problems = []
@@ -114,7 +121,10 @@ def wildcard_problems(document: Any) -> list[str]:
         # task-token callbacks, states:SendTask*); any other action on a wildcard is too wide.
         unscopable = bool(actions) and all(a.lower() in UNSCOPABLE_ACTIONS for a in actions)
         resources = [r for r in _as_list(statement.get("Resource")) if isinstance(r, str)]
-        if "NotResource" in statement or any("*" in r for r in resources if not (unscopable and r == "*")):
+        objects_only = bool(actions) and all(a.lower() in S3_OBJECT_WRITES for a in actions)
+        if "NotResource" in statement or any("*" in r for r in resources
+                                             if not (unscopable and r == "*")
+                                             and not (objects_only and S3_OBJECT_PREFIX.match(r))):
             problems.append(f"statement {index} allows a wildcard resource")
     return problems
 
