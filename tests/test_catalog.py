@@ -205,3 +205,13 @@ def test_staging_topology_matches_its_spec():
     assert any("fra-dc1-azure" in e and e.endswith("place_westeurope") for e in chart[""]), chart[""]
     staging = _subgraphs(mermaid(spec_of("staging")))
     assert any("node partner-intake" in line for line in staging["place_eu_central_1"])
+
+
+def test_a_cdc_source_shows_where_its_critical_entities_are_audited():
+    spec = EnvironmentSpec.model_validate(load_spec_data("staging"))
+    cdc = next(e for e in build(spec, ROOT) if e["spec"].get("type") == "cdc-connector")
+    assert cdc["metadata"]["annotations"]["hybrid.integration/audit-prefixes"] == "cdc/orders-db/order"
+    data = load_spec_data("staging")
+    data["data"]["entities"][0]["critical"] = False
+    cdc = next(e for e in build(EnvironmentSpec.model_validate(data), ROOT) if e["spec"].get("type") == "cdc-connector")
+    assert "hybrid.integration/audit-prefixes" not in cdc["metadata"]["annotations"]

@@ -100,3 +100,84 @@ def test_msk_worker_names_its_offsets_topic(staging):
     props = settings.msk_worker_properties(_source(staging), "eu-west-1")
     assert "offset.storage.topic=__amazon_msk_connect_offsets_orders-db\n" in props
     assert "config.providers.secretsmanager.param.region=eu-west-1" in props
+
+
+# Critical entities to the audit store: data.cdc.sources[].audit_sink.
+@pytest.fixture()
+def prod() -> dict:
+    return copy.deepcopy(load_spec_data("prod"))
+
+
+def test_shipped_critical_entities_carry_an_audit_sink(staging, prod):
+    from components.spec.cdc import critical_entities
+    for data, path in ((staging, "environments/staging.yaml"), (prod, "environments/prod.yaml")):
+        spec = parse_environment(data, path, SECRET_KEYS)
+        source = spec.data.cdc.sources[0]
+        assert source.audit_sink is not None and source.entity_topics(critical_entities(spec))
+
+
+def test_a_critical_entity_without_an_audit_sink_is_refused(staging):
+    del staging["data"]["cdc"]["sources"][0]["audit_sink"]
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].audit_sink" in i and "critical entities (order)" in i for i in issues), issues
+
+
+def test_an_audit_sink_without_critical_entities_is_refused(staging):
+    staging["data"]["entities"][0]["critical"] = False
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].audit_sink" in i and "no table carries a critical entity" in i for i in issues), issues
+
+
+def test_an_msk_audit_sink_needs_its_plugin_and_takes_no_strimzi_settings(staging):
+    sink = staging["data"]["cdc"]["sources"][0]["audit_sink"]
+    del sink["plugin"]
+    sink["pod_identity_webhook"] = True
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].audit_sink.plugin" in i and "S3 sink plugin" in i for i in issues), issues
+    assert any("data.cdc.sources[0].audit_sink.pod_identity_webhook" in i and "Strimzi setting" in i for i in issues), issues
+
+
+def test_an_msk_audit_sink_outside_the_audit_region_is_refused(staging):
+    broker = next(b for b in staging["messaging"]["brokers"] if b["name"] == "order-changes")
+    broker["region"] = "eu-central-1"
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].broker" in i and "S3 gateway endpoint" in i and "eu-west-1" in i for i in issues), issues
+
+
+def test_a_critical_outbox_table_is_refused(staging):
+    source = staging["data"]["cdc"]["sources"][0]
+    source["tables"][2]["entity"] = "order"
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].tables[2].entity" in i and "routed" in i for i in issues), issues
+
+
+def test_a_strimzi_audit_sink_declares_its_plugin_and_identity(prod):
+    sink = prod["data"]["cdc"]["sources"][0]["audit_sink"]
+    sink["image_includes_plugin"] = False
+    sink["pod_identity_webhook"] = False
+    issues = issues_for(prod)
+    assert any("data.cdc.sources[0].audit_sink.image_includes_plugin" in i and "pinned" in i for i in issues), issues
+    assert any("data.cdc.sources[0].audit_sink.pod_identity_webhook" in i and "not EKS" in i for i in issues), issues
+
+
+def test_a_strimzi_audit_sink_needs_the_clusters_oidc_provider(prod):
+    cluster = next(c for c in prod["clusters"] if c["name"] == "k8s-fra")
+    del cluster["oidc_provider_arn"]
+    issues = issues_for(prod)
+    assert any("data.cdc.sources[0].broker" in i and "oidc_provider_arn" in i for i in issues), issues
+
+
+def test_a_built_strimzi_image_needs_the_sink_artifact(prod):
+    source = prod["data"]["cdc"]["sources"][0]
+    source["strimzi"] = {"build": {"artifact_url": "https://repo.example.com/dbz.tar.gz", "sha512": "a" * 128,
+                                   "output_image": "registry.example.com/connect:1"}}
+    issues = issues_for(prod)
+    assert any("data.cdc.sources[0].audit_sink.artifact" in i and "expected the S3 sink plugin archive" in i
+               for i in issues), issues
+    assert any("data.cdc.sources[0].audit_sink.image_includes_plugin" in i and "remove it" in i for i in issues), issues
+
+
+def test_audit_sink_settings_are_bounded(staging):
+    staging["data"]["cdc"]["sources"][0]["audit_sink"]["rotate_seconds"] = 1
+    issues = issues_for(staging)
+    assert any("data.cdc.sources[0].audit_sink.rotate_seconds" in i for i in issues), issues

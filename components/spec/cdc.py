@@ -311,8 +311,12 @@ def _audit(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Pr
     if sink.plugin is not None:
         yield f"{base}.audit_sink.plugin", "an MSK Connect setting; this source runs on Strimzi: remove it"
     runtime = source.strimzi
-    if runtime is not None and runtime.build is not None and sink.artifact is None:
-        yield f"{base}.audit_sink.artifact", "Strimzi builds the Connect image: expected the S3 sink plugin archive"
+    if runtime is not None and runtime.build is not None:
+        if sink.artifact is None:
+            yield f"{base}.audit_sink.artifact", "Strimzi builds the Connect image: expected the S3 sink plugin archive"
+        if sink.image_includes_plugin:
+            yield f"{base}.audit_sink.image_includes_plugin", ("Strimzi builds the Connect image (the artifact adds "
+                                                               "the plugin): remove it")
     if runtime is not None and runtime.image is not None:
         if sink.artifact is not None:
             yield f"{base}.audit_sink.artifact", "the Connect image is pinned, not built: remove it"

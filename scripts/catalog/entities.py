@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from components.spec.brokers import InClusterBroker
+from components.spec.cdc import audit_prefix, critical_entities
 
 if TYPE_CHECKING:
     from components.spec.connectivity import LinkSpec
@@ -252,6 +253,10 @@ def cdc_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, st
                        f"{ANNOTATION}topic-prefix": source.prefix}
         if source.site:
             annotations[f"{ANNOTATION}site"] = source.site
+        audited = source.entity_topics(critical_entities(spec))
+        if audited:
+            # Critical entities' changes also reach the object-locked audit bucket, each under its own prefix.
+            annotations[f"{ANNOTATION}audit-prefixes"] = ", ".join(audit_prefix(source, e) for e in sorted(audited))
         out.append(_entity("Component", env, entity_name("cdc", source.name),
                            f"Debezium change data capture of {source.engine} database {source.database} on "
                            f"{source.host}, publishing to broker {source.broker} ({runtime}).",
