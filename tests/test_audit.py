@@ -49,3 +49,36 @@ def test_azure_activity_and_key_vault_logs_go_to_log_analytics(plans):
     vault = by_type(plans["prod"], "azure-native:keyvault:Vault")[0]
     assert [d["inputs"]["resourceUri"] for d in vault_logs if "key-vault" in d["urn"]] == [vault["id"]]
     assert not by_type(plans["dev"], "azure-native:operationalinsights:Workspace")
+
+
+def test_critical_cdc_changes_are_written_into_the_audit_bucket_with_its_key(plans):
+    """The CDC audit sinks name the audit trail's bucket and key by their Outputs (so the engine orders them),
+    and the bucket keeps its TLS-only policy and, in production, its COMPLIANCE default retention."""
+    for env, sink_name, writer in (("staging", "cdc-orders-db-audit-order-connector", "cdc-orders-db-audit-order-access"),
+                                   ("prod", "cdc-mes-db-audit-quality-record-connector", "cdc-mes-db-audit-access")):
+        plan = plans[env]
+        bucket, key = by_name(plan, "audit-bucket"), by_name(plan, "audit-key")
+        sink = by_name(plan, sink_name)
+        assert {bucket["urn"], key["urn"]} <= set(sink["dependencies"]), env
+        config = sink["inputs"].get("connectorConfiguration") or sink["inputs"]["spec"]["config"]
+        assert config["s3.bucket.name"] == bucket["id"] and config["s3.sse.kms.key.id"].endswith(f":key/{key['id']}")
+        statements = {s["Sid"]: s for s in json.loads(by_name(plan, writer)["inputs"]["policy"])["Statement"]}
+        assert all(r.startswith(f"arn:aws:s3:::{bucket['id']}/cdc/") for r in statements["WriteAuditObjects"]["Resource"])
+        assert statements["EncryptWithAuditKeyViaS3"]["Resource"] == [config["s3.sse.kms.key.id"]]
+        policy = json.loads(by_name(plan, "audit-bucket-policy")["inputs"]["policy"])
+        assert not any(s["Effect"] == "Allow" and "cdc" in json.dumps(s) for s in policy["Statement"]), \
+            "the bucket policy admits no principal wider: the writers' own IAM policies grant the prefix"
+    assert by_name(plans["prod"], "audit-bucket-object-lock")["inputs"]["rule"]["defaultRetention"]["mode"] == "COMPLIANCE"
+
+
+def test_the_msk_audit_sink_reaches_s3_through_its_vpcs_gateway_endpoint(plans):
+    from scripts.planner.ids import aws_outputs
+    plan = plans["staging"]
+    endpoint = by_name(plan, "net-eu-west-1-s3-endpoint")
+    _, outputs = aws_outputs(endpoint["type"], "net-eu-west-1-s3-endpoint", endpoint["urn"], endpoint["inputs"],
+                             "eu-west-1", "321098765432")
+    group = by_name(plan, "cdc-orders-db-audit-sg")
+    https = [e for e in group["inputs"]["egress"] if e["fromPort"] == 443]
+    assert https == [{"description": "the audit bucket through the S3 gateway endpoint", "fromPort": 443,
+                      "prefixListIds": [outputs["prefixListId"]], "protocol": "tcp", "toPort": 443}]
+    assert endpoint["urn"] in group["dependencies"]
