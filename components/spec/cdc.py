@@ -293,10 +293,10 @@ def _audit(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Pr
                                      "must reach the object-locked audit store: expected audit_sink")
         return
     broker = next((b for b in spec.messaging.brokers if b.name == source.broker), None)
-    if broker is None or broker.kind not in CDC_BROKER_KINDS:
+    if not isinstance(broker, KafkaBroker):
         return  # _runtime reports it
     home = spec.regions.aws.primary.region
-    if broker.kind == "msk":
+    if isinstance(broker, MskBroker):
         if sink.plugin is None:
             yield f"{base}.audit_sink.plugin", "broker is MSK: expected the S3 sink plugin's S3 location"
         for field in ("artifact", "image_includes_plugin", "pod_identity_webhook"):
@@ -323,6 +323,8 @@ def _audit(base: str, source: CdcSource, spec: "EnvironmentSpec") -> Iterator[Pr
         if not sink.image_includes_plugin:
             yield f"{base}.audit_sink.image_includes_plugin", (
                 "the Connect image is pinned: expected true, stating that it also carries the S3 sink plugin")
+    if not isinstance(broker, StrimziKafkaBroker):
+        return
     cluster = next((c for c in spec.clusters if c.name == broker.cluster), None)
     if cluster is None:
         return
