@@ -33,7 +33,7 @@ VERIFY = {
                      "cdc.change_tables\"  # CDC on the database and each captured table (of {id})",
     "connector-plugin": "aws s3api head-object --bucket <bucket> --key <key>  # of {id}, in the connector's region",
     "pod-identity-webhook": "kubectl --context <its context> get mutatingwebhookconfigurations pod-identity-webhook  "
-                            "# on cluster {id}; a pod of an annotated service account gets AWS_ROLE_ARN",
+                            "# {id}: a pod of an annotated service account gets AWS_ROLE_ARN",
     "trust-store": "aws s3api head-object --bucket <bucket> --key <key>  # of {id}",
 }
 

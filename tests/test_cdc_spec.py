@@ -181,3 +181,16 @@ def test_audit_sink_settings_are_bounded(staging):
     staging["data"]["cdc"]["sources"][0]["audit_sink"]["rotate_seconds"] = 1
     issues = issues_for(staging)
     assert any("data.cdc.sources[0].audit_sink.rotate_seconds" in i for i in issues), issues
+
+
+def test_the_sinks_prerequisites_are_on_the_checklist(staging, prod):
+    from components.spec.prerequisites import typed_externals
+    listed = {e.field: e for e in typed_externals(parse_environment(staging, "environments/staging.yaml", SECRET_KEYS))}
+    plugin = listed["data.cdc.sources[0].audit_sink.plugin"]
+    assert plugin.kind == "connector-plugin" and plugin.id.endswith("/confluent/kafka-connect-s3.zip")
+    listed = {e.field: e for e in typed_externals(parse_environment(prod, "environments/prod.yaml", SECRET_KEYS))}
+    webhook = listed["data.cdc.sources[0].audit_sink.pod_identity_webhook"]
+    assert (webhook.kind, webhook.id) == ("pod-identity-webhook", "k8s-fra/pod-identity-webhook")
+    prod["data"]["cdc"]["sources"][0]["audit_sink"]["pod_identity_webhook"] = False
+    from components.spec.environment import EnvironmentSpec
+    assert not any(e.kind == "pod-identity-webhook" for e in typed_externals(EnvironmentSpec.model_validate(prod)))

@@ -316,7 +316,8 @@ def typed_externals(spec) -> Iterator[TypedExternal]:
         if sink is not None and sink.pod_identity_webhook:
             broker = next((b for b in spec.messaging.brokers if b.name == source.broker), None)
             cluster = getattr(broker, "cluster", None) or source.broker
-            yield TypedExternal("pod-identity-webhook", cluster,
+            # Named after the webhook on its cluster: the cluster itself may be declared in prerequisites.clusters.
+            yield TypedExternal("pod-identity-webhook", f"{cluster}/pod-identity-webhook",
                                 f"CDC source {source.name}'s audit sinks: the cluster runs the pod identity webhook, "
                                 "which projects the web-identity token into the Connect pods of annotated service "
                                 "accounts", f"{at}.audit_sink.pod_identity_webhook")
