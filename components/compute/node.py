@@ -20,6 +20,7 @@ from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 from ..cluster.addons import Scraper
 from ..messaging import DedupTable
 from ..naming import physical_name
+from ..ownership import CONTEXT_TAG
 from ..observability import FlagSwitches, flags_read_policy
 from ..spec.nodes import NodeSpec, Telemetry
 from .. import workload_identity
@@ -134,7 +135,9 @@ class ProcessingNode(pulumi.ComponentResource):
                         description=f"IRSA role of processing node {spec.name} ({ns}/{spec.name})",
                         assume_role_policy=workload_identity.trust_policy(
                             args.oidc_provider_arn, workload_identity.service_account_subject(ns, spec.name)),
-                        max_session_duration=3600, tags={"component": manifests.COMPONENT}, opts=aws)
+                        max_session_duration=3600, opts=aws,
+                        # The context it acts for: an entity's change topic admits only its owner's publishers.
+                        tags={"component": manifests.COMPONENT, CONTEXT_TAG: spec.owner})
         key_arns = [q.key_arn for q in args.queues] + [t.key_arn for t in args.topics]
         tables = [q.dedup_table.arn for q in args.queues if q.dedup_table is not None]
         iam.RolePolicy(f"{name}-access", role=role.name, name="node-access",

@@ -10,6 +10,7 @@ import pulumi
 from ..cluster.addons import PROMETHEUS
 from ..observability import FlagSwitches
 from ..spec.nodes import read_region
+from ..spec.ownership import ownership_map
 from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
 from .scaling import queue_length_target
 
@@ -46,6 +47,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
     # Integrations whose workload is a node: Prometheus scrapes that node's metrics port (observability).
     monitored = {(i.name, i.workload.cluster, i.workload.namespace)
                  for i in spec.observability.integrations if i.workload}
+    owned = ownership_map(spec)
     for node in spec.processing.nodes:
         queues, topics = [], []
         for ref in node.consumes:
@@ -58,6 +60,10 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
                 key_arn=copy.key_arn, dedup_table=copy.dedup_tables.get(queue.name),
                 length_target=queue_length_target(node.scaling.messages_per_second, broker.slo.max_message_age_seconds)))
         for ref in node.publishes:
+            if not owned.may_publish(node.owner, ref.broker, ref.topic):
+                # The spec check refuses this first (processing.nodes[].publishes[]); no grant is built for it.
+                raise ValueError(f"node {node.name} ({node.owner}) may not publish to {ref.broker}/{ref.topic}: it is "
+                                 f"the change topic of an entity owned by {owned.change_topics[(ref.broker, ref.topic)].owner}")
             broker = specs[ref.broker]
             region = read_region(node.region, *broker.copy_regions())
             copy = brokers[broker.name].regions[region]

@@ -167,6 +167,9 @@ class BrokerArgs:
     """This broker's own secret config values by key (only what its spec references: Amazon MQ's admin password)."""
     schema_texts: Mapping[str, str] = field(default_factory=dict)
     """Event schema file (schemas/...) to its text, read by the program entry point."""
+    publishers: Mapping[str, str] = field(default_factory=dict)
+    """Topic name -> the one bounded context that may publish to it: the owner of the entity whose change topic
+    it is (data.entities[].change_topic, practice 4.5). Topics not listed carry no entity."""
 
 
 @dataclass(frozen=True)

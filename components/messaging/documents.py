@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Optional
+
+from ..ownership import publisher_fence
 
 
 def _deny_insecure_transport(action: str, resource: str) -> dict:
@@ -22,12 +25,17 @@ def queue_policy(queue_arn: str, account: str, topic_arns: list[str]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def topic_policy(topic_arn: str, account: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
+def topic_policy(topic_arn: str, account: str, owner: Optional[str] = None) -> str:
+    """The account's IAM policies decide who publishes and subscribes; an entity's change topic (`owner` set)
+    also refuses Publish to every principal not tagged with the owning context (practice 4.5)."""
+    statements = [
         _deny_insecure_transport("sns:Publish", topic_arn),
         {"Sid": "AccountPublishers", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
          "Action": ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes"], "Resource": topic_arn},
-    ]}, sort_keys=True)
+    ]
+    if owner is not None:
+        statements.append(publisher_fence(topic_arn, owner))
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
 def broker_key_policy(account: str, region: str) -> str:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import pulumi
 from pulumi_aws import kms, sns, sqs
 
 from ..naming import physical_name, region_code
 from ..spec.brokers import SqsSnsBroker
-from ..spec.messaging import QueueSpec
+from ..spec.messaging import QueueSpec, TopicSpec
 from .alarms import cloudwatch_alarms
 from .backend import BackendResult, BrokerArgs, DedupTable, LagMetric
 from .documents import broker_key_policy, queue_policy, topic_policy
@@ -42,6 +42,10 @@ class RegionalBroker:
 def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: bool = False) -> str:
     suffix = (".fifo" if queue.fifo else "")
     return physical_name(environment, broker, queue.name, "dlq" if dead_letter else "", suffix=suffix)
+
+
+def topic_name(environment: str, broker: str, topic: TopicSpec) -> str:
+    return physical_name(environment, broker, topic.name, suffix=".fifo" if topic.fifo else "")
 
 
 def topic_subscribers(spec: SqsSnsBroker, queue: str) -> list[str]:
@@ -77,7 +81,7 @@ def build_copy(parent: pulumi.Resource, logical: str, args: BrokerArgs, spec: Sq
     """One region's copy with its alarms, deduplication stores and schema registry."""
     environment, protection = args.estate.environment, args.protection
     out = build_region(parent, logical, spec, environment, args.estate.aws_account, region, provider,
-                       protection.protect, protection.key_deletion_days)
+                       protection.protect, protection.key_deletion_days, args.publishers)
     prefix = f"{logical}-{region_code(region)}"
     out.lag_metrics = lag_metrics(spec, environment)
     cloudwatch_alarms(parent, args, provider, region, out.lag_metrics, prefix)
@@ -91,8 +95,9 @@ def build_copy(parent: pulumi.Resource, logical: str, args: BrokerArgs, spec: Sq
 
 def build_region(parent: pulumi.Resource, name: str, spec: SqsSnsBroker, environment: str, account: str,
                  region: str, provider: pulumi.ProviderResource, protect: bool,
-                 key_deletion_days: int) -> RegionalBroker:
-    """Create one region's copy of an SQS/SNS broker as children of `parent`."""
+                 key_deletion_days: int, publishers: Mapping[str, str] | None = None) -> RegionalBroker:
+    """Create one region's copy of an SQS/SNS broker as children of `parent`; `publishers` names the one context
+    that may publish to each entity change topic (BrokerArgs.publishers)."""
     prefix = f"{name}-{region_code(region)}"
     opts = pulumi.ResourceOptions(parent=parent, provider=provider)
     stateful = pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect)
@@ -104,15 +109,15 @@ def build_region(parent: pulumi.Resource, name: str, spec: SqsSnsBroker, environ
               opts=opts)
     out = RegionalBroker(region=region, key_arn=key.arn)
 
-    topic_names = {t.name: physical_name(environment, spec.name, t.name, suffix=".fifo" if t.fifo else "")
-                   for t in spec.topics}
+    topic_names = {t.name: topic_name(environment, spec.name, t) for t in spec.topics}
     # Topics first: the queue policies admit them by their ARN outputs.
     for topic in spec.topics:
         fifo = dict(fifo_topic=True, content_based_deduplication=True) if topic.fifo else {}
         resource = sns.Topic(f"{prefix}-{topic.name}", name=topic_names[topic.name], kms_master_key_id=key.arn,
                              **fifo, opts=stateful)
         sns.TopicPolicy(f"{prefix}-{topic.name}-policy", arn=resource.arn,
-                        policy=resource.arn.apply(lambda arn: topic_policy(arn, account)), opts=opts)
+                        policy=resource.arn.apply(lambda arn, owner=(publishers or {}).get(topic.name):
+                                                  topic_policy(arn, account, owner)), opts=opts)
         out.topic_arns[topic.name] = resource.arn
     for queue in spec.queues:
         main_name, dlq_name = queue_name(environment, spec.name, queue), queue_name(environment, spec.name, queue, True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 import pulumi
 
 from ..alerting import AlertRoutes
+from ..spec.ownership import ownership_map
 from .backend import (Alerting, AwsPlace, AwsPlacement, AzurePlace, BrokerArgs, ClusterPlace, Estate, Logging,
                       Placements, Protection)
 
@@ -46,4 +47,6 @@ def broker_args(spec: "EnvironmentSpec", broker: "BrokerSpec", places: Placement
         logging=Logging(retention_days=spec.observability.log_retention_days,
                         masked_identifiers=tuple(spec.observability.masked_identifiers)),
         secrets={key: secrets[key] for key in sorted(broker.secret_keys())},
-        schema_texts={f: schema_texts[f] for _, _, binding in broker.schema_bindings() for f in [binding.file]})
+        schema_texts={f: schema_texts[f] for _, _, binding in broker.schema_bindings() for f in [binding.file]},
+        publishers={topic: entity.owner for (name, topic), entity in ownership_map(spec).change_topics.items()
+                    if name == broker.name})

@@ -14,6 +14,7 @@ from pydantic import Field
 from .base import Name, Problem, SpecModel
 from .cdc import CdcSpec, check_cdc
 from .nodes import TopicRef
+from .ownership import StoreRef, check_ownership
 from .reference_data import ReferenceTableSpec, check_reference_data
 from .sagas import SagaSpec
 
@@ -31,7 +32,11 @@ class EntitySpec(SpecModel):
     consumers: list[str] = Field(default_factory=list,
                                  description="bounded contexts that read the entity or subscribe to its changes")
     change_topic: Optional[TopicRef] = Field(default=None,
-                                             description="broker topic the owner publishes the entity's changes to")
+                                             description="broker topic (or stream) the owner publishes the entity's "
+                                                         "changes to; only the owner's identities may publish to it")
+    stores: list[StoreRef] = Field(default_factory=list,
+                                   description="stores the stack creates that hold the entity's records (a broker's "
+                                               "queue or stream); only the owner's identities may write them")
     critical: bool = Field(default=False,
                            description="changes to it are audit-relevant: they also reach the object-locked audit store")
 
@@ -58,5 +63,6 @@ def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
         owners.setdefault(entity.name, entity.owner)
         if entity.owner in entity.consumers:
             yield f"data.entities[{i}].consumers", f"{entity.owner!r} owns {entity.name!r}; expected other contexts"
+    yield from check_ownership(spec)
     yield from check_cdc(spec)
     yield from check_reference_data(spec)
