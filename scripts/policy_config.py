@@ -8,8 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from components.alerting import alert_topic_suffix
+from components.cdc.documents import role_name as cdc_role_name
+from components.compute.identity import role_name as node_role_name, scaler_role_name
+from components.messaging.msk import msk_cluster_name
+from components.messaging.sqs_sns import queue_name, topic_name
 from components.provider_facts import cluster_provider_name, platform_tags
+from components.sagas.documents import role_name as saga_role_name
 from components.spec import EnvironmentSpec, SpecIssue
+from components.spec.brokers import MskBroker, SqsSnsBroker
+from components.spec.ownership import ownership_map
 from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
 from policies.rules import ALL_RULES
 
@@ -27,7 +34,57 @@ def environment_facts(spec: EnvironmentSpec) -> dict[str, Any]:
         "criticalAlertSuffix": alert_topic_suffix("critical"),
         "residencyZone": spec.residency.zone,
         "zoneRegions": zone_regions(spec),
+        "ownership": ownership_facts(spec),
     }
+
+
+def ownership_facts(spec: EnvironmentSpec) -> dict[str, Any]:
+    """data-ownership-non-owner-write: each entity's owner, its stores and change topic as the ARNs IAM grants
+    name (every regional copy; `*` where the name holds a generated part), and each context's roles.
+
+    Only stores that IAM policies can grant are listed (SQS queues with their DLQs, SNS topics, MSK topics);
+    Service Bus, Event Hubs and in-cluster brokers grant through their own models, which the stack gives no
+    other context (docs/ownership.md)."""
+    entities: dict[str, Any] = {}
+    for entity in ownership_map(spec).entities:
+        topics = _arns(spec, entity.change_topic.broker, "topic", entity.change_topic.topic) if entity.change_topic else []
+        stores = [arn for store in entity.stores for arn in _arns(spec, store.broker, store.kind, store.item)]
+        entities[entity.name] = {"owner": entity.owner, "consumers": list(entity.consumers),
+                                 "stores": stores, "topics": topics}
+    return {"entities": entities, "contextRoles": context_roles(spec)}
+
+
+def context_roles(spec: EnvironmentSpec) -> dict[str, list[str]]:
+    """The IAM roles each bounded context's workloads assume: nodes (and their scalers), sagas, MSK Connect."""
+    roles: dict[str, set[str]] = {}
+    for node in spec.processing.nodes:
+        roles.setdefault(node.owner, set()).update({node_role_name(spec.name, node.name),
+                                                    scaler_role_name(spec.name, node.name)})
+    for saga in spec.data.sagas:
+        roles.setdefault(saga.owner, set()).add(saga_role_name(spec.name, saga.name))
+    kinds = {b.name: b for b in spec.messaging.brokers}
+    for source in spec.data.cdc.sources:
+        if isinstance(kinds.get(source.broker), MskBroker):
+            roles.setdefault(source.owner, set()).add(cdc_role_name(spec.name, source.name))
+    return {context: sorted(names) for context, names in sorted(roles.items())}
+
+
+def _arns(spec: EnvironmentSpec, broker_name: str, kind: str, item: str) -> list[str]:
+    broker = next((b for b in spec.messaging.brokers if b.name == broker_name), None)
+    account = spec.accounts.aws.account_id
+    if isinstance(broker, SqsSnsBroker):
+        if kind == "queue":
+            queue = next(q for q in broker.queues if q.name == item)
+            names = [("sqs", queue_name(spec.name, broker.name, queue, dead)) for dead in (False, True)]
+        else:
+            names = [("sns", topic_name(spec.name, broker.name, next(t for t in broker.topics if t.name == item)))]
+        return [f"arn:aws:{service}:{region}:{account}:{name}" for region in broker.copy_regions()
+                for service, name in names]
+    if isinstance(broker, MskBroker) and kind in ("stream", "topic"):
+        # MSK topic ARNs carry the cluster's generated UUID: arn:aws:kafka:<region>:<account>:topic/<cluster>/<uuid>/<topic>.
+        return [f"arn:aws:kafka:{region}:{account}:topic/{msk_cluster_name(spec.name, broker.name)}/*/{item}"
+                for region in broker.copy_regions()]
+    return []
 
 
 def zone_regions(spec: EnvironmentSpec) -> dict[str, list[str]]:

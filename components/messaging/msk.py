@@ -48,6 +48,11 @@ def server_properties(brokers: int) -> str:
     return "\n".join(f"{k}={v}" for k, v in sorted(props.items())) + "\n"
 
 
+def msk_cluster_name(environment: str, broker: str) -> str:
+    """The MSK cluster's name: its topic ARNs are arn:aws:kafka:<region>:<account>:topic/<name>/<uuid>/<topic>."""
+    return physical_name(environment, broker, limit=64)
+
+
 def stream_names(stream: StreamSpec) -> list[str]:
     return [stream.name] + ([f"{stream.name}-dlq"] if stream.dead_letter else [])
 
@@ -74,7 +79,7 @@ def build(parent: pulumi.Resource, logical: str, args: BrokerArgs) -> BackendRes
     opts = protection.opts(parent, place.provider)
     auth = spec.client_auth
     brokers = broker_count(spec.size.nodes, protection.production)
-    cluster_name = physical_name(environment, spec.name, limit=64)
+    cluster_name = msk_cluster_name(environment, spec.name)
 
     key = kms.Key(f"{prefix}-key", description=f"{environment} {spec.name} Kafka data at rest",
                   enable_key_rotation=True, deletion_window_in_days=protection.key_deletion_days,

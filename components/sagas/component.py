@@ -16,6 +16,7 @@ import pulumi
 from pulumi_aws import iam, kms, sfn
 
 from ..naming import physical_name
+from ..ownership import CONTEXT_TAG
 from ..observability.log_group import protected_log_group
 from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
 from ..spec.sagas import SagaSpec
@@ -80,10 +81,10 @@ class Saga(pulumi.ComponentResource):
         logs = protected_log_group(f"{name}-logs", log_group_name, args.log_retention_days,
                                    tuple(args.masked_identifiers), opts_child, kms_key_arn=key.arn, tags=tags)
 
-        role = iam.Role(f"{name}-role", name=physical_name(args.environment, "saga", spec.name, limit=64),
+        role = iam.Role(f"{name}-role", name=documents.role_name(args.environment, spec.name),
                         description=f"Assumed by Step Functions to run saga {spec.name}",
                         assume_role_policy=documents.trust_policy(account, machine_arn),
-                        max_session_duration=3600, tags=tags, opts=opts_child)
+                        max_session_duration=3600, tags={**tags, CONTEXT_TAG: spec.owner}, opts=opts_child)
         refs = spec.queues()
         queues = [args.queues[(r.broker, r.queue)] for r in refs]
         access = iam.RolePolicy(

@@ -149,3 +149,27 @@ def foreign_principal_problems(value: Any, accounts: set[str]) -> list[str]:
         if foreign:
             problems.append(f"statement {index} grants {len(foreign)} account(s) outside the environment's own")
     return problems
+
+
+def patterns_overlap(first: str, second: str) -> bool:
+    """Whether two IAM wildcard patterns (`*` any run, `?` one character) can match one same string: a grant's
+    `Resource` pattern against a store's ARN pattern (both may hold wildcards)."""
+    seen: dict[tuple[int, int], bool] = {}
+
+    def meet(i: int, j: int) -> bool:
+        if (i, j) in seen:
+            return seen[(i, j)]
+        if i == len(first) and j == len(second):
+            result = True
+        elif i < len(first) and first[i] == "*":
+            result = meet(i + 1, j) or (j < len(second) and meet(i, j + 1))
+        elif j < len(second) and second[j] == "*":
+            result = meet(i, j + 1) or (i < len(first) and meet(i + 1, j))
+        elif i == len(first) or j == len(second):
+            result = False
+        else:
+            result = (first[i] == second[j] or "?" in (first[i], second[j])) and meet(i + 1, j + 1)
+        seen[(i, j)] = result
+        return result
+
+    return meet(0, 0)
