@@ -398,7 +398,8 @@ STACK_CASES: dict[str, dict[str, tuple[list[Subject], list[Subject]]]] = {
     },
 }
 # Judged by integration name from policy config and alert routing; its cases live in tests/test_observability.py.
-ELSEWHERE = {"integration-critical-alarm-pages"}
+# Judged against the ownership map in policy config; a case per judged type in tests/test_ownership_policy.py.
+ELSEWHERE = {"integration-critical-alarm-pages", "data-ownership-non-owner-write"}
 STACK_PAIRS = [(rule_id, type_) for rule_id, types in sorted(STACK_CASES.items()) for type_ in sorted(types)]
 
 

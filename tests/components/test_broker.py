@@ -109,3 +109,25 @@ def test_a_strimzi_broker_exposes_its_kafka_facts_and_refuses_a_missing_alert_re
     assert kafka["inputs"]["metadata"]["namespace"] == facts.namespace and facts.cluster_arn is None
     with pytest.raises(Exception, match="no AWS region to route in-cluster alarms to"):
         build(lambda: program(region=""))
+
+
+def test_an_entity_change_topic_admits_only_its_owner_as_publisher():
+    def program():
+        places = Placements(aws={r: AwsPlace(aws_provider(r)) for r in ("eu-central-1", "eu-west-1")})
+        return Broker("orders", BrokerArgs(spec=ORDERS, estate=Estate("unit", ACCOUNT),
+                                           protection=Protection(protect=False, production=False), places=places,
+                                           alerting=Alerting(ALERTS), publishers={"order-events": "order-management"}))
+
+    for built, fenced in ((build(program), True), (broker(), False)):
+        for region in ("euc1", "euw1"):
+            policy = json.loads(built.named(f"orders-{region}-order-events-policy")["inputs"]["policy"])
+            fences = [s for s in policy["Statement"] if s.get("Sid") == "OnlyOwnerPublishes"]
+            assert bool(fences) is fenced, policy
+            if fenced:
+                [fence] = fences
+                assert fence["Effect"] == "Deny" and fence["Principal"] == "*" and fence["Action"] == "sns:Publish"
+                assert fence["Condition"] == {"StringNotEquals": {"aws:PrincipalTag/bounded-context": "order-management"}}
+                assert fence["Resource"].endswith(":unit-orders-order-events")
+            # Consumers keep Subscribe through the account's IAM policies.
+            allow = next(s for s in policy["Statement"] if s.get("Sid") == "AccountPublishers")
+            assert "sns:Subscribe" in allow["Action"]

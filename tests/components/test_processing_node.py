@@ -126,3 +126,9 @@ def test_the_node_may_read_its_integrations_rollback_switches_and_is_told_where_
     assert {k: env[k] for k in env if k.startswith("APPCONFIG_")} == {
         "APPCONFIG_REGION": "eu-west-1", "APPCONFIG_APPLICATION_ID": "abc1234",
         "APPCONFIG_ENVIRONMENT_ID": "def5678", "APPCONFIG_PROFILE_ID": "0a1b2c3"}
+
+
+def test_the_worker_role_carries_its_bounded_context():
+    """Change topics fence Publish on this tag (components/ownership.py): the role says whose identity it is."""
+    tags = node().named("node-billing-worker-role")["inputs"]["tags"]
+    assert tags["bounded-context"] == "orders"
