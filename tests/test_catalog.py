@@ -215,3 +215,23 @@ def test_a_cdc_source_shows_where_its_critical_entities_are_audited():
     data["data"]["entities"][0]["critical"] = False
     cdc = next(e for e in build(EnvironmentSpec.model_validate(data), ROOT) if e["spec"].get("type") == "cdc-connector")
     assert "hybrid.integration/audit-prefixes" not in cdc["metadata"]["annotations"]
+
+
+def test_each_data_entity_is_a_resource_of_its_owner_with_its_consumers(validators):
+    """Ownership (practice 4.5) in the catalog: the owning context owns the entity, its brokers are dependencies,
+    and topology.md lists who writes and who reads."""
+    from scripts.catalog.topology import markdown
+
+    spec = spec_of("prod")
+    entities = {(e["kind"], e["metadata"]["name"]): e for e in build(spec, ROOT)}
+    customer = entities[("Resource", "entity-customer")]
+    assert_valid([customer], validators)
+    assert customer["spec"]["owner"] == "group:default/customer-data"
+    assert customer["spec"]["dependsOn"] == ["resource:prod/broker-customers"]
+    notes = customer["metadata"]["annotations"]
+    assert notes["hybrid.integration/consumers"] == "order-management"
+    assert notes["hybrid.integration/change-topic"] == "customers/customer-changed"
+    assert notes["hybrid.integration/stores"] == "customers/crm-changes (queue)"
+    assert [e for e in entities if e[1].startswith("entity-")] == [("Resource", f"entity-{e.name}") for e in spec.data.entities]
+    assert ("| customer | customer-data | order-management | customers/customer-changed | customers/crm-changes (queue) |"
+            in markdown(spec))

@@ -2,8 +2,8 @@
 
 One System per environment, in a Backstage namespace named after it (so dev, staging and prod can share one
 catalog); Components for processing nodes and the gateways that serve APIs; APIs for each gateway API
-version with its OpenAPI document; Resources for brokers, hybrid links and secrets. Owners and the on-call
-routing (practice 7.6) come from the spec, read through its typed models. API entities point at their
+version with its OpenAPI document; Resources for brokers, hybrid links, secrets and data entities (each owned
+by its bounded context, practice 4.5). Owners and the on-call routing (practice 7.6) come from the spec, read through its typed models. API entities point at their
 OpenAPI files with Backstage's `$text` substitution, so the catalog always serves the committed document.
 """
 
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from components.spec.brokers import InClusterBroker
 from components.spec.cdc import audit_prefix, critical_entities
+
+from .ownership import change_topic, stores
 
 if TYPE_CHECKING:
     from components.spec.connectivity import LinkSpec
@@ -210,11 +212,37 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
                                 f"({', '.join(sorted(integration.slos.declared()))}); no processing node of this "
                                 f"environment runs it.", component_spec,
                                 annotations={f"{ANNOTATION}placement": integration.region}))
+    entities += data_entities(spec, system, broker_refs)
     entities += saga_entities(spec, broker_refs)
     entities.extend(cdc_entities(spec, system, broker_refs, secret_refs, tier))
     from .reference_data import reference_entities  # it builds on this module's helpers
     entities.extend(reference_entities(spec))
     return entities
+
+
+def data_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, str]) -> list[dict[str, Any]]:
+    """One Resource per data entity (practice 4.5), owned by its source-of-truth context; it depends on the
+    brokers carrying its changes and holding its stores."""
+    out = []
+    for entity in spec.data.entities:
+        brokers = {s.broker for s in entity.stores} | ({entity.change_topic.broker} if entity.change_topic else set())
+        annotations = {f"{ANNOTATION}source-of-truth": entity.owner,
+                       f"{ANNOTATION}consumers": ", ".join(entity.consumers) or "none",
+                       f"{ANNOTATION}critical": str(entity.critical).lower()}
+        if entity.change_topic:
+            annotations[f"{ANNOTATION}change-topic"] = change_topic(entity)
+        if entity.stores:
+            annotations[f"{ANNOTATION}stores"] = stores(entity)
+        consumers = f"consumed by {', '.join(entity.consumers)}" if entity.consumers else "no other context consumes it"
+        resource: dict[str, Any] = {"type": "data-entity", "owner": owner_ref(entity.owner), "system": system}
+        depends = sorted(broker_refs[b] for b in brokers if b in broker_refs)
+        if depends:
+            resource["dependsOn"] = depends
+        out.append(_entity("Resource", spec.name, entity_name("entity", entity.name),
+                           f"Entity {entity.name}: {entity.owner} is its source of truth and alone writes it; "
+                           f"{consumers} (read and subscribe only).", resource,
+                           annotations=annotations, tags=["critical"] if entity.critical else []))
+    return out
 
 
 def saga_entities(spec: "EnvironmentSpec", broker_refs: dict[str, str]) -> list[dict[str, Any]]:
