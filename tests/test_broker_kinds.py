@@ -73,7 +73,8 @@ def test_broker_args_are_typed_concerns_that_refuse_a_misspelt_field():
     from components.messaging.backend import Alerting, BrokerArgs, Estate, Protection
 
     assert [f.name for f in dataclasses.fields(BrokerArgs)] == [
-        "spec", "estate", "protection", "places", "alerting", "logging", "secrets", "schema_texts"]
+        "spec", "estate", "protection", "places", "alerting", "logging", "secrets", "schema_texts",
+        "publishers"]
     with pytest.raises(TypeError):
         Protection(protect=True, production=True, key_deletion_dayz=7)  # type: ignore[call-arg]
     with pytest.raises(TypeError):

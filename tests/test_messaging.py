@@ -73,6 +73,7 @@ def synthetic(v: dict) -> dict:
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     data.get("data", {}).pop("sagas", None)  # ... and its sagas send to them
     data.get("data", {}).pop("cdc", None)  # ... and its CDC sources publish to the shipped Kafka brokers
+    data.get("data", {}).pop("entities", None)  # ... and its entities' change topics and stores are theirs
     for secret in data["secrets"]["secrets"]:  # ... and read the shipped secrets (by node name)
         secret["readers"] = []
     return data

@@ -219,3 +219,16 @@ def test_the_derived_map_names_each_entitys_writers():
     assert owned.may_write("customer-data", "customers", "queue", "crm-changes")
     assert not owned.may_write("order-management", "customers", "queue", "crm-changes")
     assert owned.may_publish("customer-data", "orders", "no-entity-topic"), "topics no entity claims stay open"
+
+
+def test_each_broker_learns_the_owner_of_only_its_own_change_topics():
+    from components.alerting import AlertRoutes
+    from components.messaging.backend import Placements
+    from components.messaging.wiring import broker_args
+
+    spec = parse_environment(load_spec_data("prod"), "environments/prod.yaml", SECRET_KEYS)
+    texts = {b.file: "{}" for broker in spec.messaging.brokers for _, _, b in broker.schema_bindings()}
+    given = {b.name: broker_args(spec, b, Placements(), {"mq_admin_password": "x"}, texts, AlertRoutes()).publishers
+             for b in spec.messaging.brokers if b.name in ("orders", "customers", "partner-events")}
+    assert given == {"orders": {"order-lifecycle": "order-management"}, "customers": {"customer-changed": "customer-data"},
+                     "partner-events": {"shipment-dispatched": "partner-integration"}}
