@@ -24,6 +24,43 @@ def physical_name(*parts: str, limit: int = 80, suffix: str = "") -> str:
     return name[: limit - len(suffix)].rstrip("-") + suffix
 
 
+# Physical names other tools derive without building the stack (policy config's ownership map names the roles
+# and stores by them), kept here, free of provider SDKs, so the light verbs need none.
+
+def queue_physical_name(environment: str, broker: str, queue: str, fifo: bool, dead_letter: bool = False) -> str:
+    """An SQS queue (or its DLQ) of a broker: <env>-<broker>-<queue>[-dlq][.fifo]."""
+    return physical_name(environment, broker, queue, "dlq" if dead_letter else "", suffix=".fifo" if fifo else "")
+
+
+def topic_physical_name(environment: str, broker: str, topic: str, fifo: bool) -> str:
+    return physical_name(environment, broker, topic, suffix=".fifo" if fifo else "")
+
+
+def msk_cluster_name(environment: str, broker: str) -> str:
+    """An MSK cluster: its topic ARNs are arn:aws:kafka:<region>:<account>:topic/<name>/<uuid>/<topic>."""
+    return physical_name(environment, broker, limit=64)
+
+
+def node_role_name(environment: str, node: str) -> str:
+    """A processing node's workload role (IRSA)."""
+    return physical_name(environment, "node", node, limit=64)
+
+
+def node_scaler_role_name(environment: str, node: str) -> str:
+    """The role KEDA's operator assumes to read a node's queue depth."""
+    return physical_name(environment, "node", node, "scaler", limit=64)
+
+
+def saga_role_name(environment: str, saga: str) -> str:
+    """The role Step Functions assumes to run a saga."""
+    return physical_name(environment, "saga", saga, limit=64)
+
+
+def cdc_role_name(environment: str, source: str) -> str:
+    """The MSK Connect execution role of a CDC source."""
+    return physical_name(environment, "cdc", source, limit=64)
+
+
 @dataclass(frozen=True)
 class EstateNames:
     """The estate's affixes, applied to every name a cloud requires to be globally unique.

@@ -8,12 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from components.alerting import alert_topic_suffix
-from components.cdc.documents import role_name as cdc_role_name
-from components.compute.identity import role_name as node_role_name, scaler_role_name
-from components.messaging.msk import msk_cluster_name
-from components.messaging.sqs_sns import queue_name, topic_name
+from components.naming import (cdc_role_name, msk_cluster_name, node_role_name, node_scaler_role_name,
+                               queue_physical_name, saga_role_name, topic_physical_name)
 from components.provider_facts import cluster_provider_name, platform_tags
-from components.sagas.documents import role_name as saga_role_name
 from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.brokers import MskBroker, SqsSnsBroker
 from components.spec.ownership import ownership_map
@@ -59,7 +56,7 @@ def context_roles(spec: EnvironmentSpec) -> dict[str, list[str]]:
     roles: dict[str, set[str]] = {}
     for node in spec.processing.nodes:
         roles.setdefault(node.owner, set()).update({node_role_name(spec.name, node.name),
-                                                    scaler_role_name(spec.name, node.name)})
+                                                    node_scaler_role_name(spec.name, node.name)})
     for saga in spec.data.sagas:
         roles.setdefault(saga.owner, set()).add(saga_role_name(spec.name, saga.name))
     kinds = {b.name: b for b in spec.messaging.brokers}
@@ -75,9 +72,10 @@ def _arns(spec: EnvironmentSpec, broker_name: str, kind: str, item: str) -> list
     if isinstance(broker, SqsSnsBroker):
         if kind == "queue":
             queue = next(q for q in broker.queues if q.name == item)
-            names = [("sqs", queue_name(spec.name, broker.name, queue, dead)) for dead in (False, True)]
+            names = [("sqs", queue_physical_name(spec.name, broker.name, item, queue.fifo, dead)) for dead in (False, True)]
         else:
-            names = [("sns", topic_name(spec.name, broker.name, next(t for t in broker.topics if t.name == item)))]
+            topic = next(t for t in broker.topics if t.name == item)
+            names = [("sns", topic_physical_name(spec.name, broker.name, item, topic.fifo))]
         return [f"arn:aws:{service}:{region}:{account}:{name}" for region in broker.copy_regions()
                 for service, name in names]
     if isinstance(broker, MskBroker) and kind in ("stream", "topic"):

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import json
 
-from ..naming import physical_name
 from ..spec.cdc import CdcSource
 from .settings import MSK_CONNECT_INTERNAL, schema_history_group
 
 
 def child_arn(cluster_arn: str, kind: str, name: str) -> str:
     return cluster_arn.replace(":cluster/", f":{kind}/", 1) + f"/{name}"
-
-
-def role_name(environment: str, source: str) -> str:
-    """The MSK Connect execution role's physical name (policy config maps it to the source's bounded context)."""
-    return physical_name(environment, "cdc", source, limit=64)
 
 
 def connect_trust_policy(account: str, region: str, connector: str) -> str:

@@ -21,12 +21,12 @@ import pulumi
 from pulumi_aws import cloudwatch, ec2, iam, msk, mskconnect
 
 from ..alerting import AlertRoutes
-from ..naming import physical_name
+from ..naming import cdc_role_name, physical_name
 from ..log_group import protected_log_group
 from ..ownership import CONTEXT_TAG
 from ..spec.cdc import CdcSource
 from .audit_sink import AuditStore, msk_sink_policy, sink_settings
-from .documents import connect_trust_policy, execution_policy, role_name
+from .documents import connect_trust_policy, execution_policy
 from .settings import heartbeat_topic, msk_connector_settings, msk_worker_properties, schema_history_topic
 
 # Kafka Connect versions MSK Connect runs: 2.7.1 and 3.7.x; Debezium 2.7 needs 3.x.
@@ -126,7 +126,7 @@ def build(parent: pulumi.Resource, name: str, environment: str, account: str, re
                                             cidr_blocks=[network.vpc_cidr],
                                             description="interface endpoints (Secrets Manager)")],
         tags={**own_tags, "Name": connector}, opts=opts)
-    role = iam.Role(f"{name}-role", name=role_name(environment, source.name),
+    role = iam.Role(f"{name}-role", name=cdc_role_name(environment, source.name),
                     description=f"MSK Connect service execution role of CDC source {source.name}",
                     assume_role_policy=connect_trust_policy(account, region, connector), max_session_duration=3600,
                     tags={**own_tags, CONTEXT_TAG: source.owner}, opts=opts)

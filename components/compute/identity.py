@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from typing import Iterable, Mapping
 
-from ..naming import physical_name
-
 # Receiving from an SSE-KMS queue needs Decrypt on its key; GetQueueAttributes lets the worker report depth.
 CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                    "sqs:GetQueueUrl", "sqs:ReceiveMessage")
@@ -23,15 +21,6 @@ DEDUP_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb
 KEDA_NAMESPACE = "keda"
 KEDA_SERVICE_ACCOUNT = "keda-operator"
 KEDA_SUBJECT = f"system:serviceaccount:{KEDA_NAMESPACE}:{KEDA_SERVICE_ACCOUNT}"
-
-
-def role_name(environment: str, node: str) -> str:
-    """The workload role's physical name (policy config maps it to the node's bounded context)."""
-    return physical_name(environment, "node", node, limit=64)
-
-
-def scaler_role_name(environment: str, node: str) -> str:
-    return physical_name(environment, "node", node, "scaler", limit=64)
 
 
 def _kms_statement(sid: str, actions: Iterable[str], keys_by_service: Mapping[str, list[str]]) -> list[dict]:

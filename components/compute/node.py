@@ -19,6 +19,7 @@ from pulumi_kubernetes.policy.v1 import PodDisruptionBudget
 
 from ..cluster.addons import Scraper
 from ..messaging import DedupTable
+from ..naming import node_role_name, node_scaler_role_name
 from ..ownership import CONTEXT_TAG
 from ..observability import FlagSwitches, flags_read_policy
 from ..spec.nodes import NodeSpec, Telemetry
@@ -130,7 +131,7 @@ class ProcessingNode(pulumi.ComponentResource):
         in_ns = pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(depends_on=after_ns))
 
         queue_arns = [q.arn for q in args.queues]
-        role = iam.Role(f"{name}-role", name=identity.role_name(args.environment, spec.name),
+        role = iam.Role(f"{name}-role", name=node_role_name(args.environment, spec.name),
                         description=f"IRSA role of processing node {spec.name} ({ns}/{spec.name})",
                         assume_role_policy=workload_identity.trust_policy(
                             args.oidc_provider_arn, workload_identity.service_account_subject(ns, spec.name)),
@@ -147,7 +148,7 @@ class ProcessingNode(pulumi.ComponentResource):
                            policy=pulumi.Output.all(args.flags.environment_arn, args.flags.profile_id).apply(
                                lambda a: flags_read_policy(*a)), opts=aws)
         # KEDA's operator reads queue depth through its own, narrower role: the worker's grants stay with the worker.
-        scaler = iam.Role(f"{name}-scaler-role", name=identity.scaler_role_name(args.environment, spec.name),
+        scaler = iam.Role(f"{name}-scaler-role", name=node_scaler_role_name(args.environment, spec.name),
                           description=f"Queue-depth reader for the KEDA scaler of processing node {spec.name}",
                           assume_role_policy=pulumi.Output.from_input(args.keda_operator_role_arn).apply(
                               identity.operator_trust_policy),

@@ -11,7 +11,7 @@ import json
 import pulumi
 from pulumi_aws import ec2, kms, msk
 
-from ..naming import physical_name
+from ..naming import msk_cluster_name
 from ..log_group import protected_log_group
 from ..spec.messaging import StreamSpec
 from .alarms import cloudwatch_alarms
@@ -46,11 +46,6 @@ def server_properties(brokers: int) -> str:
     props = {"auto.create.topics.enable": "false", "default.replication.factor": str(factor),
              "min.insync.replicas": str(max(1, factor - 1)), "unclean.leader.election.enable": "false"}
     return "\n".join(f"{k}={v}" for k, v in sorted(props.items())) + "\n"
-
-
-def msk_cluster_name(environment: str, broker: str) -> str:
-    """The MSK cluster's name: its topic ARNs are arn:aws:kafka:<region>:<account>:topic/<name>/<uuid>/<topic>."""
-    return physical_name(environment, broker, limit=64)
 
 
 def stream_names(stream: StreamSpec) -> list[str]:

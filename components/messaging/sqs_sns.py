@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import pulumi
 from pulumi_aws import kms, sns, sqs
 
-from ..naming import physical_name, region_code
+from ..naming import physical_name, queue_physical_name, region_code, topic_physical_name
 from ..spec.brokers import SqsSnsBroker
 from ..spec.messaging import QueueSpec, TopicSpec
 from .alarms import cloudwatch_alarms
@@ -40,12 +40,11 @@ class RegionalBroker:
 
 
 def queue_name(environment: str, broker: str, queue: QueueSpec, dead_letter: bool = False) -> str:
-    suffix = (".fifo" if queue.fifo else "")
-    return physical_name(environment, broker, queue.name, "dlq" if dead_letter else "", suffix=suffix)
+    return queue_physical_name(environment, broker, queue.name, queue.fifo, dead_letter)
 
 
 def topic_name(environment: str, broker: str, topic: TopicSpec) -> str:
-    return physical_name(environment, broker, topic.name, suffix=".fifo" if topic.fifo else "")
+    return topic_physical_name(environment, broker, topic.name, topic.fifo)
 
 
 def topic_subscribers(spec: SqsSnsBroker, queue: str) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import pulumi
 from pulumi_aws import iam, kms, sfn
 
-from ..naming import physical_name
+from ..naming import physical_name, saga_role_name
 from ..ownership import CONTEXT_TAG
 from ..observability.log_group import protected_log_group
 from ..spec.observability import DEFAULT_MASKED_IDENTIFIERS
@@ -81,7 +81,7 @@ class Saga(pulumi.ComponentResource):
         logs = protected_log_group(f"{name}-logs", log_group_name, args.log_retention_days,
                                    tuple(args.masked_identifiers), opts_child, kms_key_arn=key.arn, tags=tags)
 
-        role = iam.Role(f"{name}-role", name=documents.role_name(args.environment, spec.name),
+        role = iam.Role(f"{name}-role", name=saga_role_name(args.environment, spec.name),
                         description=f"Assumed by Step Functions to run saga {spec.name}",
                         assume_role_policy=documents.trust_policy(account, machine_arn),
                         max_session_duration=3600, tags={**tags, CONTEXT_TAG: spec.owner}, opts=opts_child)

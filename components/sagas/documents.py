@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 from typing import Iterable, Mapping
 
-from ..naming import physical_name
-
 # Vended log delivery to CloudWatch Logs: these actions support no resource-level permissions.
 LOG_DELIVERY_ACTIONS = ("logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
                         "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
@@ -26,11 +24,6 @@ TRACE_ACTIONS = ("xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTe
 CALLBACK_ACTIONS = ("states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess")
 STATE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 STATES_CONTEXT = "kms:EncryptionContext:aws:states:stateMachineArn"
-
-
-def role_name(environment: str, saga: str) -> str:
-    """The execution role's physical name (policy config maps it to the saga's bounded context)."""
-    return physical_name(environment, "saga", saga, limit=64)
 
 
 def state_machine_arn(region: str, account: str, name: str) -> str:
