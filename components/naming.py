@@ -36,6 +36,12 @@ def topic_physical_name(environment: str, broker: str, topic: str, fifo: bool) -
     return physical_name(environment, broker, topic, suffix=".fifo" if fifo else "")
 
 
+def reference_table_name(environment: str, table: str) -> str:
+    """A reference table (DynamoDB global table), the same in every replica region (DynamoDB names: 3-255 of
+    letters, digits, '_', '-', '.')."""
+    return physical_name(environment, "ref", table, limit=255)
+
+
 def msk_cluster_name(environment: str, broker: str) -> str:
     """An MSK cluster: its topic ARNs are arn:aws:kafka:<region>:<account>:topic/<name>/<uuid>/<topic>."""
     return physical_name(environment, broker, limit=64)

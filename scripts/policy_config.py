@@ -9,7 +9,7 @@ from typing import Any
 
 from components.alerting import alert_topic_suffix
 from components.naming import (cdc_role_name, msk_cluster_name, node_role_name, node_scaler_role_name,
-                               queue_physical_name, saga_role_name, topic_physical_name)
+                               queue_physical_name, reference_table_name, saga_role_name, topic_physical_name)
 from components.provider_facts import cluster_provider_name, platform_tags
 from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.brokers import MskBroker, SqsSnsBroker
@@ -39,13 +39,19 @@ def ownership_facts(spec: EnvironmentSpec) -> dict[str, Any]:
     """data-ownership-non-owner-write: each entity's owner, its stores and change topic as the ARNs IAM grants
     name (every regional copy; `*` where the name holds a generated part), and each context's roles.
 
-    Only stores that IAM policies can grant are listed (SQS queues with their DLQs, SNS topics, MSK topics);
+    Only stores that IAM policies can grant are listed (SQS queues with their DLQs, SNS topics, MSK topics,
+    reference tables);
     Service Bus, Event Hubs and in-cluster brokers grant through their own models, which the stack gives no
     other context (docs/ownership.md)."""
     entities: dict[str, Any] = {}
     for entity in ownership_map(spec).entities:
         topics = _arns(spec, entity.change_topic.broker, "topic", entity.change_topic.topic) if entity.change_topic else []
         stores = [arn for store in entity.stores for arn in _arns(spec, store.broker, store.kind, store.item)]
+        # A reference table (data.reference, a DynamoDB global table) holds its entity in every replica region.
+        stores += [f"arn:aws:dynamodb:{region}:{spec.accounts.aws.account_id}:table/"
+                   f"{reference_table_name(spec.name, table.name)}"
+                   for table in spec.data.reference if table.entity == entity.name
+                   for region in table.replica_regions(spec)]
         entities[entity.name] = {"owner": entity.owner, "consumers": list(entity.consumers),
                                  "stores": stores, "topics": topics}
     return {"entities": entities, "contextRoles": context_roles(spec)}

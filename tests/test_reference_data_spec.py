@@ -70,8 +70,8 @@ def test_an_environment_without_a_secondary_region_cannot_default_to_a_global_ta
 
 
 def test_an_unknown_entity_is_refused(prod):
-    table(prod)["entity"] = "customer"
-    assert any(i.startswith("data.reference[0].entity: unknown entity 'customer'; expected one of data.entities")
+    table(prod)["entity"] = "customer-profile"
+    assert any(i.startswith("data.reference[0].entity: unknown entity 'customer-profile'; expected one of data.entities")
                for i in issues_for(prod))
 
 

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Optional, Sequence
 import pulumi
 from pulumi_aws import dynamodb, iam, kms
 
-from ..naming import physical_name, region_code
+from ..naming import physical_name, reference_table_name, region_code
 from ..spec.reference_data import LAST_WRITER_WINS, ReferenceTableSpec, conflict_statement
 from . import documents
 
@@ -33,9 +33,9 @@ STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
 
 def table_name(environment: str, table: str) -> str:
-    """The table's physical name, the same in every replica region (DynamoDB names: 3-255 of letters, digits,
-    '_', '-', '.')."""
-    return physical_name(environment, "ref", table, limit=255)
+    """The table's physical name, the same in every replica region (components/naming.py, which policy config's
+    ownership map reads without the provider SDK)."""
+    return reference_table_name(environment, table)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,19 @@ if TYPE_CHECKING:
     from .observability import Integration
 
 
-def known_contexts(spec: "EnvironmentSpec") -> set[str]:
-    """Every context the spec names as an owner (or an entity's consumer)."""
+def owning_contexts(spec: "EnvironmentSpec") -> set[str]:
+    """Every context that owns something the spec provisions (the environment, a broker, node, secret, API, saga or
+    CDC source): what an entity's owner and consumers must name (data ownership, components/spec/ownership.py)."""
     owners = {spec.owner}
     owners |= {b.owner for b in spec.messaging.brokers} | {n.owner for n in spec.processing.nodes}
     owners |= {s.owner for s in spec.secrets.secrets} | {a.owner for a in spec.gateways.apis}
     owners |= {s.owner for s in spec.data.sagas} | {s.owner for s in spec.data.cdc.sources}
+    return owners
+
+
+def known_contexts(spec: "EnvironmentSpec") -> set[str]:
+    """Every context the spec names as an owner (or an entity's consumer)."""
+    owners = owning_contexts(spec)
     for entity in spec.data.entities:
         owners |= {entity.owner, *entity.consumers}
     return owners

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from pydantic import Field, model_validator
 
 from .base import Name, Problem, SpecModel
+from .contexts import owning_contexts
 
 if TYPE_CHECKING:
     from .data import EntitySpec
@@ -47,16 +48,6 @@ class StoreRef(SpecModel):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.broker, self.kind, self.item)
-
-
-def contexts(spec: "EnvironmentSpec") -> set[str]:
-    """Every bounded context the spec names as an owner of something it provisions or observes."""
-    owners = {spec.owner}
-    owners |= {b.owner for b in spec.messaging.brokers} | {n.owner for n in spec.processing.nodes}
-    owners |= {a.owner for a in spec.gateways.apis} | {s.owner for s in spec.secrets.secrets}
-    owners |= {i.owner for i in spec.observability.integrations}
-    owners |= {s.owner for s in spec.data.sagas} | {s.owner for s in spec.data.cdc.sources}
-    return owners
 
 
 @dataclass
@@ -102,7 +93,7 @@ def check_ownership(spec: "EnvironmentSpec") -> Iterator[Problem]:
 
 
 def _check_declarations(spec: "EnvironmentSpec") -> Iterator[Problem]:
-    known = contexts(spec)
+    known = owning_contexts(spec)
     listed = ", ".join(sorted(known))
     brokers = {b.name: b for b in spec.messaging.brokers}
     topics: dict[tuple[str, str], tuple[str, str]] = {}

@@ -231,11 +231,13 @@ def data_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, s
                        f"{ANNOTATION}critical": str(entity.critical).lower()}
         if entity.change_topic:
             annotations[f"{ANNOTATION}change-topic"] = change_topic(entity)
-        if entity.stores:
-            annotations[f"{ANNOTATION}stores"] = stores(entity)
+        if stores(spec, entity):
+            annotations[f"{ANNOTATION}stores"] = stores(spec, entity)
         consumers = f"consumed by {', '.join(entity.consumers)}" if entity.consumers else "no other context consumes it"
         resource: dict[str, Any] = {"type": "data-entity", "owner": owner_ref(entity.owner), "system": system}
         depends = sorted(broker_refs[b] for b in brokers if b in broker_refs)
+        depends += [_ref("resource", spec.name, entity_name("reference", t.name))
+                    for t in spec.data.reference if t.entity == entity.name]
         if depends:
             resource["dependsOn"] = depends
         out.append(_entity("Resource", spec.name, entity_name("entity", entity.name),

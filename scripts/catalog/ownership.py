@@ -14,8 +14,11 @@ def change_topic(entity: "EntitySpec") -> str:
     return f"{entity.change_topic.broker}/{entity.change_topic.topic}" if entity.change_topic else ""
 
 
-def stores(entity: "EntitySpec") -> str:
-    return ", ".join(f"{s.broker}/{s.item} ({s.kind})" for s in entity.stores)
+def stores(spec: "EnvironmentSpec", entity: "EntitySpec") -> str:
+    """Its broker stores and the reference tables (data.reference) that hold it."""
+    held = [f"{s.broker}/{s.item} ({s.kind})" for s in entity.stores]
+    held += [f"{t.name} (reference table)" for t in spec.data.reference if t.entity == entity.name]
+    return ", ".join(held)
 
 
 def ownership_markdown(spec: "EnvironmentSpec") -> str:
@@ -27,5 +30,5 @@ def ownership_markdown(spec: "EnvironmentSpec") -> str:
     for entity in spec.data.entities:
         critical = " (critical)" if entity.critical else ""
         rows.append(f"| {entity.name}{critical} | {entity.owner} | {', '.join(entity.consumers) or '-'} | "
-                    f"{change_topic(entity) or '-'} | {stores(entity) or '-'} |")
+                    f"{change_topic(entity) or '-'} | {stores(spec, entity) or '-'} |")
     return "\n## Data ownership\n\n" + "\n".join(rows) + "\n"
