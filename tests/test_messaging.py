@@ -73,7 +73,12 @@ def synthetic(v: dict) -> dict:
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     data.get("data", {}).pop("sagas", None)  # ... and its sagas send to them
     data.get("data", {}).pop("cdc", None)  # ... and its CDC sources publish to the shipped Kafka brokers
-    data.get("data", {}).pop("entities", None)  # ... and its entities' change topics and stores are theirs
+    # ... and its entities' change topics and stores name the shipped brokers: only the entities the reference
+    # tables hold stay, without them
+    section = data.get("data", {})
+    named = {t["entity"] for t in section.get("reference", [])}
+    section["entities"] = [{k: v for k, v in e.items() if k not in ("change_topic", "stores")}
+                           for e in section.get("entities", []) if e["name"] in named]
     for secret in data["secrets"]["secrets"]:  # ... and read the shipped secrets (by node name)
         secret["readers"] = []
     return data
