@@ -7,6 +7,7 @@ the engine's unknown sentinel. The planner writes them; the checker and the diff
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -19,3 +20,13 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 def is_envelope(value: Any) -> bool:
     """True for a secret in the export's envelope shape (with or without its ciphertext)."""
     return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG
+
+
+def nested(value: Any) -> Any:
+    """A nested input as an object: plans and exports carry some (provider inputs, policies) as JSON strings."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, iam, msk, mskconnect
@@ -80,6 +80,22 @@ CHANGE_RETENTION_MS = 7 * 24 * 3600 * 1000
 def topic_configs(replication: int, retention_ms: int) -> str:
     return json.dumps({"retention.ms": str(retention_ms), "min.insync.replicas": str(max(1, replication - 1))},
                       sort_keys=True)
+
+
+def _cluster_access(cluster: MskCluster, group: ec2.SecurityGroup, network: ConnectorNetwork,
+                    plugin: mskconnect.CustomPlugin) -> dict[str, Any]:
+    """How every connector here reaches its cluster: inside the VPC, IAM over TLS (the only authenticated mode MSK
+    Connect has), running its one custom plugin's latest revision."""
+    return dict(
+        kafka_cluster=mskconnect.ConnectorKafkaClusterArgs(apache_kafka_cluster=mskconnect.ConnectorKafkaClusterApacheKafkaClusterArgs(
+            bootstrap_servers=cluster.bootstrap_brokers,
+            vpc=mskconnect.ConnectorKafkaClusterApacheKafkaClusterVpcArgs(security_groups=[group.id],
+                                                                          subnets=network.subnet_ids))),
+        kafka_cluster_client_authentication=mskconnect.ConnectorKafkaClusterClientAuthenticationArgs(
+            authentication_type="IAM"),
+        kafka_cluster_encryption_in_transit=mskconnect.ConnectorKafkaClusterEncryptionInTransitArgs(encryption_type="TLS"),
+        plugins=[mskconnect.ConnectorPluginArgs(custom_plugin=mskconnect.ConnectorPluginCustomPluginArgs(
+            arn=plugin.arn, revision=plugin.latest_revision))])
 
 
 def connector_name(environment: str, source: CdcSource) -> str:
@@ -175,15 +191,7 @@ def build(parent: pulumi.Resource, name: str, environment: str, account: str, re
         capacity=mskconnect.ConnectorCapacityArgs(provisioned_capacity=mskconnect.ConnectorCapacityProvisionedCapacityArgs(
             worker_count=runtime.workers, mcu_count=runtime.mcu_count)),
         connector_configuration=config,
-        kafka_cluster=mskconnect.ConnectorKafkaClusterArgs(apache_kafka_cluster=mskconnect.ConnectorKafkaClusterApacheKafkaClusterArgs(
-            bootstrap_servers=cluster.bootstrap_brokers,
-            vpc=mskconnect.ConnectorKafkaClusterApacheKafkaClusterVpcArgs(security_groups=[group.id],
-                                                                          subnets=network.subnet_ids))),
-        kafka_cluster_client_authentication=mskconnect.ConnectorKafkaClusterClientAuthenticationArgs(
-            authentication_type="IAM"),
-        kafka_cluster_encryption_in_transit=mskconnect.ConnectorKafkaClusterEncryptionInTransitArgs(encryption_type="TLS"),
-        plugins=[mskconnect.ConnectorPluginArgs(custom_plugin=mskconnect.ConnectorPluginCustomPluginArgs(
-            arn=plugin.arn, revision=plugin.latest_revision))],
+        **_cluster_access(cluster, group, network, plugin),
         service_execution_role_arn=role.arn,
         worker_configuration=mskconnect.ConnectorWorkerConfigurationArgs(arn=workers.arn,
                                                                          revision=workers.latest_revision),
@@ -281,15 +289,7 @@ def build_audit_sinks(name: str, environment: str, account: str, region: str, so
             capacity=mskconnect.ConnectorCapacityArgs(provisioned_capacity=mskconnect.ConnectorCapacityProvisionedCapacityArgs(
                 worker_count=SINK_WORKERS, mcu_count=SINK_MCU)),
             connector_configuration=config,
-            kafka_cluster=mskconnect.ConnectorKafkaClusterArgs(apache_kafka_cluster=mskconnect.ConnectorKafkaClusterApacheKafkaClusterArgs(
-                bootstrap_servers=cluster.bootstrap_brokers,
-                vpc=mskconnect.ConnectorKafkaClusterApacheKafkaClusterVpcArgs(security_groups=[group.id],
-                                                                              subnets=network.subnet_ids))),
-            kafka_cluster_client_authentication=mskconnect.ConnectorKafkaClusterClientAuthenticationArgs(
-                authentication_type="IAM"),
-            kafka_cluster_encryption_in_transit=mskconnect.ConnectorKafkaClusterEncryptionInTransitArgs(encryption_type="TLS"),
-            plugins=[mskconnect.ConnectorPluginArgs(custom_plugin=mskconnect.ConnectorPluginCustomPluginArgs(
-                arn=plugin.arn, revision=plugin.latest_revision))],
+            **_cluster_access(cluster, group, network, plugin),
             service_execution_role_arn=role.arn,
             log_delivery=mskconnect.ConnectorLogDeliveryArgs(worker_log_delivery=mskconnect.ConnectorLogDeliveryWorkerLogDeliveryArgs(
                 cloudwatch_logs=mskconnect.ConnectorLogDeliveryWorkerLogDeliveryCloudwatchLogsArgs(enabled=True,

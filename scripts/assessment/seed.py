@@ -18,19 +18,10 @@ import secrets as random
 from typing import Any, Callable, Optional
 
 from ..drill.inventory import region_of
+from ..export_format import nested
 from . import aws as live
 
 ClientFactory = Callable[[str, str], Any]
-
-
-def _value(value: Any) -> Any:
-    """Plans carry some nested objects as JSON strings (provider inputs, policies)."""
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 class _Plan:
@@ -48,8 +39,8 @@ class _Plan:
     def tags(self, resource: dict[str, Any]) -> dict[str, str]:
         """The tags the resource carries once deployed: its provider's default tags, then its own."""
         provider = self.providers.get((resource.get("provider") or "").rsplit("::", 1)[0], {})
-        defaults = (_value(provider.get("inputs", {}).get("defaultTags")) or {}).get("tags") or {}
-        own = _value(resource["inputs"].get("tags")) or {}
+        defaults = (nested(provider.get("inputs", {}).get("defaultTags")) or {}).get("tags") or {}
+        own = nested(resource["inputs"].get("tags")) or {}
         return {**{str(k): str(v) for k, v in defaults.items()}, **{str(k): str(v) for k, v in own.items()}}
 
 
@@ -80,13 +71,13 @@ def _authorization(operation: dict[str, Any], body: dict[str, Any], authorizers:
 
 def _rest_api(client: Any, resource: dict[str, Any], plan: _Plan) -> str:
     inputs = resource["inputs"]
-    body = _value(inputs.get("body")) or {}
+    body = nested(inputs.get("body")) or {}
     created: dict[str, Any] = {"name": inputs.get("name") or resource["urn"].rsplit("::", 1)[-1],
                                "tags": plan.tags(resource)}
-    policy = _value(inputs.get("policy"))
+    policy = nested(inputs.get("policy"))
     if policy:
         created["policy"] = json.dumps(policy) if not isinstance(policy, str) else policy
-    endpoint = _value(inputs.get("endpointConfiguration")) or {}
+    endpoint = nested(inputs.get("endpointConfiguration")) or {}
     if endpoint.get("types"):
         types = endpoint["types"]
         created["endpointConfiguration"] = {"types": [types] if isinstance(types, str) else list(types)}
@@ -145,7 +136,7 @@ def _resolved(uri: str, plan: _Plan, api_plan_id: str) -> str:
     variables: dict[str, str] = {}
     for stage in plan.of(live.REST_STAGE):
         if stage["inputs"].get("restApi") == api_plan_id:
-            variables.update({str(k): str(v) for k, v in (_value(stage["inputs"].get("variables")) or {}).items()})
+            variables.update({str(k): str(v) for k, v in (nested(stage["inputs"].get("variables")) or {}).items()})
     for name, value in variables.items():
         uri = uri.replace("${stageVariables.%s}" % name, value)
     return uri
@@ -166,13 +157,13 @@ def _rest(client: Any, plan: _Plan, region: str) -> dict[str, str]:
             continue
         deployment = client.create_deployment(restApiId=api_id)["id"]
         client.create_stage(restApiId=api_id, stageName=inputs["stageName"], deploymentId=deployment,
-                            variables=dict(_value(inputs.get("variables")) or {}), tags=plan.tags(stage),
+                            variables=dict(nested(inputs.get("variables")) or {}), tags=plan.tags(stage),
                             tracingEnabled=bool(inputs.get("xrayTracingEnabled")))
-        patches = _patches("/accessLogSettings", {k: v for k, v in (_value(inputs.get("accessLogSettings")) or {}).items()
+        patches = _patches("/accessLogSettings", {k: v for k, v in (nested(inputs.get("accessLogSettings")) or {}).items()
                                                   if k in ("destinationArn", "format")})
         method = settings.get((inputs.get("restApi"), inputs["stageName"]))
         if method:
-            values = _value(method["inputs"].get("settings")) or {}
+            values = nested(method["inputs"].get("settings")) or {}
             path = "/" + str(method["inputs"].get("methodPath", "*/*"))
             patches += _patches(f"{path}/throttling", {"rateLimit": values.get("throttlingRateLimit"),
                                                        "burstLimit": values.get("throttlingBurstLimit")})
@@ -187,7 +178,7 @@ def _rest(client: Any, plan: _Plan, region: str) -> dict[str, str]:
                                 "securityPolicy": inputs.get("securityPolicy") or "TLS_1_0"}
         if inputs.get("regionalCertificateArn"):
             args["regionalCertificateArn"] = inputs["regionalCertificateArn"]
-        endpoint = _value(inputs.get("endpointConfiguration")) or {}
+        endpoint = nested(inputs.get("endpointConfiguration")) or {}
         if endpoint.get("types"):
             types = endpoint["types"]
             args["endpointConfiguration"] = {"types": [types] if isinstance(types, str) else list(types)}
@@ -214,7 +205,7 @@ def _http(client: Any, plan: _Plan, region: str) -> None:
         args: dict[str, Any] = {"ApiId": apis[inputs["apiId"]], "AuthorizerType": inputs.get("authorizerType", "JWT"),
                                 "Name": inputs.get("name", "authorizer"),
                                 "IdentitySource": list(inputs.get("identitySources") or ["$request.header.Authorization"])}
-        jwt = _value(inputs.get("jwtConfiguration")) or {}
+        jwt = nested(inputs.get("jwtConfiguration")) or {}
         if jwt:
             args["JwtConfiguration"] = {"Audience": list(jwt.get("audiences") or []), "Issuer": jwt.get("issuer")}
         authorizers[authorizer["id"]] = client.create_authorizer(**args)["AuthorizerId"]
@@ -233,10 +224,10 @@ def _http(client: Any, plan: _Plan, region: str) -> None:
             continue
         args = {"ApiId": apis[inputs["apiId"]], "StageName": inputs["name"], "Tags": plan.tags(stage),
                 "AutoDeploy": bool(inputs.get("autoDeploy"))}
-        logs = _value(inputs.get("accessLogSettings")) or {}
+        logs = nested(inputs.get("accessLogSettings")) or {}
         if logs:
             args["AccessLogSettings"] = {"DestinationArn": logs.get("destinationArn"), "Format": logs.get("format")}
-        routes = _value(inputs.get("defaultRouteSettings")) or {}
+        routes = nested(inputs.get("defaultRouteSettings")) or {}
         args["DefaultRouteSettings"] = {key: routes[source] for key, source in (
             ("ThrottlingRateLimit", "throttlingRateLimit"), ("ThrottlingBurstLimit", "throttlingBurstLimit"),
             ("DetailedMetricsEnabled", "detailedMetricsEnabled")) if routes.get(source) is not None}
@@ -244,7 +235,7 @@ def _http(client: Any, plan: _Plan, region: str) -> None:
     for domain in plan.of(live.HTTP_DOMAIN):
         if plan.region(domain) != region:
             continue
-        config = _value(domain["inputs"].get("domainNameConfiguration")) or {}
+        config = nested(domain["inputs"].get("domainNameConfiguration")) or {}
         client.create_domain_name(DomainName=domain["inputs"]["domainName"], Tags=plan.tags(domain),
                                   DomainNameConfigurations=[{
                                       "CertificateArn": config.get("certificateArn"),
@@ -270,7 +261,7 @@ def _queues(client: Any, plan: _Plan, region: str) -> None:
 
 
 def _text(policy: Any) -> str:
-    policy = _value(policy)
+    policy = nested(policy)
     return policy if isinstance(policy, str) else json.dumps(policy)
 
 
@@ -345,7 +336,7 @@ def _secrets(client: Any, plan: _Plan, region: str) -> None:
         if plan.region(secret) != region:
             continue
         inputs = secret["inputs"]
-        replicas = [{"Region": str(r.get("region"))} for r in _value(inputs.get("replicas")) or []]
+        replicas = [{"Region": str(r.get("region"))} for r in nested(inputs.get("replicas")) or []]
         # A synthetic value the stand-in holds; the audit never reads it back.
         client.create_secret(Name=inputs["name"], SecretString=random.token_urlsafe(24),
                              Tags=_tag_list(plan.tags(secret)), Description=inputs.get("description") or "",

@@ -7,11 +7,12 @@ finds the real resources on its target by name.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from components.alerting import alert_topic_suffix
+
+from ..export_format import nested
 
 ZONE, HEALTH_CHECK, RECORD = "aws:route53/zone:Zone", "aws:route53/healthCheck:HealthCheck", "aws:route53/record:Record"
 SECRET, QUEUE, TOPIC = "aws:secretsmanager/secret:Secret", "aws:sqs/queue:Queue", "aws:sns/topic:Topic"
@@ -105,16 +106,6 @@ class Inventory:
         return (check.interval, check.threshold, self.primary.ttl) if check else (0, 0, self.primary.ttl)
 
 
-def _value(value: Any) -> Any:
-    """Plans carry nested objects as JSON strings in places (provider inputs); read both."""
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _regions(resources: list[dict[str, Any]]) -> dict[str, str]:
     return {r["urn"]: r["inputs"].get("region") for r in resources if r["type"].startswith("pulumi:providers:aws")}
 
@@ -130,14 +121,14 @@ def region_of(resource: dict[str, Any], providers: dict[str, str]) -> Optional[s
 
 def _record(resource: dict[str, Any], zones: dict[str, str], checks: dict[str, HealthCheck]) -> Optional[Record]:
     inputs = resource["inputs"]
-    policies = _value(inputs.get("failoverRoutingPolicies")) or []
+    policies = nested(inputs.get("failoverRoutingPolicies")) or []
     if not policies:
         return None
     role = str(policies[0].get("type", "")).upper()
     return Record(zone=zones.get(str(inputs.get("zoneId")), ""), name=str(inputs["name"]).rstrip("."),
                   type=str(inputs.get("type", "CNAME")), ttl=int(inputs.get("ttl") or 0), role=role,
                   set_identifier=str(inputs.get("setIdentifier") or role.lower()),
-                  values=tuple(str(v) for v in (_value(inputs.get("records")) or [])),
+                  values=tuple(str(v) for v in (nested(inputs.get("records")) or [])),
                   health_check=checks.get(str(inputs.get("healthCheckId"))))
 
 
@@ -151,7 +142,7 @@ def _health_check(resource: dict[str, Any]) -> HealthCheck:
 
 def _queue(resource: dict[str, Any], region: str) -> Queue:
     inputs = resource["inputs"]
-    redrive = _value(inputs.get("redrivePolicy")) or {}
+    redrive = nested(inputs.get("redrivePolicy")) or {}
     dlq = str(redrive["deadLetterTargetArn"]).rsplit(":", 1)[-1] if redrive.get("deadLetterTargetArn") else None
     attributes = {key: str(inputs[src]).lower() if isinstance(inputs[src], bool) else str(inputs[src])
                   for key, src in (("ContentBasedDeduplication", "contentBasedDeduplication"),
@@ -162,8 +153,8 @@ def _queue(resource: dict[str, Any], region: str) -> Queue:
 
 
 def _critical(inputs: dict[str, Any]) -> bool:
-    tags = _value(inputs.get("tags")) or {}
-    actions = _value(inputs.get("alarmActions")) or []
+    tags = nested(inputs.get("tags")) or {}
+    actions = nested(inputs.get("alarmActions")) or []
     # Critical alarms page on-call through the per-region critical topic (components/alerting.py).
     return tags.get("severity") == "critical" or any(str(a).endswith(alert_topic_suffix("critical")) for a in actions)
 
@@ -194,7 +185,7 @@ def read_inventory(export: dict[str, Any], primary_region: str, secondary_region
         if r["type"] != SECRET:
             continue
         name = str(r["inputs"].get("name"))
-        replicas = tuple(str(x.get("region")) for x in (_value(r["inputs"].get("replicas")) or []))
+        replicas = tuple(str(x.get("region")) for x in (nested(r["inputs"].get("replicas")) or []))
         secrets.append(Secret(name=name, region=region_of(r, providers) or primary_region, replica_regions=replicas,
                               promote=name in wanted or name.rsplit("/", 1)[-1] in wanted))
     if not any(secondary_region in s.replica_regions for s in secrets):
