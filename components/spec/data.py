@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from pydantic import Field
 
 from .base import Name, Problem, SpecModel
+from .caches import CacheSpec, check_caches
 from .cdc import CdcSpec, check_cdc
 from .nodes import TopicRef
 from .ownership import StoreRef, check_ownership
@@ -51,6 +52,8 @@ class DataSpec(SpecModel):
     reference: list[ReferenceTableSpec] = Field(
         default_factory=list, description="reference data replicated across regions as DynamoDB global tables, "
                                           "with their conflict rule (4.3)")
+    caches: list[CacheSpec] = Field(default_factory=list,
+                                    description="caches of entity copies, invalidated from the owner's change topic (4.4)")
 
 
 def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
@@ -66,3 +69,4 @@ def check_data(spec: "EnvironmentSpec") -> Iterator[Problem]:
     yield from check_ownership(spec)
     yield from check_cdc(spec)
     yield from check_reference_data(spec)
+    yield from check_caches(spec)
