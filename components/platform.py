@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pulumi
 
+from .caches.wiring import build_caches
 from .cdc.wiring import build_cdc
 from .cluster.addons import ClusterAddons, ClusterAddonsArgs
 from .cluster.keda_identity import KedaOperatorIdentity, chart_values as keda_values
@@ -102,7 +103,10 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     # PodMonitors live in the namespaces the nodes create.
     # The integrations' alarms and rollback switches before the nodes: each node reads its own switches.
     observability.watch(brokers)
-    nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags)
+    # Caches before the nodes: an owner node's Deployment names its cache's endpoint and gets its connect grant.
+    caches = build_caches(spec, providers, networks, vnet if azure_resource_group is not None else None, brokers)
+    nodes = build_nodes(spec, providers, brokers, addons, {c: k.role_arn for c, k in keda.items()}, observability.flags,
+                        caches.clients)
     for cluster, scaler_arns in sorted(nodes.scaler_role_arns.items()):
         keda[cluster].allow_assuming(scaler_arns)
     secrets_outputs, vault, audit = build_secrets_audit_observability(
@@ -123,6 +127,7 @@ def build_platform(spec: EnvironmentSpec, secrets: dict[str, pulumi.Output[str]]
     # Routing after the gateways: `api:` entry points alias and health-check their regional custom domains.
     outputs.update(build_routing(spec, providers, azure_resource_group, gateways))
     outputs.update(nodes.outputs)
+    outputs.update(caches.outputs)
     # Sagas after the brokers and nodes: they send to the step queues and grant the consuming nodes' roles.
     outputs.update(build_sagas(spec, providers, brokers, nodes.role_names))
     # Reference tables after the nodes: the owner's nodes get write, the consumers' read.

@@ -51,3 +51,25 @@ def web_identity_volume() -> dict:
 
 def web_identity_mount() -> dict:
     return {"name": WEB_IDENTITY_VOLUME, "mountPath": WEB_IDENTITY_DIR, "readOnly": True}
+
+
+# Microsoft Entra workload identity federation off Azure: the pod presents a service-account token issued for
+# Entra's token exchange audience; the Azure SDKs' WorkloadIdentityCredential reads these variables.
+# https://learn.microsoft.com/entra/workload-id/workload-identity-federation
+AZURE_TOKEN_DIR = "/var/run/secrets/azure/tokens"
+AZURE_TOKEN_VOLUME = "azure-identity-token"
+AZURE_TOKEN_AUDIENCE = "api://AzureADTokenExchange"
+
+
+def azure_identity_env(client_id: Any, tenant_id: Any) -> list[dict]:
+    return [{"name": "AZURE_CLIENT_ID", "value": client_id}, {"name": "AZURE_TENANT_ID", "value": tenant_id},
+            {"name": "AZURE_FEDERATED_TOKEN_FILE", "value": f"{AZURE_TOKEN_DIR}/azure-identity-token"}]
+
+
+def azure_identity_volume() -> dict:
+    return {"name": AZURE_TOKEN_VOLUME, "projected": {"sources": [{"serviceAccountToken": {
+        "audience": AZURE_TOKEN_AUDIENCE, "expirationSeconds": 3600, "path": "azure-identity-token"}}]}}
+
+
+def azure_identity_mount() -> dict:
+    return {"name": AZURE_TOKEN_VOLUME, "mountPath": AZURE_TOKEN_DIR, "readOnly": True}

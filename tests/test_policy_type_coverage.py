@@ -84,6 +84,44 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         **{t: ({**PREMIUM, "encryption": {"keySource": "Microsoft.KeyVault"}}, PREMIUM)
            for t in ("azure-native:servicebus:Namespace", "azure-native:eventhub:Namespace")},
     },
+    # Caches (practice 4.4): ElastiCache and Azure Managed Redis.
+    "cache-cmk-encryption": {
+        "aws:elasticache/serverlessCache:ServerlessCache": ({"engine": "valkey", "kmsKeyId": ARN}, {"engine": "valkey"}),
+        "aws:elasticache/replicationGroup:ReplicationGroup": ({"atRestEncryptionEnabled": True, "kmsKeyId": ARN},
+                                                              {"atRestEncryptionEnabled": True}),
+        "azure-native:redisenterprise:RedisEnterprise": (
+            {"encryption": {"customerManagedKeyEncryption": {"keyEncryptionKeyUrl": "https://kv.vault.azure.net/keys/k/1"}}},
+            {"encryption": {"customerManagedKeyEncryption": {}}}),
+        "aws:elasticache/cluster:Cluster": ({}, NA("a standalone cache cluster has no at-rest encryption setting; "
+                                                   "caches that need one are replication groups or serverless caches")),
+    },
+    "cache-tls-required": {
+        "aws:elasticache/serverlessCache:ServerlessCache": (
+            {}, NA("ElastiCache Serverless always encrypts in transit (TLS only)")),
+        "aws:elasticache/replicationGroup:ReplicationGroup": (
+            {"transitEncryptionEnabled": True, "transitEncryptionMode": "required"},
+            {"transitEncryptionEnabled": True, "transitEncryptionMode": "preferred"}),
+        "aws:elasticache/cluster:Cluster": ({"engine": "memcached", "transitEncryptionEnabled": True},
+                                            {"engine": "memcached"}),
+        "azure-native:redisenterprise:Database": ({"clientProtocol": "Encrypted"}, {"clientProtocol": "Plaintext"}),
+    },
+    "cache-authentication": {
+        "aws:elasticache/serverlessCache:ServerlessCache": ({"userGroupId": "ug"}, {}),
+        "aws:elasticache/replicationGroup:ReplicationGroup": ({"userGroupIds": ["ug"]},
+                                                              {"authToken": "[secret]"}),
+        "aws:elasticache/user:User": ({"authenticationMode": {"type": "iam"}},
+                                      {"authenticationMode": {"type": "no-password-required"}}),
+        "aws:elasticache/cluster:Cluster": ({"engine": "valkey", "replicationGroupId": "rg"}, {"engine": "valkey"}),
+        "azure-native:redisenterprise:Database": ({"accessKeysAuthentication": "Disabled"}, {}),
+    },
+    "cache-not-public": {
+        **{t: ({}, NA("ElastiCache has no public endpoint: it answers only inside its VPC's subnets (its security "
+                      "group decides who, judged by no-open-ingress)"))
+           for t in ("aws:elasticache/serverlessCache:ServerlessCache",
+                     "aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/cluster:Cluster")},
+        "azure-native:redisenterprise:RedisEnterprise": ({"publicNetworkAccess": "Disabled"},
+                                                         {"publicNetworkAccess": "Enabled"}),
+    },
     "broker-not-public": {
         "aws:mq/broker:Broker": ({}, {"publiclyAccessible": True}),
         "aws:msk/cluster:Cluster": ({}, {"brokerNodeGroupInfo": {"connectivityInfo": {

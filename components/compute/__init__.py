@@ -2,6 +2,6 @@
 
 # COMPONENT and METRICS_PORT: every node pod's component label and metrics port (what a PodMonitor selects).
 from .manifests import COMPONENT, METRICS_PORT
-from .node import ProcessingNode, ProcessingNodeArgs
+from .node import CacheClient, ProcessingNode, ProcessingNodeArgs
 
-__all__ = ["COMPONENT", "METRICS_PORT", "ProcessingNode", "ProcessingNodeArgs"]
+__all__ = ["COMPONENT", "METRICS_PORT", "CacheClient", "ProcessingNode", "ProcessingNodeArgs"]

@@ -137,9 +137,11 @@ def disruption_budget_spec(w: Workload) -> dict:
 
 def network_policy_spec(w: Workload, broker_cidrs: Sequence[str], collector_namespace: str,
                         collector_labels: Mapping[str, str], collector_port: int,
-                        scraper: tuple[str, Mapping[str, str]] | None = None) -> dict:
-    """Default deny both ways; egress only to DNS, the telemetry collector and HTTPS to the broker networks;
-    ingress only from `scraper` (namespace, pod labels) to the metrics port, when something scrapes the node."""
+                        scraper: tuple[str, Mapping[str, str]] | None = None,
+                        caches: Sequence[tuple[str, int]] = ()) -> dict:
+    """Default deny both ways; egress only to DNS, the telemetry collector, HTTPS to the broker networks and each
+    owned cache's (network, port); ingress only from `scraper` (namespace, pod labels) to the metrics port, when
+    something scrapes the node."""
     egress = [
         {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
                  "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
@@ -151,6 +153,8 @@ def network_policy_spec(w: Workload, broker_cidrs: Sequence[str], collector_name
         {"to": [{"ipBlock": {"cidr": cidr}} for cidr in sorted(set(broker_cidrs))],
          "ports": [{"protocol": "TCP", "port": 443}]},
     ]
+    for cidr, port in sorted(set(caches)):
+        egress.append({"to": [{"ipBlock": {"cidr": cidr}}], "ports": [{"protocol": "TCP", "port": port}]})
     ingress = [] if scraper is None else [{
         "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": scraper[0]}},
                   "podSelector": {"matchLabels": dict(scraper[1])}}],

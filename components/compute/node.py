@@ -60,6 +60,33 @@ class PublishedTopic:
 
 
 @dataclass(frozen=True)
+class CacheClient:
+    """A cache the node owns and keeps fresh (practice 4.4): where it is, how to sign in, the TTL, the queue."""
+
+    name: str
+    """Cache name in the spec (names the environment variables)."""
+    endpoint: pulumi.Input[str]
+    """The cache's host name (its output, so the node waits for the cache)."""
+    ports: tuple[int, ...]
+    """TLS ports the node connects to; the first is the primary endpoint's."""
+    user: pulumi.Input[str]
+    """Who the node signs in as (ElastiCache IAM user, or the Entra identity's object id)."""
+    ttl_seconds: int
+    """The default TTL the workload sets on every entry."""
+    key_prefixes: str
+    """Comma-separated key prefixes (`<entity>:`) the cache holds; the node's ACL covers only these."""
+    invalidation_queue: str
+    """Spec name of the consumed queue carrying the owner's change events."""
+    cidr: str
+    """The network the cache answers in (egress is opened to it on `ports` only)."""
+    connect_policy: Optional[pulumi.Input[str]] = None
+    """AWS: IAM policy letting the node's role connect (elasticache:Connect on the cache and its user)."""
+    azure_client_id: Optional[pulumi.Input[str]] = None
+    """Azure: the federated identity's client id the node signs in to Entra ID as."""
+    azure_tenant_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class ProcessingNodeArgs:
     spec: NodeSpec
     """The node's spec entry."""
@@ -95,6 +122,8 @@ class ProcessingNodeArgs:
     """EKS: the webhook injects the web-identity token; elsewhere the pod spec projects it itself."""
     scraper: Optional[Scraper] = None
     """Who scrapes the node's metrics port (an integration monitors it): the network policy admits them."""
+    caches: tuple[CacheClient, ...] = ()
+    """Caches the node owns: it applies their invalidations and reads and writes their entries."""
 
 
 class ProcessingNode(pulumi.ComponentResource):
@@ -143,6 +172,10 @@ class ProcessingNode(pulumi.ComponentResource):
         iam.RolePolicy(f"{name}-access", role=role.name, name="node-access",
                        policy=pulumi.Output.all(queue_arns, [t.arn for t in args.topics], key_arns, tables).apply(
                            lambda a: self._access(args, *a)), opts=aws)
+        for cache in args.caches:
+            if cache.connect_policy is not None:
+                iam.RolePolicy(f"{name}-cache-{cache.name}", role=role.name, name=f"cache-{cache.name}-connect",
+                               policy=cache.connect_policy, opts=aws)
         if args.flags is not None:
             iam.RolePolicy(f"{name}-flags-access", role=role.name, name="read-rollback-switches",
                            policy=pulumi.Output.all(args.flags.environment_arn, args.flags.profile_id).apply(
@@ -175,6 +208,7 @@ class ProcessingNode(pulumi.ComponentResource):
         env += [{"name": manifests.env_name("DEDUP", q.name, "TABLE"), "value": q.dedup_table.name}
                 for q in args.queues if q.dedup_table is not None]
 
+        env += self._cache_env(args)
         if args.flags is not None:
             # Rollback switches (practice 6.6): the AppConfig Data session identifiers, in the integration's region.
             env += [{"name": "APPCONFIG_REGION", "value": args.flags.region},
@@ -186,6 +220,9 @@ class ProcessingNode(pulumi.ComponentResource):
             # No pod identity webhook here (on-prem, AKS): the pod spec carries the token and variables it injects.
             env += workload_identity.web_identity_env(role.arn)
             volumes.append((workload_identity.web_identity_volume(), workload_identity.web_identity_mount()))
+        if any(c.azure_client_id is not None for c in args.caches):
+            # An Azure cache's Entra sign-in: a second projected token, for Entra's token exchange audience.
+            volumes.append((workload_identity.azure_identity_volume(), workload_identity.azure_identity_mount()))
         meta = {"name": spec.name, "namespace": ns, "labels": meta_labels}
         deployment = Deployment(f"{name}-deployment", metadata=meta,
                                 spec=manifests.deployment_spec(workload, spec.name, env, volumes),
@@ -194,7 +231,8 @@ class ProcessingNode(pulumi.ComponentResource):
         NetworkPolicy(f"{name}-network-policy", metadata=meta, spec=manifests.network_policy_spec(
             workload, args.broker_cidrs, args.telemetry.collector_namespace, args.telemetry.collector_pod_labels,
             args.telemetry.collector_port,
-            (args.scraper.namespace, args.scraper.pod_labels) if args.scraper else None), opts=in_ns)
+            (args.scraper.namespace, args.scraper.pod_labels) if args.scraper else None,
+            [(c.cidr, port) for c in args.caches for port in c.ports]), opts=in_ns)
 
         needs_crds = [*after_ns, *([args.addons] if args.addons else [])]
         crd_opts = pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(depends_on=needs_crds))
@@ -214,6 +252,27 @@ class ProcessingNode(pulumi.ComponentResource):
         self.queue_length_targets = {q.name: q.length_target for q in args.queues}
         self.register_outputs({"role_arn": self.role_arn, "scaler_role_arn": self.scaler_role_arn,
                                "namespace": ns, "queue_length_targets": self.queue_length_targets})
+
+    @staticmethod
+    def _cache_env(args: ProcessingNodeArgs) -> list[dict]:
+        """Where each owned cache is, how the node signs in, the TTL it applies and the queue its invalidations
+        arrive on (the queue URL output of the copy the node reads)."""
+        urls = {q.name: q.url for q in args.queues}
+        env: list[dict] = []
+        for cache in args.caches:
+            var = lambda suffix, c=cache: manifests.env_name("CACHE", c.name, suffix)  # noqa: E731
+            env += [{"name": var("ENDPOINT"), "value": cache.endpoint},
+                    {"name": var("PORT"), "value": str(cache.ports[0])},
+                    {"name": var("TLS"), "value": "true"},
+                    {"name": var("AUTH"), "value": "entra" if cache.azure_client_id is not None else "iam"},
+                    {"name": var("USER"), "value": cache.user},
+                    {"name": var("TTL_SECONDS"), "value": str(cache.ttl_seconds)},
+                    {"name": var("KEY_PREFIXES"), "value": cache.key_prefixes},
+                    {"name": var("INVALIDATION_QUEUE_URL"), "value": urls[cache.invalidation_queue]}]
+        azure = next((c for c in args.caches if c.azure_client_id is not None), None)
+        if azure is not None:
+            env += workload_identity.azure_identity_env(azure.azure_client_id, azure.azure_tenant_id)
+        return env
 
     @staticmethod
     def _access(args: ProcessingNodeArgs, queue_arns: list[str], topic_arns: list[str], keys: list[str],

@@ -11,7 +11,7 @@ from ..cluster.addons import PROMETHEUS
 from ..observability import FlagSwitches
 from ..spec.nodes import read_region
 from ..spec.ownership import ownership_map
-from .node import ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
+from .node import CacheClient, ConsumedQueue, ProcessingNode, ProcessingNodeArgs, PublishedTopic
 from .scaling import queue_length_target
 
 
@@ -31,11 +31,12 @@ class BuiltNodes:
 
 
 def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: Mapping[str, pulumi.Resource],
-                keda_roles: Mapping[str, pulumi.Input[str]], flags: Mapping[str, FlagSwitches] | None = None
-                ) -> BuiltNodes:
+                keda_roles: Mapping[str, pulumi.Input[str]], flags: Mapping[str, FlagSwitches] | None = None,
+                caches: Mapping[str, tuple[CacheClient, ...]] | None = None) -> BuiltNodes:
     """`brokers` maps broker name to its Broker component (its regional copies carry the key ARNs);
     `keda_roles` maps each cluster to its KEDA operator's role ARN; `flags` maps an integration's name to its
-    rollback switches: a node reads the switches of the integration named after it."""
+    rollback switches: a node reads the switches of the integration named after it; `caches` maps a node to the
+    caches it owns (practice 4.4)."""
     built = BuiltNodes()
     if not spec.processing.nodes:
         return built
@@ -82,7 +83,7 @@ def build_nodes(spec: Any, providers: Any, brokers: Mapping[str, Any], addons: M
             telemetry=spec.processing.telemetry, cluster_provider=providers.for_cluster(node.cluster),
             aws_provider=providers.for_aws(spec.regions.aws.primary.region),
             create_namespace=key not in namespaces, namespace_resource=namespaces.get(key),
-            addons=addons.get(node.cluster), production=spec.production,
+            addons=addons.get(node.cluster), production=spec.production, caches=(caches or {}).get(node.name, ()),
             scraper=PROMETHEUS if (node.name, node.cluster, node.k8s_namespace) in monitored else None))
         if resource.namespace_resource is not None:
             namespaces[key] = resource.namespace_resource

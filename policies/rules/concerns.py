@@ -13,7 +13,7 @@ CONCERNS: dict[str, str] = {
     "open-ingress": "nothing open to the internet but HTTPS to a public entry point (5.5)",
     "least-privilege": "no wildcard grants, no public resource policies (5.4)",
     "data-ownership": "only an entity's owning context writes its stores and publishes its changes (4.5)",
-    "public-broker-exposure": "no broker reachable from the internet (5.5)",
+    "public-broker-exposure": "no broker or cache reachable from the internet (5.5)",
     "client-authentication": "authenticated clients only on brokers (5.4)",
     "tunnel-crypto": "IKEv2 and strong IPsec proposals on hybrid tunnels (8.1)",
     "audit-trail-integrity": "multi-region, validated, encrypted audit trails (5.3)",

@@ -27,3 +27,7 @@ STATEFUL |= {"azure-native:network:ExpressRouteCircuit", "aws:directconnect/tran
 
 # Sagas: a state machine holds its running executions and a year of history; deleting it ends them.
 STATEFUL |= {"aws:sfn/stateMachine:StateMachine"}
+# Caches: losing one loses no record (the owner's system is the source of truth), but its replacement is a new
+# endpoint and a cold start that sends every read to the system of record at once.
+STATEFUL |= {"aws:elasticache/serverlessCache:ServerlessCache", "aws:elasticache/replicationGroup:ReplicationGroup",
+             "azure-native:redisenterprise:RedisEnterprise", "azure-native:redisenterprise:Database"}

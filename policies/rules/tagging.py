@@ -119,6 +119,15 @@ BUILT_TAGGABLE |= {"aws:mskconnect/connector:Connector", "aws:mskconnect/customP
 UNTAGGABLE |= {"kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect", "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector",
                "kubernetes:kafka.strimzi.io/v1beta2:KafkaUser", "kubernetes:core/v1:ConfigMap"}
 
+# Caches (issue 17, practice 4.4): ElastiCache caches, users, groups and subnet groups and the Azure Managed Redis
+# cluster carry tags; a redisenterprise database and its access policy assignments, and federated credentials, do not.
+BUILT_TAGGABLE |= {"aws:elasticache/serverlessCache:ServerlessCache", "aws:elasticache/replicationGroup:ReplicationGroup",
+                   "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
+                   "aws:elasticache/subnetGroup:SubnetGroup", "azure-native:redisenterprise:RedisEnterprise",
+                   "azure-native:managedidentity:UserAssignedIdentity"}
+UNTAGGABLE |= {"azure-native:redisenterprise:Database", "azure-native:redisenterprise:AccessPolicyAssignment",
+               "azure-native:managedidentity:FederatedIdentityCredential"}
+
 # Every type whose inputs include `tags` (generated from the provider SDKs: coverage.json).
 TAGGABLE = (taggable() | BUILT_TAGGABLE) - set(NOT_COST_TAGS)
 

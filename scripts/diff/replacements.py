@@ -120,6 +120,17 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "aws:mskconnect/customPlugin:CustomPlugin": _AWS_REGION + ("name", "description", "contentType", "location"),
     "aws:mskconnect/workerConfiguration:WorkerConfiguration": _AWS_REGION + ("name", "description",
                                                                              "propertiesFileContent"),
+    # ElastiCache (internal/service/elasticache): at-rest encryption, its key, the id, subnets and port are fixed
+    # at creation of a replication group; a serverless cache keeps its name, key and subnets; users and groups
+    # their ids. Engine, version, node type, shards/replicas, TLS mode and user groups change in place.
+    "aws:elasticache/replicationGroup:ReplicationGroup": _AWS_REGION + (
+        "replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "securityGroupNames",
+        "snapshotArns", "snapshotName", "dataTieringEnabled", "globalReplicationGroupId", "port", "networkType"),
+    "aws:elasticache/serverlessCache:ServerlessCache": _AWS_REGION + ("name", "kmsKeyId", "subnetIds",
+                                                                      "snapshotArnsToRestores", "networkType"),
+    "aws:elasticache/subnetGroup:SubnetGroup": _AWS_REGION + ("name",),
+    "aws:elasticache/user:User": _AWS_REGION + ("userId", "userName"),
+    "aws:elasticache/userGroup:UserGroup": _AWS_REGION + ("userGroupId",),
     "aws:schemas/registry:Registry": _AWS_REGION + ("name",),
     "aws:schemas/schema:Schema": _AWS_REGION + ("name", "registryName", "type"),
     "aws:glue/registry:Registry": _AWS_REGION + ("registryName",),
@@ -264,6 +275,15 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     "azure-native:apimanagement:ProductPolicy": ("resourceGroupName", "serviceName", "productId", "policyId"),
     "azure-native:applicationinsights:Component": ("resourceGroupName", "resourceName", "location"),
     "azure-native:managedidentity:UserAssignedIdentity": ("resourceGroupName", "resourceName", "location"),
+    "azure-native:managedidentity:FederatedIdentityCredential": ("resourceGroupName", "resourceName",
+                                                                 "federatedIdentityCredentialResourceName"),
+    # Azure Managed Redis (Microsoft.Cache/redisEnterprise): zones are fixed at creation; a database's
+    # clustering policy, port, modules and geo-replication group are create-only.
+    "azure-native:redisenterprise:RedisEnterprise": ("resourceGroupName", "clusterName", "location", "zones"),
+    "azure-native:redisenterprise:Database": ("resourceGroupName", "clusterName", "databaseName", "clusteringPolicy",
+                                              "port", "modules", "geoReplication"),
+    "azure-native:redisenterprise:AccessPolicyAssignment": ("resourceGroupName", "clusterName", "databaseName",
+                                                            "accessPolicyAssignmentName"),
     "azure-native:authorization:RoleAssignment": ("scope", "roleAssignmentName", "principalId",
                                                   "roleDefinitionId"),
     "azure-native:operationalinsights:Workspace": ("resourceGroupName", "workspaceName", "location"),

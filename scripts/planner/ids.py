@@ -11,6 +11,8 @@ import hashlib
 import uuid
 from typing import Any
 
+from components.naming import region_code
+
 _EC2_PREFIXES = {
     "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/routeTable:RouteTable": "rtb",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc", "aws:ec2/securityGroup:SecurityGroup": "sg",
@@ -77,6 +79,12 @@ AZURE_PATHS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ("userAssignedIdentities", "resourceName"),)),
     "azure-native:managedidentity:FederatedIdentityCredential": ("Microsoft.ManagedIdentity", (
         ("userAssignedIdentities", "resourceName"), ("federatedIdentityCredentials", "federatedIdentityCredentialResourceName"))),
+    "azure-native:redisenterprise:RedisEnterprise": ("Microsoft.Cache", (("redisEnterprise", "clusterName"),)),
+    "azure-native:redisenterprise:Database": ("Microsoft.Cache", (
+        ("redisEnterprise", "clusterName"), ("databases", "databaseName"))),
+    "azure-native:redisenterprise:AccessPolicyAssignment": ("Microsoft.Cache", (
+        ("redisEnterprise", "clusterName"), ("databases", "databaseName"),
+        ("accessPolicyAssignments", "accessPolicyAssignmentName"))),
     "azure-native:network:PrivateDnsZoneGroup": ("Microsoft.Network", (
         ("privateEndpoints", "privateEndpointName"), ("privateDnsZoneGroups", "privateDnsZoneGroupName"))),
 }
@@ -183,6 +191,9 @@ def azure_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], subsc
         properties = dict(inputs.get("properties") or {})
         properties["vaultUri"] = f"https://{own_name}.vault.azure.net/"
         extra["properties"] = properties
+    if type_ == "azure-native:redisenterprise:RedisEnterprise":
+        # Computed by Azure: the cluster's host name (<name>.<location>.redis.azure.net), what clients connect to.
+        extra["hostName"] = f"{own_name}.{inputs.get('location')}.redis.azure.net"
     if type_ == "azure-native:apimanagement:ApiManagementService":
         # Computed by Azure: the service's default gateway URL (public cloud suffix), what DNS endpoints target.
         extra["gatewayUrl"] = f"https://{own_name}.azure-api.net"
@@ -422,3 +433,39 @@ _CONNECTIVITY_ROUTING = {
         f"{inputs.get('zoneId')}_{inputs.get('name')}_{inputs.get('type')}_{inputs.get('setIdentifier')}",
         {"fqdn": inputs.get("name")}),
 }
+
+
+# ElastiCache ARNs are arn:aws:elasticache:<region>:<account>:<kind>:<id> (colon, not slash), and the resource id is
+# the identifier the program chose; endpoints follow the service's host name shapes (clustercfg./master. for
+# node-based groups, <name>-<id>.serverless.<region-code>.cache.amazonaws.com for serverless caches).
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticache.html
+_ELASTICACHE_KINDS = {"aws:elasticache/serverlessCache:ServerlessCache": ("serverlesscache", "name"),
+                      "aws:elasticache/replicationGroup:ReplicationGroup": ("replicationgroup", "replicationGroupId"),
+                      "aws:elasticache/user:User": ("user", "userId"),
+                      "aws:elasticache/userGroup:UserGroup": ("usergroup", "userGroupId"),
+                      "aws:elasticache/subnetGroup:SubnetGroup": ("subnetgroup", "name")}
+
+
+def _elasticache(type_: str):
+    kind, field = _ELASTICACHE_KINDS[type_]
+
+    def outputs(name, urn, inputs, region, account, physical):
+        ident = str(inputs.get(field) or physical).lower()
+        extra: dict[str, Any] = {"arn": f"arn:aws:elasticache:{region}:{account}:{kind}:{ident}", field: ident}
+        host = f"{ident}-{digest(urn, 6)}"
+        if kind == "serverlesscache":
+            address = f"{host}.serverless.{region_code(region)}.cache.amazonaws.com"
+            extra["endpoints"] = [{"address": address, "port": 6379}]
+            extra["readerEndpoints"] = [{"address": address, "port": 6380}]
+        elif kind == "replicationgroup":
+            extra["configurationEndpointAddress"] = (f"clustercfg.{host}.{region_code(region)}.cache.amazonaws.com"
+                                                     if inputs.get("clusterMode") == "enabled" else None)
+            extra["primaryEndpointAddress"] = (None if inputs.get("clusterMode") == "enabled"
+                                               else f"master.{host}.{region_code(region)}.cache.amazonaws.com")
+            extra["readerEndpointAddress"] = f"replica.{host}.{region_code(region)}.cache.amazonaws.com"
+        return ident, extra
+    return outputs
+
+
+_SECRETS_AUDIT_OBSERVABILITY.update({type_: _elasticache(type_) for type_ in _ELASTICACHE_KINDS})
+
