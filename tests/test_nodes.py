@@ -158,7 +158,8 @@ def test_scaled_object_scales_on_queue_depth_after_keda(plans):
     assert keda in scaled["dependencies"]
     auth = _inputs(plan, "node-order-billing-trigger-auth")["spec"]
     assert auth == {"podIdentity": {"provider": "aws", "roleArn": "arn:aws:iam::432109876543:role/prod-node-order-billing-scaler"}}
-    assert len(by_type(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject")) == 5  # three nodes and two standbys
+    # One per node of the spec (nodes and their warm standbys), none for anything else.
+    assert len(by_type(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject")) == len(load_spec_data("prod")["processing"]["nodes"])
 
 
 def test_shared_namespace_is_created_once(plans):

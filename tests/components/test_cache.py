@@ -1,0 +1,232 @@
+"""A cache alone under mocks, then its invalidation path with the broker and the owner node (practice 4.4).
+
+ElastiCache for Valkey: TLS only, encrypted at rest with its own rotated key, IAM authentication through an RBAC
+user group, private subnets, a security group admitting the owner node's network on the Valkey ports only.
+Azure Managed Redis: TLS only, access keys off, an Entra access policy for the node's federated identity, public
+access off behind a private endpoint. The path: the owner's change topic delivers to the invalidation queue (with
+its DLQ), the owner node consumes it and is told the cache's endpoint, TTL and queue, and may connect as the user.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.alerting import AlertRoutes, alert_topic_arn
+from components.caches import AwsCacheTarget, AzureCacheTarget, Cache, CacheArgs
+from components.compute import CacheClient, ProcessingNode, ProcessingNodeArgs
+from components.compute.node import ConsumedQueue
+from components.messaging import Broker, BrokerArgs
+from components.messaging.backend import Alerting, AwsPlace, Estate, Placements, Protection
+from components.naming import EstateNames
+from components.spec.brokers import SqsSnsBroker
+from components.spec.caches import CacheSpec
+from components.spec.nodes import NodeSpec, Telemetry
+
+from .conftest import ACCOUNT, assert_children_named_after, aws_provider, build
+
+REGION = "eu-central-1"
+VPC_CIDR = "10.10.0.0/16"
+SITE_CIDR = "172.16.0.0/20"
+OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789"
+
+
+def key_arn(key: dict) -> str:
+    return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key['id']}"
+
+
+def queue_arn(queue: dict) -> str:
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue['inputs']['name']}"
+
+
+def spec(**size) -> CacheSpec:
+    return CacheSpec.model_validate({
+        "name": "customer-profiles", "engine": "elasticache-valkey", "region": REGION, "owner": "customer-data",
+        "entities": ["customer"], "ttl_seconds": 900, "size": size,
+        "invalidation": {"node": "customer-profiles", "queue": "customer-cache-invalidations"}})
+
+
+def target(provider=None) -> AwsCacheTarget:
+    return AwsCacheTarget(provider=provider or aws_provider(REGION), region=REGION, account=ACCOUNT, vpc_id="vpc-0123456789abcdef0",
+                          subnet_ids=["subnet-a", "subnet-b", "subnet-c"], vpc_cidr=VPC_CIDR, client_cidrs=(SITE_CIDR,))
+
+
+def aws_cache(protect: bool = True, **size):
+    return build(lambda: Cache("cache-customer-profiles", CacheArgs(
+        spec=spec(**size), environment="unit", target=target(), protect=protect)))
+
+
+def test_a_serverless_valkey_cache_is_encrypted_with_its_own_key_and_admits_only_iam_users():
+    built = aws_cache()
+    assert_children_named_after(built, "hybrid:data:Cache", "cache-customer-profiles")
+    [cache] = built.of_type("aws:elasticache/serverlessCache:ServerlessCache")
+    inputs = cache["inputs"]
+    assert (inputs["engine"], inputs["majorEngineVersion"]) == ("valkey", "8")
+    key = built.named("cache-customer-profiles-key")
+    assert key["inputs"]["enableKeyRotation"] is True and inputs["kmsKeyId"] == key_arn(key)
+    assert key["protect"] and cache["protect"], "the cache and its key are protected in production"
+    statements = {s["Sid"]: s for s in json.loads(key["inputs"]["policy"])["Statement"]}
+    assert statements["ElastiCacheViaService"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"elasticache.{REGION}.amazonaws.com"}}
+    # Auth: a user group of one IAM-authenticated user whose id is its name (what IAM auth requires).
+    [group] = built.of_type("aws:elasticache/userGroup:UserGroup")
+    [user] = built.of_type("aws:elasticache/user:User")
+    assert inputs["userGroupId"] == group["id"] and group["urn"] in cache["dependencies"]
+    assert group["inputs"]["userIds"] == [user["inputs"]["userId"]] and group["inputs"]["engine"] == "valkey"
+    assert user["inputs"]["authenticationMode"] == {"type": "iam"}
+    assert user["inputs"]["userId"] == user["inputs"]["userName"] == "unit-customer-profiles-app"
+    assert user["inputs"]["accessString"].startswith("on ~customer:* -@all")
+    assert "-@dangerous" in user["inputs"]["accessString"] and "&" not in user["inputs"]["accessString"]
+    assert built.component.ports == (6379, 6380)
+
+
+def test_the_cache_sits_in_private_subnets_behind_a_group_admitting_only_the_owner_network():
+    built = aws_cache()
+    [cache] = built.of_type("aws:elasticache/serverlessCache:ServerlessCache")
+    assert cache["inputs"]["subnetIds"] == ["subnet-a", "subnet-b", "subnet-c"]
+    group = built.named("cache-customer-profiles-sg")
+    assert cache["inputs"]["securityGroupIds"] == [group["id"]]
+    ingress = group["inputs"]["ingress"]
+    assert {(r["fromPort"], r["toPort"], r["protocol"]) for r in ingress} == {(6379, 6379, "tcp"), (6380, 6380, "tcp")}
+    assert all(r["cidrBlocks"] == [SITE_CIDR] for r in ingress)
+    assert all(r["cidrBlocks"] == [VPC_CIDR] for r in group["inputs"]["egress"])
+
+
+def test_a_node_based_cache_requires_tls_encrypts_at_rest_and_fails_over_across_zones():
+    built = aws_cache(mode="nodes", node_type="cache.r7g.large", shards=2, replicas=2)
+    [group] = built.of_type("aws:elasticache/replicationGroup:ReplicationGroup")
+    inputs = group["inputs"]
+    assert inputs["transitEncryptionEnabled"] is True and inputs["transitEncryptionMode"] == "required"
+    assert inputs["atRestEncryptionEnabled"] is True
+    assert inputs["kmsKeyId"] == key_arn(built.named("cache-customer-profiles-key"))
+    assert inputs["userGroupIds"] == [built.named("cache-customer-profiles-users")["id"]]
+    assert "authToken" not in inputs, "no shared password: IAM users only"
+    assert inputs["automaticFailoverEnabled"] is True and inputs["multiAzEnabled"] is True
+    assert (inputs["numNodeGroups"], inputs["replicasPerNodeGroup"]) == (2, 2)
+    assert inputs["clusterMode"] == "enabled" and inputs["parameterGroupName"] == "default.valkey8.cluster.on"
+    subnets = built.named("cache-customer-profiles-subnets")
+    assert inputs["subnetGroupName"] == subnets["id"]
+    assert subnets["inputs"]["subnetIds"] == ["subnet-a", "subnet-b", "subnet-c"]
+
+
+def test_outside_production_the_cache_is_not_protected():
+    built = aws_cache(protect=False)
+    assert not any(r["protect"] for r in built.resources)
+
+
+def test_an_azure_managed_redis_cache_is_tls_only_entra_only_and_private():
+    def program():
+        import pulumi_azure_native as azure
+
+        provider = azure.Provider("azure-westeurope", location="westeurope")
+        return Cache("cache-customer-profiles", CacheArgs(
+            spec=spec().model_copy(update={"engine": "azure-managed-redis", "region": "westeurope"}),
+            environment="unit", protect=True, target=AzureCacheTarget(
+                provider=provider, location="westeurope", resource_group_name="unit-rg",
+                endpoint_subnet_id="/subscriptions/s/resourceGroups/unit-rg/providers/Microsoft.Network/"
+                                   "virtualNetworks/v/subnets/endpoints",
+                names=EstateNames(suffix="acme"), issuer="https://oidc.k8s-fra.example.com",
+                subject="system:serviceaccount:customer-profiles:customer-profiles")))
+    built = build(program)
+    [cluster] = built.of_type("azure-native:redisenterprise:RedisEnterprise")
+    assert cluster["inputs"]["minimumTlsVersion"] == "1.2" and cluster["inputs"]["publicNetworkAccess"] == "Disabled"
+    assert cluster["inputs"]["clusterName"] == "unit-customer-profiles-acme" and cluster["protect"]
+    [database] = built.of_type("azure-native:redisenterprise:Database")
+    assert database["inputs"]["clientProtocol"] == "Encrypted"
+    assert database["inputs"]["accessKeysAuthentication"] == "Disabled"
+    [endpoint] = built.of_type("azure-native:network:PrivateEndpoint")
+    [connection] = endpoint["inputs"]["privateLinkServiceConnections"]
+    assert connection["privateLinkServiceId"] == cluster["id"] and connection["groupIds"] == ["redisEnterprise"]
+    [identity] = built.of_type("azure-native:managedidentity:UserAssignedIdentity")
+    [federation] = built.of_type("azure-native:managedidentity:FederatedIdentityCredential")
+    assert federation["inputs"]["issuer"] == "https://oidc.k8s-fra.example.com"
+    assert federation["inputs"]["subject"] == "system:serviceaccount:customer-profiles:customer-profiles"
+    assert federation["inputs"]["audiences"] == ["api://AzureADTokenExchange"]
+    [assignment] = built.of_type("azure-native:redisenterprise:AccessPolicyAssignment")
+    assert assignment["inputs"]["accessPolicyName"] == "default"
+    assert assignment["inputs"]["user"]["objectId"] and identity["urn"] in assignment["dependencies"]
+    assert assignment["inputs"]["databaseName"] == "default" and database["urn"] in assignment["dependencies"]
+    assert built.component.connect_policy is None and built.component.ports == (10000,)
+
+
+# ---- the invalidation path: change topic -> invalidation queue (with DLQ) -> owner node -> cache -----------------
+
+CUSTOMERS = SqsSnsBroker.model_validate({
+    "name": "customers", "kind": "sqs-sns", "region": REGION, "owner": "customer-data",
+    "queues": [{"name": "crm-changes"}, {"name": "customer-cache-invalidations", "max_receive_count": 5}],
+    "topics": [{"name": "customer-changed", "subscribers": ["crm-changes", "customer-cache-invalidations"]}]})
+NODE = NodeSpec.model_validate({
+    "name": "customer-profiles", "cluster": "eks-fra", "region": REGION, "owner": "customer-data",
+    "image": "registry.example.com/customer-profiles@sha256:" + "b" * 64,
+    "consumes": [{"broker": "customers", "queue": "customer-cache-invalidations"}]})
+ALERTS = AlertRoutes(topics={REGION: {s: alert_topic_arn("unit", ACCOUNT, REGION, s) for s in ("critical", "warning")}})
+
+
+def invalidation_path():
+    def program():
+        provider = aws_provider(REGION)
+        broker = Broker("customers", BrokerArgs(spec=CUSTOMERS, estate=Estate("unit", ACCOUNT),
+                                                protection=Protection(protect=False, production=False),
+                                                places=Placements(aws={REGION: AwsPlace(provider)}),
+                                                alerting=Alerting(ALERTS)))
+        copy = broker.regions[REGION]
+        cache = Cache("cache-customer-profiles", CacheArgs(spec=spec(), environment="unit", target=target(provider)))
+        client = CacheClient(name="customer-profiles", endpoint=cache.endpoint, ports=cache.ports, user=cache.user,
+                             ttl_seconds=cache.ttl_seconds, key_prefixes=cache.key_prefixes,
+                             invalidation_queue="customer-cache-invalidations", cidr=VPC_CIDR,
+                             connect_policy=cache.connect_policy)
+        queue = "customer-cache-invalidations"
+        ProcessingNode("node-customer-profiles", ProcessingNodeArgs(
+            spec=NODE, environment="unit", oidc_provider_arn=OIDC,
+            keda_operator_role_arn=f"arn:aws:iam::{ACCOUNT}:role/unit-keda-eks-fra",
+            queues=(ConsumedQueue(queue, copy.queue_urls[queue], copy.queue_arns[queue], REGION, copy.key_arn, 20),),
+            topics=(), broker_cidrs=(VPC_CIDR,), telemetry=Telemetry(),
+            cluster_provider=k8s.Provider("k8s-eks-fra", kubeconfig=pulumi.Output.secret("apiVersion: v1")),
+            aws_provider=provider, caches=(client,)))
+        return cache
+    return build(program)
+
+
+def test_the_change_topic_delivers_to_the_invalidation_queue_which_dead_letters():
+    built = invalidation_path()
+    topic = built.named("customers-euc1-customer-changed")
+    queue = built.named("customers-euc1-customer-cache-invalidations")
+    dlq = built.named("customers-euc1-customer-cache-invalidations-dlq")
+    subscription = built.named("customers-euc1-customer-changed-to-customer-cache-invalidations")
+    assert subscription["inputs"]["topic"] == topic["id"]
+    assert subscription["inputs"]["endpoint"] == queue_arn(queue) and subscription["inputs"]["protocol"] == "sqs"
+    assert json.loads(queue["inputs"]["redrivePolicy"]) == {"deadLetterTargetArn": queue_arn(dlq),
+                                                             "maxReceiveCount": 5}
+    policy = json.loads(built.named("customers-euc1-customer-cache-invalidations-policy")["inputs"]["policy"])
+    assert topic["id"] in json.dumps(policy), "the queue admits the change topic's deliveries"
+
+
+def test_the_owner_node_consumes_the_queue_connects_as_the_cache_user_and_is_told_where_and_how_long():
+    built = invalidation_path()
+    queue = built.named("customers-euc1-customer-cache-invalidations")
+    access = json.loads(built.named("node-customer-profiles-access")["inputs"]["policy"])
+    receive = [s for s in access["Statement"] if "sqs:ReceiveMessage" in s["Action"]]
+    assert receive and all(s["Resource"] in (queue_arn(queue), [queue_arn(queue)]) for s in receive)
+    connect = built.named("node-customer-profiles-cache-customer-profiles")
+    assert connect["inputs"]["role"] == built.named("node-customer-profiles-role")["id"]
+    [statement] = json.loads(connect["inputs"]["policy"])["Statement"]
+    cache = built.named("cache-customer-profiles-cache")
+    user = built.named("cache-customer-profiles-user")
+    assert statement["Action"] == "elasticache:Connect"
+    assert statement["Resource"] == sorted([f"arn:aws:elasticache:{REGION}:{ACCOUNT}:serverlesscache:{cache['id']}",
+                                            f"arn:aws:elasticache:{REGION}:{ACCOUNT}:user:{user['id']}"])
+    assert cache["urn"] in connect["dependencies"] and user["urn"] in connect["dependencies"]
+    deployment = built.named("node-customer-profiles-deployment")
+    env = {e["name"]: e.get("value") for e in deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    endpoint = env["CACHE_CUSTOMER_PROFILES_ENDPOINT"]
+    assert endpoint.startswith(f"{cache['id']}-") and endpoint.endswith(".serverless.euc1.cache.amazonaws.com")
+    assert env["CACHE_CUSTOMER_PROFILES_TTL_SECONDS"] == "900"
+    assert env["CACHE_CUSTOMER_PROFILES_INVALIDATION_QUEUE_URL"] == queue["id"]
+    assert (env["CACHE_CUSTOMER_PROFILES_AUTH"], env["CACHE_CUSTOMER_PROFILES_TLS"]) == ("iam", "true")
+    assert env["CACHE_CUSTOMER_PROFILES_USER"] == user["inputs"]["userName"]
+    assert env["CACHE_CUSTOMER_PROFILES_KEY_PREFIXES"] == "customer:"
+    assert cache["urn"] in deployment["dependencies"], "the Deployment waits for the cache it names"
+    egress = built.named("node-customer-profiles-network-policy")["inputs"]["spec"]["egress"]
+    assert {"to": [{"ipBlock": {"cidr": VPC_CIDR}}], "ports": [{"protocol": "TCP", "port": 6379}]} in egress
