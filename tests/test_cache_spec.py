@@ -117,3 +117,20 @@ def test_a_bad_cache_exits_2_naming_the_file_and_field(staging, project_copy):
     assert result.exit_code == 2, result.output
     assert "environments/staging.yaml" in result.output and "data.caches[0].entities[0]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_catalog_lists_the_cache_with_its_owner_ttl_and_invalidating_node(staging, tmp_path):
+    from pathlib import Path
+
+    from scripts.catalog.entities import build
+
+    spec = parse_environment(staging, "environments/staging.yaml", SECRET_KEYS)
+    entity = next(e for e in build(spec, Path(__file__).resolve().parent.parent)
+                  if e["metadata"]["name"] == "cache-order-status")
+    assert entity["kind"] == "Resource" and entity["spec"]["type"] == "cache"
+    assert entity["spec"]["owner"] == "group:default/order-management"
+    assert entity["spec"]["dependsOn"] == ["resource:staging/broker-orders"]
+    annotations = entity["metadata"]["annotations"]
+    assert annotations["hybrid.integration/ttl-seconds"] == "300"
+    assert annotations["hybrid.integration/invalidated-by"] == "order-billing via order-cache-invalidations"
+

@@ -163,7 +163,8 @@ def test_readiness_finds_consumed_queues_without_a_consumer_in_the_secondary(pla
     nodes = [n for n in data["processing"]["nodes"] if not n["name"].endswith("-standby")]
     unready = _spec("prod", processing={**data["processing"], "nodes": nodes})
     gaps = readiness_gaps(unready, _inventory(plans, "prod", unready))
-    assert len(gaps) == 5 and "customers/crm-changes has no consumer deployed in eu-west-1" in gaps[0]
+    assert len(gaps) == 6 and "customers/crm-changes has no consumer deployed in eu-west-1" in gaps[0]
+    assert "customers/customer-cache-invalidations has no consumer deployed in eu-west-1" in gaps[1]
     for queue in ("billing-orders", "stock-reservations", "payment-charges", "shipment-requests"):
         assert any(f"orders/{queue} has no consumer deployed in eu-west-1" in gap for gap in gaps), queue
 
@@ -182,6 +183,10 @@ def test_the_report_lists_every_broker_route_and_link_and_what_was_not_drilled(p
     assert entries[("route", "traffic-manager partner-orders")]["exercised"] == "no"
     assert "VPN backup" in entries[("link", "fra-dc1")]["how"]
     assert entries[("route", "orders.api.example.com")]["exercised"] == "yes"
+    # A cache is regional: the report says it is not failed over and how stale it can be after failback.
+    assert {name for kind, name in entries if kind == "cache"} == {c.name for c in spec.data.caches}
+    assert entries[("cache", "customer-profiles")]["exercised"] == "no"
+    assert "900 s" in entries[("cache", "customer-profiles")]["how"]
 
 
 # --- interrupts at each phase, then a passing drill (a child process against this test's stand-in) ----------

@@ -166,7 +166,7 @@ def test_shared_namespace_is_created_once(plans):
     names = [r["inputs"]["metadata"]["name"] for r in by_type(plans["prod"], "kubernetes:core/v1:Namespace")
              if "ProcessingNode" in r["urn"]]
     # once per cluster: billing and crm also exist on eks-dub for the standby consumers
-    assert sorted(names) == ["billing", "billing", "crm", "crm", "fulfilment"]
+    assert sorted(names) == ["billing", "billing", "crm", "crm", "customer-profiles", "customer-profiles", "fulfilment"]
 
 
 # --- pure functions -------------------------------------------------------------------------------
@@ -209,7 +209,8 @@ def test_eu_pinned_node_in_a_us_region_exits_2(project_copy):
     write_env(project_copy, "prod", data)
     result = CliRunner().invoke(app, ["validate", "prod", "--root", str(project_copy)], catch_exceptions=False)
     assert result.exit_code == 2
-    assert ("environments/prod.yaml: processing.nodes[5].region: node pinned to residency zone 'eu' cannot run in "
+    index = len(data["processing"]["nodes"]) - 1
+    assert (f"environments/prod.yaml: processing.nodes[{index}].region: node pinned to residency zone 'eu' cannot run in "
             "'us-east-1'") in result.output
 
 

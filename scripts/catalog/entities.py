@@ -217,6 +217,8 @@ def build(spec: "EnvironmentSpec", root: Path, folder: Path | None = None) -> li
     entities.extend(cdc_entities(spec, system, broker_refs, secret_refs, tier))
     from .reference_data import reference_entities  # it builds on this module's helpers
     entities.extend(reference_entities(spec))
+    from .caches import cache_entities  # a sibling module that reads this one's helpers
+    entities += cache_entities(spec, broker_refs)
     return entities
 
 

@@ -2,7 +2,7 @@
 
 `readiness_gaps`: failover needs a consumer in the secondary for every queue a node consumes (the drill's
 own consumer would otherwise hide the gap), and every replicated secret's replica there.
-`coverage`: every broker, DNS route and hybrid link, with whether this drill exercises it and why not.
+`coverage`: every broker, DNS route, hybrid link and cache, with whether this drill exercises it and why not.
 """
 
 from __future__ import annotations
@@ -79,4 +79,10 @@ def coverage(spec: "EnvironmentSpec", inventory: Inventory) -> list[dict[str, st
         if link.vpn_backup:
             how = f"the {link.transport} circuit's failover to its IPsec VPN backup path is not exercised"
         entries.append({"kind": "link", "name": link.name, "exercised": "no", "how": how})
+    for cache in spec.data.caches:
+        # A cache is regional on purpose (practice 4.4): it holds copies, the system of record fails over.
+        entries.append({"kind": "cache", "name": cache.name, "exercised": "no",
+                        "how": f"a regional {cache.engine} cache in {cache.region}: not failed over; changes published "
+                               f"while failed over do not reach it, so its entries are stale for at most "
+                               f"ttl_seconds ({cache.ttl_seconds} s) after failback"})
     return entries
