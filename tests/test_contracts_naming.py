@@ -25,6 +25,13 @@ def findings(*states):
     ("aws:s3/bucket:Bucket", {"bucket": "Prod_Audit"}, "aws-naming"),
     ("aws:kms/alias:Alias", {"name": "alias/aws/mine"}, "aws-naming"),
     ("kubernetes:core/v1:Namespace", {"metadata": {"name": "Billing"}}, "kubernetes-naming"),
+    ("aws:elasticache/replicationGroup:ReplicationGroup", {"replicationGroupId": "prod--customers"}, "aws-naming"),
+    ("aws:elasticache/serverlessCache:ServerlessCache", {"name": "prod-customer-profiles-cache-for-order-mgmt"},
+     "aws-naming"),  # 43 > 40
+    ("aws:elasticache/user:User", {"userId": "1-app"}, "aws-naming"),
+    ("azure-native:redisenterprise:RedisEnterprise", {"clusterName": "prod-customers-"}, "azure-naming"),
+    ("azure-native:redisenterprise:AccessPolicyAssignment", {"accessPolicyAssignmentName": "customer-profiles"},
+     "azure-naming"),
 ])
 def test_names_the_cloud_refuses(type_, inputs, check):
     assert findings(res(type_, "r", inputs)) == [(check, "r")]
@@ -38,6 +45,10 @@ def test_names_the_cloud_refuses(type_, inputs, check):
     ("aws:sqs/queue:Queue", {"name": "prod-orders"}),
     ("aws:s3/bucket:Bucket", {"bucket": "prod-audit-432109876543"}),
     ("aws:kms/alias:Alias", {"name": "alias/prod-secrets"}),
+    ("aws:elasticache/replicationGroup:ReplicationGroup", {"replicationGroupId": "prod-customer-profiles"}),
+    ("aws:elasticache/serverlessCache:ServerlessCache", {"name": "staging-order-status"}),
+    ("azure-native:redisenterprise:RedisEnterprise", {"clusterName": "prod-customer-profiles-acme"}),
+    ("azure-native:redisenterprise:AccessPolicyAssignment", {"accessPolicyAssignmentName": "customerprofiles"}),
     ("kubernetes:core/v1:Namespace", {"metadata": {"name": "billing"}}),
 ])
 def test_look_alikes_the_cloud_accepts(type_, inputs):

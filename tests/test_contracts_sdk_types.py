@@ -60,6 +60,15 @@ def test_aws_value_sets_come_from_botocore():
     assert "'SCRAM' is not one of NONE, IAM (botocore kafkaconnect KafkaClusterClientAuthenticationType)" in messages[0]
 
 
+def test_cache_value_sets_come_from_botocore():
+    group, user = "aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/user:User"
+    assert findings(res(group, "g", {"transitEncryptionMode": "required", "clusterMode": "enabled"})) == ([], [])
+    assert findings(res(group, "g", {"transitEncryptionMode": "strict"}))[0] == [("sdk-enum", "g")]
+    assert findings(res(user, "u", {"authenticationMode": {"type": "iam"}})) == ([], [])
+    checks, messages = findings(res(user, "u", {"authenticationMode": {"type": "IAM"}}))
+    assert checks == [("sdk-enum", "u")] and "InputAuthenticationType" in messages[0]
+
+
 def test_types_the_sdks_do_not_declare_are_not_judged():
     assert args_shape("hybrid:messaging:Broker") is None
     assert args_shape("aws:nosuchservice/thing:Thing") is None

@@ -100,6 +100,24 @@ RULES: dict[str, NameRule] = {
     # https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html (Name)
     "aws:wafv2/webAcl:WebAcl": NameRule("name", 1, 128, r"\w-", what="web ACL name"),
     # https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers.html (brokerName)
+    # ElastiCache: replication group ids and serverless cache names are 1-40 letters, digits and hyphens, start with a
+    # letter, never end with a hyphen or hold two in a row (stored lower-case); subnet groups up to 255 of the same;
+    # user and user group ids follow the API pattern [a-zA-Z][a-zA-Z0-9-]* with no documented length limit.
+    "aws:elasticache/replicationGroup:ReplicationGroup": NameRule(
+        "replicationGroupId", 1, 40, "a-zA-Z0-9-", "a-zA-Z", "a-zA-Z0-9", no_repeat="-", what="replication group id",
+        source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html"),
+    "aws:elasticache/serverlessCache:ServerlessCache": NameRule(
+        "name", 1, 40, "a-zA-Z0-9-", "a-zA-Z", "a-zA-Z0-9", no_repeat="-", what="serverless cache name",
+        source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateServerlessCache.html"),
+    "aws:elasticache/subnetGroup:SubnetGroup": NameRule(
+        "name", 1, 255, "a-zA-Z0-9-", what="cache subnet group name",
+        source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html"),
+    "aws:elasticache/user:User": NameRule(
+        "userId", 1, 1000, "a-zA-Z0-9-", "a-zA-Z", what="cache user id", autonamed=False,
+        source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUser.html"),
+    "aws:elasticache/userGroup:UserGroup": NameRule(
+        "userGroupId", 1, 1000, "a-zA-Z0-9-", "a-zA-Z", what="cache user group id", autonamed=False,
+        source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html"),
     "aws:mq/broker:Broker": NameRule("brokerName", 1, 50, "a-zA-Z0-9_-", what="broker name"),
     # https://docs.aws.amazon.com/appconfig/latest/APIReference/API_CreateApplication.html (Name)
     "aws:appconfig/application:Application": NameRule("name", 1, 64, r"\x20-\x7e", what="application name"),
@@ -114,6 +132,12 @@ RULES: dict[str, NameRule] = {
     "azure-native:servicebus:Subscription": NameRule("subscriptionName", 1, 50, f"{AZ_ALNUM}._-", AZ_ALNUM, AZ_ALNUM,
                                                      what="subscription name"),
     "azure-native:eventhub:EventHub": NameRule("eventHubName", 1, 256, f"{AZ_ALNUM}._-", AZ_ALNUM, AZ_ALNUM, what="event hub name"),
+    # Azure Managed Redis: the cluster name becomes <name>.<region>.redis.azure.net (1-60, letters, digits, single
+    # hyphens inside); access policy assignment names are alphanumeric only (the redisenterprise REST spec).
+    "azure-native:redisenterprise:RedisEnterprise": NameRule("clusterName", 1, 60, f"{AZ_ALNUM}-", AZ_ALNUM, AZ_ALNUM,
+                                                             no_repeat="-", globally_unique=True, what="cluster name"),
+    "azure-native:redisenterprise:AccessPolicyAssignment": NameRule("accessPolicyAssignmentName", 1, 60, AZ_ALNUM,
+                                                                    what="access policy assignment name"),
     "azure-native:keyvault:Vault": NameRule("vaultName", 3, 24, f"{AZ_ALNUM}-", "a-zA-Z", AZ_ALNUM, no_repeat="-",
                                             globally_unique=True, what="Key Vault name"),
     "azure-native:apimanagement:ApiManagementService": NameRule("serviceName", 1, 50, f"{AZ_ALNUM}-", "a-zA-Z", AZ_ALNUM,

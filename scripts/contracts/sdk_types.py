@@ -41,6 +41,13 @@ BOTOCORE_ENUMS: dict[tuple[str, str], tuple[str, str]] = {
     # mq service-2.json, shapes EngineType and DeploymentMode
     ("aws:mq/broker:Broker", "engineType"): ("mq", "EngineType"),
     ("aws:mq/broker:Broker", "deploymentMode"): ("mq", "DeploymentMode"),
+    # elasticache service-2.json: TransitEncryptionMode, ClusterMode, InputAuthenticationType, DataStorageUnit
+    ("aws:elasticache/replicationGroup:ReplicationGroup", "transitEncryptionMode"):
+        ("elasticache", "TransitEncryptionMode"),
+    ("aws:elasticache/replicationGroup:ReplicationGroup", "clusterMode"): ("elasticache", "ClusterMode"),
+    ("aws:elasticache/user:User", "authenticationMode.type"): ("elasticache", "InputAuthenticationType"),
+    ("aws:elasticache/serverlessCache:ServerlessCache", "cacheUsageLimits.dataStorage.unit"):
+        ("elasticache", "DataStorageUnit"),
 }
 
 
