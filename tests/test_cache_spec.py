@@ -134,3 +134,29 @@ def test_the_catalog_lists_the_cache_with_its_owner_ttl_and_invalidating_node(st
     assert annotations["hybrid.integration/ttl-seconds"] == "300"
     assert annotations["hybrid.integration/invalidated-by"] == "order-billing via order-cache-invalidations"
 
+
+
+def azure_prod() -> dict:
+    """prod with its cache on Azure Managed Redis, invalidated by the on-prem crm-sync (fra-dc1 has an Azure link)."""
+    data = copy.deepcopy(load_spec_data("prod"))
+    cache(data).update(engine="azure-managed-redis", region="westeurope")
+    cache(data)["invalidation"]["node"] = "crm-sync"
+    node(data, "crm-sync")["consumes"].append({"broker": "customers", "queue": "customer-cache-invalidations"})
+    return data
+
+
+def test_an_azure_cache_invalidated_from_on_prem_over_the_azure_link_validates():
+    spec = parse_environment(azure_prod(), "environments/prod.yaml", SECRET_KEYS)
+    assert spec.data.caches[0].cloud == "azure"
+
+
+def test_an_azure_cache_is_out_of_reach_of_a_node_in_an_aws_region():
+    data = azure_prod()
+    cache(data)["invalidation"]["node"] = "customer-profiles"
+    assert any("reachable only inside 'westeurope'" in i for i in errors_at(data, "data.caches[0].invalidation.node"))
+
+
+def test_an_azure_cache_needs_the_site_linked_to_azure():
+    data = azure_prod()
+    data["connectivity"]["links"] = [l for l in data["connectivity"]["links"] if l["cloud"] != "azure"]
+    assert any("no azure link" in i for i in errors_at(data, "data.caches[0].invalidation.node"))
