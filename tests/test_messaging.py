@@ -73,6 +73,7 @@ def synthetic(v: dict) -> dict:
     data.pop("processing", None)  # its nodes consume the shipped brokers' queues
     data.get("data", {}).pop("sagas", None)  # ... and its sagas send to them
     data.get("data", {}).pop("cdc", None)  # ... and its CDC sources publish to the shipped Kafka brokers
+    data.get("data", {}).pop("caches", None)  # ... and its caches are invalidated through the shipped queues
     # ... and its entities' change topics and stores name the shipped brokers: only the entities the reference
     # tables hold stay, without them
     section = data.get("data", {})
