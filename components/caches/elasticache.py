@@ -73,7 +73,7 @@ def build(parent: pulumi.Resource, name: str, spec: CacheSpec, environment: str,
                                               description=f"Valkey over TLS from {spec.invalidation.node}")
                  for port in ports],
         egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=0, to_port=65535, cidr_blocks=[target.vpc_cidr],
-                                            description="replication between the cache's nodes stays in the VPC")],
+                                            description="nothing leaves the VPC (no allow-all default egress)")],
         tags=dict(tags), opts=opts)
 
     uid = documents.user_id(environment, spec.name)
