@@ -160,3 +160,11 @@ def test_an_azure_cache_needs_the_site_linked_to_azure():
     data = azure_prod()
     data["connectivity"]["links"] = [l for l in data["connectivity"]["links"] if l["cloud"] != "azure"]
     assert any("no azure link" in i for i in errors_at(data, "data.caches[0].invalidation.node"))
+
+
+def test_the_cache_owner_must_own_or_consume_the_entity(staging):
+    # payments consumes orders, so it may cache them; supply-chain does not.
+    cache(staging)["owner"] = "supply-chain"
+    node(staging, "order-billing")["owner"] = "supply-chain"
+    assert any("'supply-chain' neither owns nor consumes entity 'order'" in i
+               for i in errors_at(staging, "data.caches[0].owner"))

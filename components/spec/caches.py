@@ -104,6 +104,10 @@ def check_caches(spec: "EnvironmentSpec") -> Iterator[Problem]:
                                                 "copies; expected data.entities[].change_topic {broker, topic}")
             else:
                 topics.append((j, entity.change_topic))
+            if entity is not None and cache.owner not in {entity.owner, *entity.consumers}:
+                # A cache holds copies: its context reads the entity, so it must be its owner or a consumer (4.5).
+                yield f"{path}.owner", (f"{cache.owner!r} neither owns nor consumes entity {name!r}; expected "
+                                        f"{entity.owner!r} or one of its consumers ({', '.join(entity.consumers) or 'none'})")
         for j, ref in topics:
             if ref.broker != topics[0][1].broker:
                 yield f"{path}.entities[{j}]", (f"change topic on broker {ref.broker!r}; expected every cached "
