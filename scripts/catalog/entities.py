@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from components.spec.brokers import InClusterBroker
+from components.spec.brokers import InClusterBroker, MskBroker
 from components.spec.cdc import audit_prefix, critical_entities
 
 from .ownership import change_topic, stores
@@ -273,10 +273,10 @@ def cdc_entities(spec: "EnvironmentSpec", system: str, broker_refs: dict[str, st
                  tier: str) -> list[dict[str, Any]]:
     """One Component per CDC source (practice 4.2): the connector, the database it reads, the broker it writes."""
     env = spec.name
-    kinds = {b.name: b.kind for b in spec.messaging.brokers}
+    brokers = {b.name: b for b in spec.messaging.brokers}
     out = []
     for source in spec.data.cdc.sources:
-        runtime = "msk-connect" if kinds.get(source.broker) == "msk" else "strimzi"
+        runtime = "msk-connect" if isinstance(brokers.get(source.broker), MskBroker) else "strimzi"
         depends = [broker_refs[source.broker]] if source.broker in broker_refs else []
         if source.login and source.login in secret_refs:
             depends.append(secret_refs[source.login])
