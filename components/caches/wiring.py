@@ -45,13 +45,17 @@ def _target(spec: EnvironmentSpec, cache: CacheSpec, node: Any, cluster: Any, pr
                               account=spec.accounts.aws.account_id, vpc_id=network.vpc_id,
                               subnet_ids=network.private_subnet_ids, vpc_cidr=vpc_cidr,
                               client_cidrs=_client_cidrs(spec, cluster)), vpc_cidr
-    assert spec.regions.azure is not None and vnet is not None  # the spec check refuses an Azure cache without
+    # The spec check refuses an Azure cache without these (data.caches[].engine).
+    assert spec.regions.azure is not None and vnet is not None and spec.accounts.azure is not None
+    assert spec.prerequisites.azure_deployer is not None
+    deployer = spec.prerequisites.azure_deployer
     issuer = cluster.oidc_issuer_url or f"https://{workload_identity.oidc_issuer(cluster.oidc_provider_arn)}"
     return AzureCacheTarget(provider=providers.for_azure(cache.region), location=cache.region,
                             resource_group_name=vnet.resource_group_name, endpoint_subnet_id=vnet.endpoint_subnet_id,
                             names=spec.estate_names(), issuer=issuer,
-                            subject=workload_identity.service_account_subject(node.k8s_namespace, node.name)
-                            ), str(spec.regions.azure.cidr)
+                            subject=workload_identity.service_account_subject(node.k8s_namespace, node.name),
+                            subscription_id=spec.accounts.azure.subscription_id, tenant_id=spec.accounts.azure.tenant_id,
+                            deployer=(deployer.object_id, deployer.principal_type)), str(spec.regions.azure.cidr)
 
 
 def build_caches(spec: EnvironmentSpec, providers: Any, networks: Mapping[str, Any], vnet: Any,

@@ -138,6 +138,15 @@ def _check_region(path: str, cache: CacheSpec, spec: "EnvironmentSpec") -> Itera
                                      "expected regions.azure or an AWS engine")
         elif cache.region != location:
             yield f"{path}.region", f"expected regions.azure.location ({location}) for engine {cache.engine}"
+        if spec.accounts.azure is None:
+            yield f"{path}.engine", (f"engine {cache.engine} runs in Azure; expected accounts.azure (the subscription "
+                                     "and the tenant of the cache's key vault)")
+        if spec.prerequisites.azure_deployer is None:
+            # The cache's key is created through ARM in an RBAC vault as the deploying identity (a data-plane role).
+            yield f"{path}.engine", (f"engine {cache.engine} encrypts with a customer-managed key the stack creates "
+                                     "through ARM as the deploying identity; expected prerequisites.azure_deployer "
+                                     "(its object id) so the stack can grant it Key Vault Crypto Officer on the "
+                                     "cache's vault")
 
 
 def _check_queue(path: str, cache: CacheSpec, broker, refs, node) -> Iterator[Problem]:

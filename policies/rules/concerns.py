@@ -9,7 +9,7 @@ from __future__ import annotations
 CONCERNS: dict[str, str] = {
     "tls-minimum": "TLS 1.2 or later on every endpoint (5.1)",
     "cmk-encryption": "encryption at rest with customer-managed keys (5.1)",
-    "key-rotation": "automatic rotation of symmetric customer-managed keys (5.1)",
+    "key-rotation": "automatic rotation of customer-managed keys: symmetric KMS keys, Key Vault keys (5.1)",
     "open-ingress": "nothing open to the internet but HTTPS to a public entry point (5.5)",
     "least-privilege": "no wildcard grants, no public resource policies (5.4)",
     "data-ownership": "only an entity's owning context writes its stores and publishes its changes (4.5)",

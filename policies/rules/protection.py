@@ -31,3 +31,5 @@ STATEFUL |= {"aws:sfn/stateMachine:StateMachine"}
 # endpoint and a cold start that sends every read to the system of record at once.
 STATEFUL |= {"aws:elasticache/serverlessCache:ServerlessCache", "aws:elasticache/replicationGroup:ReplicationGroup",
              "azure-native:redisenterprise:RedisEnterprise", "azure-native:redisenterprise:Database"}
+# A cache's key encryption key: deleting it (or its vault) leaves the cache's disks unreadable.
+STATEFUL |= {"azure-native:keyvault:Key"}

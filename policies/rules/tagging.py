@@ -120,11 +120,12 @@ UNTAGGABLE |= {"kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect", "kubernetes:k
                "kubernetes:kafka.strimzi.io/v1beta2:KafkaUser", "kubernetes:core/v1:ConfigMap"}
 
 # Caches (issue 17, practice 4.4): ElastiCache caches, users, groups and subnet groups and the Azure Managed Redis
-# cluster carry tags; a redisenterprise database and its access policy assignments, and federated credentials, do not.
+# cluster carry tags, as do its key vault and key; a redisenterprise database and its access policy assignments, and
+# federated credentials, do not.
 BUILT_TAGGABLE |= {"aws:elasticache/serverlessCache:ServerlessCache", "aws:elasticache/replicationGroup:ReplicationGroup",
                    "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
                    "aws:elasticache/subnetGroup:SubnetGroup", "azure-native:redisenterprise:RedisEnterprise",
-                   "azure-native:managedidentity:UserAssignedIdentity"}
+                   "azure-native:managedidentity:UserAssignedIdentity", "azure-native:keyvault:Key"}
 UNTAGGABLE |= {"azure-native:redisenterprise:Database", "azure-native:redisenterprise:AccessPolicyAssignment",
                "azure-native:managedidentity:FederatedIdentityCredential"}
 

@@ -260,7 +260,9 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
                                             "consumerGroupName"),
     "azure-native:keyvault:Vault": ("resourceGroupName", "vaultName", "location", "properties.tenantId"),
     "azure-native:keyvault:Secret": ("resourceGroupName", "vaultName", "secretName"),
-    "azure-native:keyvault:Key": ("resourceGroupName", "vaultName", "keyName", "properties.kty"),
+    # A key's type, size and curve are fixed when it is created (a new key, not a new version).
+    "azure-native:keyvault:Key": ("resourceGroupName", "vaultName", "keyName", "properties.kty", "properties.keySize",
+                                  "properties.curveName"),
     "azure-native:apimanagement:ApiManagementService": ("resourceGroupName", "serviceName", "location"),
     "azure-native:apimanagement:Api": ("resourceGroupName", "serviceName", "apiId"),
     "azure-native:apimanagement:ApiPolicy": ("resourceGroupName", "serviceName", "apiId", "policyId"),

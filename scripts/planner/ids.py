@@ -49,6 +49,7 @@ AZURE_PATHS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ("configurationStores", "configStoreName"), ("keyValues", "keyValueName"))),
     "azure-native:applicationinsights:Component": ("Microsoft.Insights", (("components", "resourceName"),)),
     "azure-native:keyvault:Vault": ("Microsoft.KeyVault", (("vaults", "vaultName"),)),
+    "azure-native:keyvault:Key": ("Microsoft.KeyVault", (("vaults", "vaultName"), ("keys", "keyName"))),
     "azure-native:monitor:ActionGroup": ("Microsoft.Insights", (("actionGroups", "actionGroupName"),)),
     "azure-native:monitor:MetricAlert": ("Microsoft.Insights", (("metricAlerts", "ruleName"),)),
     "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights", (("workspaces", "workspaceName"),)),
@@ -191,9 +192,20 @@ def azure_outputs(type_: str, name: str, urn: str, inputs: dict[str, Any], subsc
         properties = dict(inputs.get("properties") or {})
         properties["vaultUri"] = f"https://{own_name}.vault.azure.net/"
         extra["properties"] = properties
+    if type_ == "azure-native:keyvault:Key":
+        # Computed by Key Vault: the key's data-plane URLs (public cloud suffix), versionless and of the version
+        # created (32 hex digits), what a service's customer-managed key setting names.
+        key_uri = f"https://{inputs.get('vaultName')}.vault.azure.net/keys/{own_name}"
+        extra.update(keyUri=key_uri, keyUriWithVersion=f"{key_uri}/{digest(urn + '#version', 32)}")
     if type_ == "azure-native:redisenterprise:RedisEnterprise":
         # Computed by Azure: the cluster's host name (<name>.<location>.redis.azure.net), what clients connect to.
         extra["hostName"] = f"{own_name}.{inputs.get('location')}.redis.azure.net"
+        identity = inputs.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            # The request lists identity ids; the response maps each to its principal and client ids.
+            extra["identity"] = {**identity, "userAssignedIdentities": {
+                rid: {"principalId": stable_uuid(f"{rid}#principal"), "clientId": stable_uuid(f"{rid}#client")}
+                for rid in identity["userAssignedIdentities"]}}
     if type_ == "azure-native:apimanagement:ApiManagementService":
         # Computed by Azure: the service's default gateway URL (public cloud suffix), what DNS endpoints target.
         extra["gatewayUrl"] = f"https://{own_name}.azure-api.net"

@@ -10,12 +10,16 @@ its DLQ), the owner node consumes it and is told the cache's endpoint, TTL and q
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
+import pytest
 import pulumi_kubernetes as k8s
 
 from components.alerting import AlertRoutes, alert_topic_arn
 from components.caches import AwsCacheTarget, AzureCacheTarget, Cache, CacheArgs
+from components.caches.azure_redis import key_vault_name
+from scripts.planner.ids import stable_uuid
 from components.compute import CacheClient, ProcessingNode, ProcessingNodeArgs
 from components.compute.node import ConsumedQueue
 from components.messaging import Broker, BrokerArgs
@@ -116,20 +120,32 @@ def test_outside_production_the_cache_is_not_protected():
     assert not any(r["protect"] for r in built.resources)
 
 
-def test_an_azure_managed_redis_cache_is_tls_only_entra_only_and_private():
+DEPLOYER = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
+SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
+TENANT = "99999999-8888-7777-6666-555555555555"
+
+
+def azure_cache(protect: bool = True, tags: dict | None = None):
+    """A synthetic Azure Managed Redis cache (no shipped environment declares one), built alone."""
     def program():
         import pulumi_azure_native as azure
 
-        provider = azure.Provider("azure-westeurope", location="westeurope")
+        provider = azure.Provider("azure-westeurope", location="westeurope", subscription_id=SUBSCRIPTION)
         return Cache("cache-customer-profiles", CacheArgs(
             spec=spec().model_copy(update={"engine": "azure-managed-redis", "region": "westeurope"}),
-            environment="unit", protect=True, target=AzureCacheTarget(
+            environment="unit", protect=protect, tags=tags or {}, target=AzureCacheTarget(
                 provider=provider, location="westeurope", resource_group_name="unit-rg",
                 endpoint_subnet_id="/subscriptions/s/resourceGroups/unit-rg/providers/Microsoft.Network/"
                                    "virtualNetworks/v/subnets/endpoints",
                 names=EstateNames(suffix="acme"), issuer="https://oidc.k8s-fra.example.com",
-                subject="system:serviceaccount:customer-profiles:customer-profiles")))
-    built = build(program)
+                subject="system:serviceaccount:customer-profiles:customer-profiles",
+                subscription_id=SUBSCRIPTION, tenant_id=TENANT, deployer=(DEPLOYER, "ServicePrincipal"))))
+    return build(program)
+
+
+def test_an_azure_managed_redis_cache_is_tls_only_entra_only_and_private():
+    built = azure_cache()
+    assert_children_named_after(built, "hybrid:data:Cache", "cache-customer-profiles")
     [cluster] = built.of_type("azure-native:redisenterprise:RedisEnterprise")
     assert cluster["inputs"]["minimumTlsVersion"] == "1.2" and cluster["inputs"]["publicNetworkAccess"] == "Disabled"
     assert cluster["inputs"]["clusterName"] == "unit-customer-profiles-acme" and cluster["protect"]
@@ -139,8 +155,9 @@ def test_an_azure_managed_redis_cache_is_tls_only_entra_only_and_private():
     [endpoint] = built.of_type("azure-native:network:PrivateEndpoint")
     [connection] = endpoint["inputs"]["privateLinkServiceConnections"]
     assert connection["privateLinkServiceId"] == cluster["id"] and connection["groupIds"] == ["redisEnterprise"]
-    [identity] = built.of_type("azure-native:managedidentity:UserAssignedIdentity")
+    identity = built.named("cache-customer-profiles-client")
     [federation] = built.of_type("azure-native:managedidentity:FederatedIdentityCredential")
+    assert federation["inputs"]["resourceName"] == identity["inputs"]["resourceName"]
     assert federation["inputs"]["issuer"] == "https://oidc.k8s-fra.example.com"
     assert federation["inputs"]["subject"] == "system:serviceaccount:customer-profiles:customer-profiles"
     assert federation["inputs"]["audiences"] == ["api://AzureADTokenExchange"]
@@ -149,6 +166,101 @@ def test_an_azure_managed_redis_cache_is_tls_only_entra_only_and_private():
     assert assignment["inputs"]["user"]["objectId"] and identity["urn"] in assignment["dependencies"]
     assert assignment["inputs"]["databaseName"] == "default" and database["urn"] in assignment["dependencies"]
     assert built.component.connect_policy is None and built.component.ports == (10000,)
+
+
+def test_an_azure_cache_encrypts_at_rest_with_its_own_rotated_key_through_its_own_identity():
+    built = azure_cache()
+    cluster = built.named("cache-customer-profiles-cluster")
+    identity = built.named("cache-customer-profiles-key-identity")
+    assert identity["id"] != built.named("cache-customer-profiles-client")["id"], "not the node's identity"
+    # The vault: the cache's region, RBAC, soft delete and purge protection, closed to networks but trusted services.
+    vault = built.named("cache-customer-profiles-vault")
+    properties = vault["inputs"]["properties"]
+    assert vault["inputs"]["location"] == "westeurope" and vault["protect"]
+    assert vault["inputs"]["vaultName"] == key_vault_name(EstateNames(suffix="acme"), "unit", "customer-profiles")
+    assert properties["tenantId"] == TENANT and properties["enableRbacAuthorization"] is True
+    assert properties["enableSoftDelete"] is True and properties["enablePurgeProtection"] is True
+    assert properties["softDeleteRetentionInDays"] == 90
+    assert properties["networkAcls"] == {"bypass": "AzureServices", "defaultAction": "Deny"}
+    # The key: RSA (the only type the service takes), wrap/unwrap only, rotated by its policy, made as the deployer.
+    key = built.named("cache-customer-profiles-key")
+    assert key["inputs"]["vaultName"] == vault["inputs"]["vaultName"] and vault["urn"] in key["dependencies"]
+    assert (key["inputs"]["properties"]["kty"], key["inputs"]["properties"]["keySize"]) == ("RSA", 3072)
+    assert key["inputs"]["properties"]["keyOps"] == ["wrapKey", "unwrapKey"] and key["protect"]
+    assert key["inputs"]["properties"]["rotationPolicy"]["lifetimeActions"] == [
+        {"action": {"type": "rotate"}, "trigger": {"timeAfterCreate": "P1Y"}}]
+    deployer = built.named("cache-customer-profiles-vault-deployer")
+    assert deployer["inputs"]["principalId"] == DEPLOYER and deployer["inputs"]["scope"] == vault["id"]
+    assert deployer["inputs"]["roleDefinitionId"].endswith("/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603")
+    assert deployer["inputs"]["roleDefinitionId"].startswith(f"/subscriptions/{SUBSCRIPTION}/")
+    assert deployer["urn"] in key["dependencies"], "ARM creates the key as the deployer: its grant comes first"
+    # The identity may wrap and unwrap with that key only, and holds that before the cluster exists.
+    grant = built.named("cache-customer-profiles-key-user")
+    assert grant["inputs"]["scope"] == key["id"] and key["id"].endswith("/keys/customer-profiles-kek")
+    assert grant["inputs"]["principalId"] == stable_uuid(identity["urn"] + "#principal"), "the mock's principalId"
+    assert identity["urn"] in grant["dependencies"] and key["urn"] in grant["dependencies"]
+    assert grant["inputs"]["roleDefinitionId"].endswith("/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6")
+    assert grant["urn"] in cluster["dependencies"], "the cluster is created after its identity may use the key"
+    # The cluster names the key's versioned URL (the only form the API takes) and the identity, both as Outputs.
+    assert cluster["inputs"]["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [identity["id"]]}
+    cmk = cluster["inputs"]["encryption"]["customerManagedKeyEncryption"]
+    assert re.fullmatch(rf"https://{vault['inputs']['vaultName']}\.vault\.azure\.net/keys/customer-profiles-kek/"
+                        r"[0-9a-f]{32}", cmk["keyEncryptionKeyUrl"]), "the key's keyUriWithVersion"
+    assert cmk["keyEncryptionKeyIdentity"] == {"identityType": "userAssignedIdentity",
+                                               "userAssignedIdentityResourceId": identity["id"]}
+    assert key["urn"] in cluster["dependencies"] and identity["urn"] in cluster["dependencies"]
+
+
+@pytest.mark.parametrize("names", [EstateNames(), EstateNames(suffix="acme"), EstateNames(prefix="ac", suffix="x1")])
+def test_a_cache_vault_name_fits_key_vault_rules_keeps_the_affixes_and_stays_distinct(names):
+    short = key_vault_name(names, "dev", "cp")
+    assert short == names.unique("dev-cp-kv", limit=24)
+    long_a = key_vault_name(names, "staging", "customer-profiles-eu")
+    long_b = key_vault_name(names, "staging", "customer-profiles-us")
+    assert long_a != long_b, "a long name keeps a digest of the cache's name"
+    for vault in (short, long_a, long_b):
+        assert re.fullmatch(r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]", vault), vault
+        assert vault.startswith(f"{names.prefix}-" if names.prefix else "dev" if vault is short else "staging")
+        assert vault.endswith(f"-{names.suffix}" if names.suffix else "")
+
+
+def test_outside_production_the_azure_cache_and_its_key_are_not_protected():
+    built = azure_cache(protect=False)
+    assert not any(r["protect"] for r in built.resources)
+    assert built.named("cache-customer-profiles-vault")["inputs"]["properties"]["softDeleteRetentionInDays"] == 7
+
+
+def test_an_azure_cache_built_by_the_component_passes_every_rule_and_contract_check_in_production():
+    from components.providers import platform_tags
+    from components.spec import parse_environment
+    from policies.rules import ALL_RULES
+    from policies.rules.evaluate import evaluate
+    from scripts.checker.sources import resources_of
+    from scripts.contracts import contract_findings
+    from scripts.policy_config import policy_config
+
+    from ..conftest import load_spec_data
+    from ..test_spec import SECRET_KEYS
+
+    prod = parse_environment(load_spec_data("prod"), "environments/prod.yaml", SECRET_KEYS)
+    document = {"version": 3, "deployment": {"manifest": {}, "resources": azure_cache(tags=platform_tags(prod)).resources}}
+    # Resource rules only: the stack rules judge a whole environment (its alarms, its catalog), not one component.
+    rules = [rule for rule in ALL_RULES if not rule.stack]
+    verdicts = {v.rule.id: v for v in evaluate(resources_of(document), rules, policy_config(prod), None)}
+    assert {rule: v.violations for rule, v in verdicts.items() if v.violations} == {}
+    judged = {urn.rsplit("::", 1)[1] for urn, _ in verdicts["cache-cmk-encryption"].not_applicable}
+    assert "cache-customer-profiles-cluster" not in judged, "the rule judged the cluster and it passed"
+    assert verdicts["key-vault-protection"].passed and verdicts["kms-key-rotation"].passed
+    assert contract_findings(document) == []
+
+
+def test_the_cmk_rule_fails_the_same_cluster_without_its_customer_managed_key():
+    from tests.rule_harness import DELETE, assert_change
+
+    cluster = azure_cache().named("cache-customer-profiles-cluster")
+    assert_change("cache-cmk-encryption", cluster["type"], cluster["inputs"], {"encryption": DELETE},
+                  ["Azure Managed Redis encrypted with Microsoft-managed keys: set "
+                   "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl with a user-assigned identity"])
 
 
 # ---- the invalidation path: change topic -> invalidation queue (with DLQ) -> owner node -> cache -----------------
