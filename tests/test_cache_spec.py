@@ -168,3 +168,10 @@ def test_the_cache_owner_must_own_or_consume_the_entity(staging):
     node(staging, "order-billing")["owner"] = "supply-chain"
     assert any("'supply-chain' neither owns nor consumes entity 'order'" in i
                for i in errors_at(staging, "data.caches[0].owner"))
+
+
+def test_an_azure_cache_needs_the_deploying_identity_that_creates_its_key():
+    data = azure_prod()
+    del data["prerequisites"]["azure_deployer"]
+    [error] = errors_at(data, "data.caches[0].engine")
+    assert "expected prerequisites.azure_deployer" in error and "Key Vault Crypto Officer" in error

@@ -13,7 +13,7 @@ import pytest
 
 from policies.rules import ALL_RULES
 
-from .rule_harness import DELETE, assert_change, findings, not_applicable
+from .rule_harness import DELETE, assert_change, changed, findings, not_applicable
 
 ROOT = Path(__file__).resolve().parent.parent
 SG, SG_RULE = "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -201,6 +201,29 @@ def test_symmetric_keys_rotate(change):
 ])
 def test_keys_that_cannot_rotate_are_not_applicable(type_, props, reason):
     assert not_applicable("kms-key-rotation", type_, props) == [reason]
+
+
+VAULT_KEY = "azure-native:keyvault:Key"
+ROTATED_VAULT_KEY = {"properties": {"kty": "RSA", "keySize": 3072, "rotationPolicy": {"lifetimeActions": [
+    {"action": {"type": "rotate"}, "trigger": {"timeAfterCreate": "P1Y"}}]}}}
+VAULT_KEY_STILL = ("Key Vault key does not rotate: set properties.rotationPolicy.lifetimeActions with a rotate action "
+                   "and its trigger (timeAfterCreate or timeBeforeExpiry)")
+
+
+@pytest.mark.parametrize("change", [
+    {"properties.rotationPolicy": DELETE},
+    {"properties.rotationPolicy.lifetimeActions": [{"action": {"type": "notify"},
+                                                    "trigger": {"timeBeforeExpiry": "P30D"}}]},
+    {"properties.rotationPolicy.lifetimeActions.0.trigger": {}},
+])
+def test_key_vault_keys_rotate_by_their_policy(change):
+    assert_change("kms-key-rotation", VAULT_KEY, ROTATED_VAULT_KEY, change, [VAULT_KEY_STILL])
+
+
+def test_a_key_vault_key_rotating_before_expiry_passes():
+    assert findings("kms-key-rotation", VAULT_KEY, changed(ROTATED_VAULT_KEY, {
+        "properties.rotationPolicy.lifetimeActions.0": {"action": {"type": "Rotate"},
+                                                        "trigger": {"timeBeforeExpiry": "P30D"}}})) == []
 
 
 # --- Key Vault protection ------------------------------------------------------------------------

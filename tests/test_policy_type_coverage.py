@@ -90,7 +90,10 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         "aws:elasticache/replicationGroup:ReplicationGroup": ({"atRestEncryptionEnabled": True, "kmsKeyId": ARN},
                                                               {"atRestEncryptionEnabled": True}),
         "azure-native:redisenterprise:RedisEnterprise": (
-            {"encryption": {"customerManagedKeyEncryption": {"keyEncryptionKeyUrl": "https://kv.vault.azure.net/keys/k/1"}}},
+            {"encryption": {"customerManagedKeyEncryption": {
+                "keyEncryptionKeyUrl": "https://kv.vault.azure.net/keys/k/1",
+                "keyEncryptionKeyIdentity": {"identityType": "userAssignedIdentity", "userAssignedIdentityResourceId":
+                    "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i"}}}},
             {"encryption": {"customerManagedKeyEncryption": {}}}),
         "aws:elasticache/cluster:Cluster": ({}, NA("a standalone cache cluster has no at-rest encryption setting; "
                                                    "caches that need one are replication groups or serverless caches")),
@@ -217,6 +220,8 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         "aws:kms/replicaExternalKey:ReplicaExternalKey": (
             {}, NA("imported key material (origin EXTERNAL) cannot rotate automatically")),
         "aws:kms/replicaKey:ReplicaKey": ({}, NA("a replica key shares its primary key's rotation")),
+        "azure-native:keyvault:Key": ({"properties": {"kty": "RSA", "rotationPolicy": {"lifetimeActions": [
+            {"action": {"type": "rotate"}, "trigger": {"timeAfterCreate": "P1Y"}}]}}}, {"properties": {"kty": "RSA"}}),
     },
     "no-open-ingress": {
         "aws:ec2/securityGroup:SecurityGroup": (

@@ -261,6 +261,11 @@ def test_the_cmk_rule_fails_the_same_cluster_without_its_customer_managed_key():
     assert_change("cache-cmk-encryption", cluster["type"], cluster["inputs"], {"encryption": DELETE},
                   ["Azure Managed Redis encrypted with Microsoft-managed keys: set "
                    "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl with a user-assigned identity"])
+    assert_change("cache-cmk-encryption", cluster["type"], cluster["inputs"],
+                  {"encryption.customerManagedKeyEncryption.keyEncryptionKeyIdentity": DELETE},
+                  ["Azure Managed Redis names a key but no identity to read it with: set encryption."
+                   "customerManagedKeyEncryption.keyEncryptionKeyIdentity.userAssignedIdentityResourceId to a "
+                   "user-assigned identity the cluster carries"])
 
 
 # ---- the invalidation path: change topic -> invalidation queue (with DLQ) -> owner node -> cache -----------------

@@ -11,6 +11,7 @@ from ..framework import NotApplicable, Resource, Rule, RuleContext
 from ..values import flag
 
 CMK_PATH = "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl"
+IDENTITY_PATH = "encryption.customerManagedKeyEncryption.keyEncryptionKeyIdentity.userAssignedIdentityResourceId"
 
 
 def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
@@ -28,6 +29,10 @@ def check(resource: Resource, ctx: RuleContext) -> Iterable[str]:
         if not customer_key(props, CMK_PATH):
             yield ("Azure Managed Redis encrypted with Microsoft-managed keys: set "
                    f"{CMK_PATH} with a user-assigned identity")
+        elif not customer_key(props, IDENTITY_PATH):
+            # The service reads the key only as a user-assigned identity (https://learn.microsoft.com/azure/redis/how-to-encryption).
+            yield (f"Azure Managed Redis names a key but no identity to read it with: set {IDENTITY_PATH} to a "
+                   "user-assigned identity the cluster carries")
     elif resource.type == CLUSTER:
         raise NotApplicable("a standalone cache cluster has no at-rest encryption setting; caches that need one "
                             "are replication groups or serverless caches")
@@ -41,5 +46,6 @@ RULE = Rule(
     severity="high",
     remediation="ElastiCache: atRestEncryptionEnabled with kmsKeyId (replication groups), kmsKeyId (serverless); the "
                 "Cache component creates the key. Azure Managed Redis: encryption.customerManagedKeyEncryption "
-                "with a Key Vault key and a user-assigned identity.",
+                "with a Key Vault key and a user-assigned identity; the Cache component creates both, with the "
+                "cache's own vault.",
     check=check, types=frozenset({SERVERLESS, REPLICATION_GROUP, REDIS_ENTERPRISE, CLUSTER}))
