@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -139,6 +140,7 @@ def test_plan_json_reports_counts_verdicts_and_timings(tmp_path, project_copy):
     assert (project_copy / "policies" / "config" / "dev.json").exists()
 
 
+@pytest.mark.slow  # the plan pool across environments
 def test_plan_of_several_environments_runs_them_in_the_pool_and_reports_in_the_order_asked(project_copy, plans):
     from scripts.planner.export import dumps
 

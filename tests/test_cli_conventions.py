@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from scripts.cli import app, version
@@ -82,6 +83,7 @@ def json_verbs(group=None, prefix="") -> set[str]:
     return found
 
 
+@pytest.mark.slow  # every verb run end to end
 def test_json_reports_carry_a_version_and_camel_case_keys(project_copy, tmp_path, plans):
     assert json_verbs() == set(JSON_RUNS) | ELSEWHERE, "a verb with --json must be walked here (or say where)"
     (tmp_path / "dev.json").write_text(json.dumps(plans["dev"].export))

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from components.spec import SpecError, parse_environment
@@ -147,6 +147,8 @@ ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolka
        instant=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)),
        start_minute=st.integers(0, 23 * 60), length=st.integers(1, 12 * 60), days=st.sets(st.sampled_from(
            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1))
+@example(zone="Europe/Berlin", instant=datetime(2025, 3, 29, 3, 0, tzinfo=UTC), start_minute=120, length=120,
+         days={"mon", "tue", "wed", "thu", "fri", "sat", "sun"})  # opens in the spring-forward gap
 def test_next_open_is_open_and_nothing_earlier_is(zone, instant, start_minute, length, days):
     start = time(start_minute // 60, start_minute % 60)
     end_minute = (start_minute + length) % (24 * 60)
@@ -159,7 +161,9 @@ def test_next_open_is_open_and_nothing_earlier_is(zone, instant, start_minute, l
         return
     assert decision.next_open is not None and decision.next_open > instant
     assert deployment_allowed(generated, decision.next_open).allowed
-    just_before = decision.next_open - timedelta(minutes=1)
+    # A minute before in real time: aware datetimes in one zone subtract on the wall clock, which in a
+    # spring-forward gap lands on a time that does not exist (02:59 in Berlin on 2025-03-30 reads as 03:59).
+    just_before = decision.next_open.astimezone(timezone.utc) - timedelta(minutes=1)
     if just_before > instant:
         assert not deployment_allowed(generated, just_before).allowed
 
