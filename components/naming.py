@@ -67,6 +67,12 @@ def cdc_role_name(environment: str, source: str) -> str:
     return physical_name(environment, "cdc", source, limit=64)
 
 
+def cdc_audit_role_name(environment: str, source: str, entity: str | None = None) -> str:
+    """The role a CDC source's audit sinks write with: one per critical entity on MSK Connect (each connector
+    runs as its own execution role), one for the Strimzi Connect cluster's pods (entity None)."""
+    return physical_name(environment, "cdc", source, *([entity] if entity else []), "audit", limit=64)
+
+
 @dataclass(frozen=True)
 class EstateNames:
     """The estate's affixes, applied to every name a cloud requires to be globally unique.

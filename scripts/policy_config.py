@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from components.alerting import alert_topic_suffix
-from components.naming import (cdc_role_name, msk_cluster_name, node_role_name, node_scaler_role_name,
+from components.naming import (cdc_audit_role_name, cdc_role_name, msk_cluster_name, node_role_name, node_scaler_role_name,
                                queue_physical_name, reference_table_name, saga_role_name, topic_physical_name)
 from components.provider_facts import cluster_provider_name, platform_tags
 from components.spec import EnvironmentSpec, SpecIssue
 from components.spec.brokers import MskBroker, SqsSnsBroker
+from components.spec.cdc import critical_entities
 from components.spec.ownership import ownership_map
 from components.spec.residency import ZONES, region_in_zone, ZONE_AWS_REGIONS, ZONE_AZURE_LOCATIONS
 from policies.rules import ALL_RULES
@@ -58,7 +59,8 @@ def ownership_facts(spec: EnvironmentSpec) -> dict[str, Any]:
 
 
 def context_roles(spec: EnvironmentSpec) -> dict[str, list[str]]:
-    """The IAM roles each bounded context's workloads assume: nodes (and their scalers), sagas, MSK Connect."""
+    """The IAM roles each bounded context's workloads assume: nodes (and their scalers), sagas, CDC connectors
+    and their audit sinks."""
     roles: dict[str, set[str]] = {}
     for node in spec.processing.nodes:
         roles.setdefault(node.owner, set()).update({node_role_name(spec.name, node.name),
@@ -66,9 +68,14 @@ def context_roles(spec: EnvironmentSpec) -> dict[str, list[str]]:
     for saga in spec.data.sagas:
         roles.setdefault(saga.owner, set()).add(saga_role_name(spec.name, saga.name))
     kinds = {b.name: b for b in spec.messaging.brokers}
+    critical = critical_entities(spec)
     for source in spec.data.cdc.sources:
+        audited = sorted(source.entity_topics(critical)) if source.audit_sink else []
         if isinstance(kinds.get(source.broker), MskBroker):
             roles.setdefault(source.owner, set()).add(cdc_role_name(spec.name, source.name))
+            roles[source.owner].update(cdc_audit_role_name(spec.name, source.name, entity) for entity in audited)
+        elif audited:
+            roles.setdefault(source.owner, set()).add(cdc_audit_role_name(spec.name, source.name))
     return {context: sorted(names) for context, names in sorted(roles.items())}
 
 

@@ -232,3 +232,16 @@ def test_each_broker_learns_the_owner_of_only_its_own_change_topics():
              for b in spec.messaging.brokers if b.name in ("orders", "customers", "partner-events")}
     assert given == {"orders": {"order-lifecycle": "order-management"}, "customers": {"customer-changed": "customer-data"},
                      "partner-events": {"shipment-dispatched": "partner-integration"}}
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_the_roles_the_map_names_are_the_roles_the_plan_tags_with_a_context(plans, env):
+    """The map and the tag fence agree: every role carrying a bounded-context tag is the rule's to judge under
+    that context (audit sinks and CDC connectors included), and every role the map names carries it."""
+    spec = parse_environment(load_spec_data(env), f"environments/{env}.yaml", SECRET_KEYS)
+    mapped = {(role, context) for context, roles in ownership_facts(spec)["contextRoles"].items() for role in roles
+              if not role.endswith("-scaler")}  # KEDA's scaler roles are the operator's, trusted per node
+    tagged = {(r["inputs"]["name"], r["inputs"]["tags"]["bounded-context"]) for r in by_type(plans[env], "aws:iam/role:Role")
+              if "bounded-context" in (r["inputs"].get("tags") or {})}
+    assert tagged == mapped
+    assert any(role.endswith("-audit") for role, _ in tagged), "the audit sinks' roles are in both"

@@ -21,7 +21,7 @@ import pulumi
 from pulumi_aws import cloudwatch, ec2, iam, msk, mskconnect
 
 from ..alerting import AlertRoutes
-from ..naming import cdc_role_name, physical_name
+from ..naming import cdc_audit_role_name, cdc_role_name, physical_name
 from ..log_group import protected_log_group
 from ..ownership import CONTEXT_TAG
 from ..spec.cdc import CdcSource
@@ -266,11 +266,10 @@ def build_audit_sinks(name: str, environment: str, account: str, region: str, so
     for entity, entity_topics in sorted(topics.items()):
         label = f"audit-{entity}"
         connector = sink_connector_name(environment, source, entity)
-        role = iam.Role(f"{name}-{label}-role", name=physical_name(environment, "cdc", source.name, entity, "audit",
-                                                                   limit=64),
+        role = iam.Role(f"{name}-{label}-role", name=cdc_audit_role_name(environment, source.name, entity),
                         description=f"MSK Connect S3 sink of entity {entity} (CDC source {source.name}) into the audit bucket",
                         assume_role_policy=connect_trust_policy(account, region, connector), max_session_duration=3600,
-                        tags={**own_tags, "entity": entity}, opts=opts)
+                        tags={**own_tags, "entity": entity, CONTEXT_TAG: source.owner}, opts=opts)
         policy = iam.RolePolicy(
             f"{name}-{label}-access", role=role.name, name="cdc-audit-sink",
             policy=pulumi.Output.all(cluster.arn, store.bucket_arn, store.key_arn,

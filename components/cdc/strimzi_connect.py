@@ -23,7 +23,8 @@ from pulumi_kubernetes.meta.v1 import ObjectMetaArgs
 from .. import workload_identity
 from ..alerting import AlertRoutes
 from ..cluster.addons import PROMETHEUS
-from ..naming import physical_name
+from ..naming import cdc_audit_role_name, physical_name
+from ..ownership import CONTEXT_TAG
 from ..spec.cdc import CdcSource, connect_name
 from .audit_sink import SINK_CLASS, AuditStore, sink_settings, web_identity_sink_policy
 from .settings import (CLUSTER_CA_DIR, CONNECTOR_CLASS, CREDENTIALS_DIR, KAFKA_USER_DIR, connect_worker_config,
@@ -187,11 +188,12 @@ def build(parent: pulumi.Resource, name: str, environment: str, source: CdcSourc
         store = audit.store
         aws = pulumi.ResourceOptions(parent=parent, provider=store.provider)
         role = iam.Role(
-            f"{name}-audit-role", name=physical_name(environment, "cdc", source.name, "audit", limit=64),
+            f"{name}-audit-role", name=cdc_audit_role_name(environment, source.name),
             description=f"Strimzi Connect of CDC source {source.name}: its S3 sinks write critical changes to the audit bucket",
             assume_role_policy=workload_identity.trust_policy(
                 audit.oidc_provider_arn, workload_identity.service_account_subject(ns, service_account(source))),
-            max_session_duration=3600, tags={**(tags or {}), "cdc-source": source.name, "owner": source.owner},
+            max_session_duration=3600,
+            tags={**(tags or {}), "cdc-source": source.name, "owner": source.owner, CONTEXT_TAG: source.owner},
             opts=aws)
         access = iam.RolePolicy(
             f"{name}-audit-access", role=role.name, name="cdc-audit-sink",
