@@ -132,11 +132,10 @@ class BrokerBase(SpecModel):
 # ---- where a broker runs ---------------------------------------------------------------------------------------
 
 
-class AwsBroker(BrokerBase):
-    """A broker in one of the environment's AWS regions."""
+class CloudBroker(BrokerBase):
+    """A managed broker placed in one cloud region (its copies, where a kind has them, say so themselves)."""
 
-    cloud: ClassVar[str] = "aws"
-    region: str = Field(description="AWS region: one of regions.aws")
+    region: str
 
     def copy_regions(self) -> tuple[str, ...]:
         return (self.region,)
@@ -144,6 +143,13 @@ class AwsBroker(BrokerBase):
     @property
     def placement(self) -> str:
         return self.region
+
+
+class AwsBroker(CloudBroker):
+    """A broker in one of the environment's AWS regions."""
+
+    cloud: ClassVar[str] = "aws"
+    region: str = Field(description="AWS region: one of regions.aws")
 
     def problems(self, base: str, env: "EnvironmentSpec", root: Optional[Path],
                  declared_secret_keys: Optional[set[str]]) -> Iterator[Problem]:
@@ -154,18 +160,11 @@ class AwsBroker(BrokerBase):
                    f"undefined AWS region {self.region!r}; expected one of regions.aws: {', '.join(sorted(aws_regions))}")
 
 
-class AzureBroker(BrokerBase):
+class AzureBroker(CloudBroker):
     """A broker in the environment's Azure location."""
 
     cloud: ClassVar[str] = "azure"
     region: str = Field(description="Azure location: regions.azure.location")
-
-    def copy_regions(self) -> tuple[str, ...]:
-        return (self.region,)
-
-    @property
-    def placement(self) -> str:
-        return self.region
 
     def problems(self, base: str, env: "EnvironmentSpec", root: Optional[Path],
                  declared_secret_keys: Optional[set[str]]) -> Iterator[Problem]:
